@@ -1,0 +1,1 @@
+"""Troop-deployment airlift planner."""

@@ -1,0 +1,239 @@
+"""Feasible routings per (origin, destination, aircraft type).
+
+A routing is the fixed shape of a mission: the outbound legs (direct, or via one
+or two allowed en-route stops), the empty return (fastest feasible), the ground
+time at each airfield, and the heaviest payload the outbound legs allow under the
+range-payload curve. Times are integer minutes (the rounding policy below), so a
+mission is fully described by its routing and its start minute.
+
+Rounding policy (one place; capacities round down, demands and durations up):
+
+* time: one tick = 1 minute. A leg lasts ``floor(60 * nm / kt) + 1`` minutes, strictly
+  more than distance/cruise so that no float rounding can make it too short; ground
+  times are rounded up to whole minutes.
+* weight: one tick = 0.01 st (20 lb). Payload capacities round down.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import permutations
+
+from .catalog import AircraftType
+from .geo import distance_nm, payload_for_distance
+from .scenario import Scenario, Unit, CLASS_OF, COMMODITIES
+
+TICKS_PER_HOUR = 60
+TONS_SCALE = 100  # weight ticks per short ton
+
+#: payload margin (st) kept below the range-payload curve, for float safety
+PAYLOAD_MARGIN = 1e-6
+
+
+def leg_minutes(dist_nm: float, cruise_kt: float) -> int:
+    """Minutes a leg lasts: strictly above ``dist / cruise``."""
+    return math.floor(60.0 * dist_nm / cruise_kt) + 1
+
+
+def ground_minutes(hours: float) -> int:
+    """Ground time in whole minutes, rounded up."""
+    return max(0, math.ceil(hours * 60.0 - 1e-9))
+
+
+def hours(minutes: int | float) -> float:
+    """Minutes to hours."""
+    return minutes / 60.0
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One flight of a routing, with offsets in minutes from the mission start."""
+
+    frm: str
+    to: str
+    dist_nm: float
+    depart: int
+    arrive: int
+    loaded: bool
+
+    @property
+    def minutes(self) -> int:
+        return self.arrive - self.depart
+
+
+@dataclass(frozen=True)
+class Ground:
+    """A ground period of a routing, offsets in minutes from the mission start."""
+
+    airfield: str
+    start: int
+    end: int
+    kind: str  # onload | enroute | offload
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The fixed shape of a mission for (origin, destination, type)."""
+
+    origin: str
+    destination: str
+    aircraft: str
+    out_stops: tuple[str, ...]
+    ret_stops: tuple[str, ...]
+    payload_stons: float
+    legs: tuple[Leg, ...]
+    ground: tuple[Ground, ...]
+    arrive: int  # landing at the destination, minutes after start
+    cycle: int  # back at the origin, minutes after start
+    flight_minutes: int = field(default=0)
+
+    @property
+    def label(self) -> str:
+        """``KPOB-ETAR-OKAS`` style name of the outbound routing."""
+        return "-".join((self.origin, *self.out_stops, self.destination))
+
+    @property
+    def full_label(self) -> str:
+        """Outbound and return, e.g. ``KPOB-ETAR-OKAS-ETAR-KPOB``."""
+        return "-".join((self.origin, *self.out_stops, self.destination, *self.ret_stops, self.origin))
+
+
+def _runway_ok(s: Scenario, icao: str, ac: AircraftType) -> bool:
+    rw = s.airfield(icao).runway_ft
+    return rw is None or ac.min_runway_ft is None or rw >= ac.min_runway_ft
+
+
+def _paths(s: Scenario, a: str, b: str, ac: AircraftType, max_stops: int) -> list[tuple[str, ...]]:
+    stops = [e for e in s.enroute if e not in (a, b) and _runway_ok(s, e, ac)]
+    out: list[tuple[str, ...]] = [()]
+    for k in range(1, max_stops + 1):
+        out.extend(permutations(stops, k))
+    return out
+
+
+def _path_payload(s: Scenario, nodes: tuple[str, ...], ac: AircraftType) -> float:
+    pay = ac.max_payload_stons
+    for x, y in zip(nodes, nodes[1:], strict=False):
+        pay = min(pay, payload_for_distance(ac, distance_nm(s.airfield(x), s.airfield(y))))
+    return pay
+
+
+def _build(s: Scenario, o: str, d: str, t: str, out_stops: tuple[str, ...],
+           ret_stops: tuple[str, ...], payload: float) -> Routing:
+    ac = s.aircraft_type(t)
+    on = ground_minutes(ac.onload_hours)
+    off = ground_minutes(ac.offload_hours)
+    gr = ground_minutes(ac.enroute_ground_hours)
+    legs: list[Leg] = []
+    ground: list[Ground] = [Ground(o, 0, on, "onload")]
+    now = on
+    for nodes, loaded in (((o, *out_stops, d), True), ((d, *ret_stops, o), False)):
+        for i, (x, y) in enumerate(zip(nodes, nodes[1:], strict=False)):
+            dist = distance_nm(s.airfield(x), s.airfield(y))
+            m = leg_minutes(dist, ac.cruise_kt)
+            legs.append(Leg(x, y, dist, now, now + m, loaded))
+            now += m
+            if y == d and loaded:
+                arrive = now
+                ground.append(Ground(d, now, now + off, "offload"))
+                now += off
+            elif i < len(nodes) - 2:
+                ground.append(Ground(y, now, now + gr, "enroute"))
+                now += gr
+    return Routing(
+        origin=o, destination=d, aircraft=t, out_stops=out_stops, ret_stops=ret_stops,
+        payload_stons=max(0.0, min(payload, ac.max_payload_stons) - PAYLOAD_MARGIN),
+        legs=tuple(legs), ground=tuple(ground), arrive=arrive, cycle=now,
+        flight_minutes=sum(leg.minutes for leg in legs),
+    )
+
+
+def _outbound_minutes(s: Scenario, nodes: tuple[str, ...], ac: AircraftType) -> int:
+    fl = sum(
+        leg_minutes(distance_nm(s.airfield(x), s.airfield(y)), ac.cruise_kt)
+        for x, y in zip(nodes, nodes[1:], strict=False)
+    )
+    return fl + ground_minutes(ac.enroute_ground_hours) * (len(nodes) - 2)
+
+
+def _routings_uncached(s: Scenario, o: str, d: str, t: str, max_stops: int, limit: int) -> tuple[Routing, ...]:
+    ac = s.aircraft_type(t)
+    if not (_runway_ok(s, o, ac) and _runway_ok(s, d, ac)):
+        return ()
+    # the return flies empty: fastest feasible path at ferry range
+    rets = []
+    for path in _paths(s, d, o, ac, max_stops):
+        nodes = (d, *path, o)
+        if _path_payload(s, nodes, ac) >= 0:
+            rets.append((_outbound_minutes(s, nodes, ac), path))
+    if not rets:
+        return ()
+    ret = min(rets)[1]
+    cands = []
+    min_useful = min(
+        [s.pax_weight_stons] * (ac.seats > 0) + [1.0 / TONS_SCALE] * (ac.acl_stons > 0) or [math.inf]
+    )
+    for path in _paths(s, o, d, ac, max_stops):
+        nodes = (o, *path, d)
+        pay = _path_payload(s, nodes, ac) - PAYLOAD_MARGIN
+        if pay + 1e-12 < min_useful:
+            continue
+        cands.append((_outbound_minutes(s, nodes, ac), -min(pay, ac.max_payload_stons), len(path), path))
+    cands.sort()
+    # Pareto front on (outbound time, payload)
+    front = []
+    best_pay = -math.inf
+    for tm, npay, ns, path in cands:
+        if -npay > best_pay + 1e-9:
+            front.append((tm, npay, ns, path))
+            best_pay = -npay
+    chosen = list(front)
+    # alternates through other stops with the best payload and near the best time,
+    # so that MOG at one stop can be relieved by another
+    top_pay = -front[-1][1] if front else 0
+    top_time = front[-1][0] if front else 0
+    for c in cands:
+        if len(chosen) >= limit:
+            break
+        if c not in chosen and -c[1] >= top_pay - 1e-9 and c[0] <= top_time * 1.10 and c[2] <= 1:
+            chosen.append(c)
+    chosen = sorted(chosen[: max(limit, len(front))])
+    return tuple(_build(s, o, d, t, c[3], ret, -c[1]) for c in chosen)
+
+
+def routings(s: Scenario, origin: str, dest: str, type_code: str, *, max_stops: int = 2,
+             limit: int = 4) -> list[Routing]:
+    """Non-dominated routings for a mission of ``type_code`` from ``origin`` to ``dest``.
+
+    The Pareto front on (outbound time, payload) is always kept; alternates via other
+    stops with the best payload and within 10 % of its time are added up to ``limit``.
+    The return is the fastest empty routing. Empty when the type cannot fly it.
+    """
+    key = ("routings", origin, dest, type_code, max_stops, limit)
+    return list(s.cached(key, lambda: _routings_uncached(s, origin, dest, type_code, max_stops, limit)))
+
+
+def reachable(s: Scenario, origin: str, dest: str, type_code: str) -> bool:
+    """Whether some routing of the type carries a useful load from origin to dest."""
+    return bool(routings(s, origin, dest, type_code))
+
+
+def can_carry(ac: AircraftType, u: Unit) -> bool:
+    """Whether the type can carry any of the unit's loads."""
+    return any(u.amount(c) > 0 and ac.carries(CLASS_OF[c]) for c in COMMODITIES)
+
+
+def fastest_arrival(s: Scenario, u: Unit) -> float | None:
+    """Earliest hour any load of the unit could land at an allowed destination."""
+    best = None
+    for d in u.destinations:
+        for t in s.fleet_types:
+            ac = s.aircraft_type(t)
+            if s.fleet_count(t) == 0 or not can_carry(ac, u):
+                continue
+            avail = min(h for h, c in s.fleet_steps(t) if c > 0)
+            for r in routings(s, u.origin, d, t):
+                h = max(u.ready_hour, avail) + hours(r.arrive)
+                best = h if best is None else min(best, h)
+    return best

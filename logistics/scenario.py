@@ -1,0 +1,613 @@
+"""The scenario format ``logistics-scenario/1`` (SPEC section 2) as pydantic models.
+
+A :class:`Scenario` is validated and immutable. Field checks come from pydantic;
+cross-entity checks (unknown codes, duplicate ids, windows out of order, cargo no
+aircraft can carry, destinations no aircraft can reach) run after them, and every
+problem found is reported at once as a :class:`~logistics.errors.ScenarioError`
+whose problems name the entry and field (``units[3].pax: must be >= 0``).
+
+Scenario entries add to or override the bundled catalogues: airfields by ICAO code,
+aircraft by type. Use :meth:`Scenario.airfield` and :meth:`Scenario.aircraft_type`
+for the merged view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .catalog import (
+    AIRCRAFT_FIELDS,
+    Airfield,
+    AircraftType,
+    CargoClass,
+    aircraft_catalog,
+    airfield_catalog,
+)
+from .errors import Problem, ScenarioError, format_loc
+
+FORMAT = "logistics-scenario/1"
+Goal = Literal["undelivered", "lateness", "closure", "flying_hours"]
+DEFAULT_OBJECTIVE: tuple[Goal, ...] = ("undelivered", "lateness", "closure", "flying_hours")
+COMMODITIES = ("pax", "bulk_stons", "oversize_stons", "outsize_stons")
+CLASS_OF = {"pax": "pax", "bulk_stons": "bulk", "oversize_stons": "oversize", "outsize_stons": "outsize"}
+
+_ICAO = r"^[A-Z0-9]{3,4}$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+
+def _upper(v: Any) -> Any:
+    return v.strip().upper() if isinstance(v, str) else v
+
+
+class AirfieldEntry(_Frozen):
+    """An airfield in a scenario: adds to or overrides the catalogue entry."""
+
+    icao: str = Field(pattern=_ICAO)
+    name: str | None = None
+    country: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    runway_ft: float | None = Field(default=None, ge=0)
+    mog: int | None = Field(default=None, ge=0)
+    source: str | None = None
+
+    _norm = field_validator("icao", mode="before")(_upper)
+
+
+class FleetEntry(_Frozen):
+    """Aircraft of one type available to the plan, with optional catalogue overrides."""
+
+    type: str = Field(min_length=1)
+    count: int = Field(ge=0)
+    available_hour: float = Field(default=0.0, ge=0)
+    name: str | None = None
+    seats: int | None = Field(default=None, ge=0)
+    acl_stons: float | None = Field(default=None, ge=0)
+    max_payload_stons: float | None = Field(default=None, gt=0)
+    range_nm_at_max_payload: float | None = Field(default=None, gt=0)
+    ferry_range_nm: float | None = Field(default=None, gt=0)
+    cruise_kt: float | None = Field(default=None, gt=0)
+    cargo_classes: tuple[CargoClass, ...] | None = None
+    onload_hours: float | None = Field(default=None, ge=0)
+    offload_hours: float | None = Field(default=None, ge=0)
+    enroute_ground_hours: float | None = Field(default=None, ge=0)
+    ute_hours: float | None = Field(default=None, gt=0, le=24)
+    min_runway_ft: float | None = Field(default=None, ge=0)
+    source: str | None = None
+
+    def overrides(self) -> dict[str, Any]:
+        """The catalogue fields this entry sets."""
+        return {
+            k: getattr(self, k)
+            for k in AIRCRAFT_FIELDS
+            if k != "type" and getattr(self, k) is not None
+        }
+
+
+class Destination(_Frozen):
+    """A base units may deploy to, with its beddown capacity in soldiers."""
+
+    airfield: str = Field(pattern=_ICAO)
+    capacity_pax: int | None = Field(default=None, ge=0)
+
+    _norm = field_validator("airfield", mode="before")(_upper)
+
+
+class Unit(_Frozen):
+    """One line of the deployment order (a TPFDD line)."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    origin: str = Field(pattern=_ICAO)
+    destinations: tuple[str, ...] = Field(min_length=1)
+    pax: int = Field(default=0, ge=0)
+    bulk_stons: float = Field(default=0.0, ge=0)
+    oversize_stons: float = Field(default=0.0, ge=0)
+    outsize_stons: float = Field(default=0.0, ge=0)
+    ready_hour: float = Field(default=0.0, ge=0)
+    earliest_arrival_hour: float = Field(default=0.0, ge=0)
+    required_hour: float | None = Field(default=None, ge=0)
+    latest_arrival_hour: float | None = Field(default=None, ge=0)
+    priority: int = Field(default=5, ge=1, le=9)
+
+    _norm = field_validator("origin", mode="before")(_upper)
+
+    @field_validator("destinations", mode="before")
+    @classmethod
+    def _norm_dests(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [v]
+        return [_upper(x) for x in v] if isinstance(v, list | tuple) else v
+
+    @property
+    def weight(self) -> int:
+        """Priority weight of lateness and shortfall: ``10 - priority``."""
+        return 10 - self.priority
+
+    @property
+    def cargo_stons(self) -> float:
+        """All cargo of the unit, short tons."""
+        return self.bulk_stons + self.oversize_stons + self.outsize_stons
+
+    def amount(self, commodity: str) -> float:
+        """Required amount of ``pax`` or a ``*_stons`` cargo field."""
+        return float(getattr(self, commodity))
+
+
+class Scenario(_Frozen):
+    """A deployment scenario in the ``logistics-scenario/1`` format."""
+
+    format: Literal["logistics-scenario/1"] = FORMAT
+    name: str = Field(min_length=1)
+    description: str = ""
+    start: AwareDatetime
+    horizon_hours: float = Field(gt=0)
+    pax_weight_lb: float = Field(default=300.0, gt=0)
+    airfields: tuple[AirfieldEntry, ...] = ()
+    aircraft: tuple[FleetEntry, ...] = ()
+    destinations: tuple[Destination, ...] = ()
+    enroute: tuple[str, ...] = ()
+    units: tuple[Unit, ...] = ()
+    objective: tuple[Goal, ...] = DEFAULT_OBJECTIVE
+
+    _airfields: dict[str, Airfield] = PrivateAttr(default_factory=dict)
+    _types: dict[str, AircraftType] = PrivateAttr(default_factory=dict)
+    _source_sha256: str | None = PrivateAttr(default=None)
+    _source_path: str | None = PrivateAttr(default=None)
+    _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        # fields only: where a scenario was read from, and caches, are not its content
+        return type(other) is type(self) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(self.content_sha256())
+
+    @field_validator("enroute", mode="before")
+    @classmethod
+    def _norm_enroute(cls, v: Any) -> Any:
+        return [_upper(x) for x in v] if isinstance(v, list | tuple) else v
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Scenario:
+        problems = _resolve(self)
+        if problems:
+            raise ScenarioError(problems)
+        return self
+
+    # ----- merged views -------------------------------------------------------------
+    def airfield(self, icao: str) -> Airfield:
+        """The airfield ``icao`` with scenario overrides merged over the catalogue."""
+        return self._airfields[icao]
+
+    @property
+    def airfield_codes(self) -> list[str]:
+        """Every airfield the scenario uses (origins, stops, destinations)."""
+        used: dict[str, None] = {}
+        for u in self.units:
+            used[u.origin] = None
+            for d in u.destinations:
+                used[d] = None
+        for d in self.destinations:
+            used[d.airfield] = None
+        for e in self.enroute:
+            used[e] = None
+        return list(used)
+
+    def aircraft_type(self, type_code: str) -> AircraftType:
+        """The aircraft type with scenario overrides merged over the catalogue."""
+        return self._types[type_code]
+
+    @property
+    def fleet_types(self) -> list[str]:
+        """Aircraft types in the fleet, in order of first appearance."""
+        return list(self._types)
+
+    def fleet_steps(self, type_code: str) -> list[tuple[float, int]]:
+        """``(available_hour, count)`` pairs of a type, sorted by hour."""
+        return sorted(
+            (e.available_hour, e.count) for e in self.aircraft if e.type == type_code
+        )
+
+    def fleet_count(self, type_code: str, hour: float | None = None) -> int:
+        """Aircraft of a type available at ``hour`` (all of them when ``None``)."""
+        return sum(
+            c for h, c in self.fleet_steps(type_code) if hour is None or h <= hour
+        )
+
+    def capacity_pax(self, icao: str) -> int | None:
+        """Beddown capacity of a base in soldiers (``None``: unlimited)."""
+        for d in self.destinations:
+            if d.airfield == icao:
+                return d.capacity_pax
+        return None
+
+    def unit(self, unit_id: str) -> Unit:
+        """The unit with this id."""
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        raise KeyError(unit_id)
+
+    def lad(self, u: Unit) -> float:
+        """Latest arrival (hard): the unit's LAD, or the horizon."""
+        return u.latest_arrival_hour if u.latest_arrival_hour is not None else self.horizon_hours
+
+    def rdd(self, u: Unit) -> float:
+        """Required delivery (soft): the unit's RDD, or its LAD."""
+        return u.required_hour if u.required_hour is not None else self.lad(u)
+
+    @property
+    def pax_weight_stons(self) -> float:
+        """Planning weight of one soldier with gear, short tons."""
+        return self.pax_weight_lb / 2000.0
+
+    # ----- identity -----------------------------------------------------------------
+    def to_json(self) -> str:
+        """A canonical JSON dump (defaults left out)."""
+        return json.dumps(_dump(self), sort_keys=False, indent=2)
+
+    def sha256(self) -> str:
+        """sha256 of the file the scenario was read from, else of its JSON dump."""
+        return self._source_sha256 or self.content_sha256()
+
+    def content_sha256(self) -> str:
+        """sha256 of the canonical JSON dump: equal scenarios share it."""
+        return self.cached("sha256", lambda: hashlib.sha256(self.to_json().encode()).hexdigest())
+
+    def cached(self, key: Any, fn: Any) -> Any:
+        """Memoise ``fn()`` under ``key`` for this (immutable) scenario."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            val = self._cache[key] = fn()
+            return val
+
+    @property
+    def source_path(self) -> str | None:
+        """The file this scenario was loaded from, if any."""
+        return self._source_path
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A validated copy with some fields replaced (like ``dataclasses.replace``)."""
+        data = _dump(self)
+        data.update({k: _plain(v) for k, v in changes.items()})
+        return Scenario.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], file: str | None = None) -> Scenario:
+        """Validate a plain mapping, raising :class:`ScenarioError` on any problem."""
+        if not isinstance(data, Mapping):
+            raise ScenarioError(
+                [Problem("", f"must be a mapping of scenario fields, got {type(data).__name__}")],
+                file,
+            )
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as exc:
+            raise ScenarioError(pydantic_problems(exc), file) from None
+        except ScenarioError as exc:
+            raise (exc.with_file(file) if file else exc) from None
+
+
+# ----- cross-entity checks ------------------------------------------------------------
+def _resolve(s: Scenario) -> list[Problem]:
+    problems: list[Problem] = []
+    P = problems.append
+    cat_af = airfield_catalog()
+    cat_ac = aircraft_catalog()
+
+    # airfields: scenario entries merged over the catalogue
+    merged: dict[str, Airfield] = dict(cat_af)
+    seen: dict[str, int] = {}
+    for i, a in enumerate(s.airfields):
+        if a.icao in seen:
+            P(Problem(f"airfields[{i}].icao", f"duplicate airfield {a.icao} (also airfields[{seen[a.icao]}])"))
+            continue
+        seen[a.icao] = i
+        base = cat_af.get(a.icao)
+        upd = {k: v for k, v in a.model_dump().items() if v is not None}
+        if base is None:
+            missing = [f for f in ("lat", "lon", "mog") if upd.get(f) is None]
+            for f in missing:
+                P(Problem(f"airfields[{i}].{f}", f"is required for {a.icao}, which is not in the bundled catalogue"))
+            if missing:
+                continue
+            merged[a.icao] = Airfield.model_validate(upd)
+        else:
+            merged[a.icao] = base.model_copy(update=upd)
+    s._airfields = merged
+
+    def known(code: str, loc: str, what: str) -> bool:
+        if code in merged:
+            return True
+        P(Problem(loc, f"unknown airfield {code} ({what}): not in the bundled catalogue nor in airfields[]"))
+        return False
+
+    # aircraft
+    types: dict[str, AircraftType] = {}
+    first: dict[str, int] = {}
+    for i, e in enumerate(s.aircraft):
+        ov = e.overrides()
+        if e.type in first:
+            j = first[e.type]
+            prev = s.aircraft[j].overrides()
+            for k in sorted(set(ov) | set(prev)):
+                if k in ov and k in prev and ov[k] != prev[k]:
+                    P(Problem(f"aircraft[{i}].{k}", f"{ov[k]!r} conflicts with aircraft[{j}].{k} = {prev[k]!r} for the same type {e.type}"))
+            continue
+        first[e.type] = i
+        base = cat_ac.get(e.type)
+        if base is None:
+            required = [
+                f for f in AIRCRAFT_FIELDS
+                if f not in ("type", "name", "source", "min_runway_ft", "cargo_classes")
+                and f not in ov
+            ]
+            for f in required:
+                P(Problem(f"aircraft[{i}].{f}", f"is required for type {e.type!r}, which is not in the bundled catalogue (known: {', '.join(cat_ac)})"))
+            if required:
+                continue
+            try:
+                types[e.type] = AircraftType.model_validate({"type": e.type, **ov})
+            except ValidationError as exc:
+                for p in pydantic_problems(exc):
+                    P(Problem(f"aircraft[{i}].{p.loc}", p.message))
+        else:
+            types[e.type] = base.model_copy(update=ov)
+    s._types = types
+
+    # destinations and en-route stops
+    dseen: dict[str, int] = {}
+    for i, d in enumerate(s.destinations):
+        if d.airfield in dseen:
+            P(Problem(f"destinations[{i}].airfield", f"duplicate destination {d.airfield} (also destinations[{dseen[d.airfield]}])"))
+        dseen[d.airfield] = i
+        known(d.airfield, f"destinations[{i}].airfield", "destination")
+    eseen: set[str] = set()
+    for i, e in enumerate(s.enroute):
+        if e in eseen:
+            P(Problem(f"enroute[{i}]", f"duplicate en-route stop {e}"))
+        eseen.add(e)
+        known(e, f"enroute[{i}]", "en-route stop")
+
+    # objective
+    if len(set(s.objective)) != len(s.objective):
+        P(Problem("objective", "lists a goal more than once"))
+
+    # units
+    useen: dict[str, int] = {}
+    H = s.horizon_hours
+    fleet_live = {t: at for t, at in types.items() if s.fleet_count(t) > 0}
+    for i, u in enumerate(s.units):
+        L = f"units[{i}]"
+        if u.id in useen:
+            P(Problem(f"{L}.id", f"duplicate unit id {u.id!r} (also units[{useen[u.id]}])"))
+        useen[u.id] = i
+        origin_ok = known(u.origin, f"{L}.origin", "origin")
+        dests_ok = []
+        for j, d in enumerate(u.destinations):
+            if d in u.destinations[:j]:
+                P(Problem(f"{L}.destinations[{j}]", f"{d} is listed twice"))
+            elif known(d, f"{L}.destinations[{j}]", "destination"):
+                if d == u.origin:
+                    P(Problem(f"{L}.destinations[{j}]", f"{d} is the unit's origin"))
+                else:
+                    dests_ok.append((j, d))
+        lad = s.lad(u)
+        if u.ready_hour >= H:
+            P(Problem(f"{L}.ready_hour", f"{u.ready_hour:g} must be before the horizon ({H:g} h)"))
+        if u.latest_arrival_hour is not None and u.latest_arrival_hour > H:
+            P(Problem(f"{L}.latest_arrival_hour", f"{u.latest_arrival_hour:g} is after the horizon ({H:g} h)"))
+        if u.ready_hour >= lad and u.ready_hour < H:
+            P(Problem(f"{L}.latest_arrival_hour", f"{lad:g} must be after ready_hour ({u.ready_hour:g})"))
+        if u.earliest_arrival_hour > lad:
+            P(Problem(f"{L}.earliest_arrival_hour", f"{u.earliest_arrival_hour:g} is after the latest arrival ({lad:g})"))
+        if u.required_hour is not None and u.required_hour > lad:
+            P(Problem(f"{L}.required_hour", f"{u.required_hour:g} is after the latest arrival ({lad:g})"))
+        # cargo nobody can carry
+        for c in COMMODITIES:
+            if u.amount(c) > 0 and not any(t.carries(CLASS_OF[c]) for t in fleet_live.values()):
+                what = "soldiers" if c == "pax" else f"{CLASS_OF[c]} cargo"
+                P(Problem(f"{L}.{c}", f"no aircraft in the fleet can carry {what} (fleet: {', '.join(fleet_live) or 'none'})"))
+        # destinations nobody can reach
+        if origin_ok and dests_ok and fleet_live and not problems_block_network(problems):
+            from .network import reachable  # late import: network needs a built Scenario
+
+            for j, d in dests_ok:
+                if not any(reachable(s, u.origin, d, t) for t in fleet_live):
+                    P(Problem(f"{L}.destinations[{j}]", f"no aircraft in the fleet can reach {d} from {u.origin} (range, runways and en-route stops considered)"))
+    return problems
+
+
+def problems_block_network(problems: list[Problem]) -> bool:
+    """Whether earlier problems make route checks meaningless (unknown codes/types)."""
+    return any(p.loc.startswith(("aircraft", "airfields", "enroute")) for p in problems)
+
+
+# ----- pydantic errors in plain words -------------------------------------------------
+def _msg(err: Mapping[str, Any]) -> str:
+    t = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    inp = err.get("input")
+    shown = repr(inp) if not isinstance(inp, dict | list) else type(inp).__name__
+    if t == "greater_than_equal":
+        return f"must be >= {ctx.get('ge')} (got {shown})"
+    if t == "greater_than":
+        return f"must be > {ctx.get('gt')} (got {shown})"
+    if t == "less_than_equal":
+        return f"must be <= {ctx.get('le')} (got {shown})"
+    if t == "less_than":
+        return f"must be < {ctx.get('lt')} (got {shown})"
+    if t == "missing":
+        return "is required"
+    if t == "extra_forbidden":
+        return "is not a field of this entry"
+    if t in ("int_parsing", "int_type"):
+        return f"must be a whole number (got {shown})"
+    if t == "int_from_float":
+        return f"must be a whole number (got {shown})"
+    if t in ("float_parsing", "float_type"):
+        return f"must be a number (got {shown})"
+    if t == "literal_error":
+        return f"must be one of {ctx.get('expected')} (got {shown})"
+    if t == "string_pattern_mismatch":
+        return f"must be an ICAO-style code of 3-4 letters/digits (got {shown})"
+    if t in ("string_type",):
+        return f"must be text (got {shown})"
+    if t in ("list_type", "tuple_type"):
+        return f"must be a list (got {shown})"
+    if t == "too_short":
+        return "must not be empty"
+    if t in ("timezone_aware", "datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
+        return f"must be an ISO-8601 date-time with a zone, e.g. 2019-12-31T21:00:00Z (got {shown})"
+    if t in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be a mapping of fields (got {shown})"
+    return str(err.get("msg", "is invalid"))
+
+
+def pydantic_problems(exc: ValidationError) -> list[Problem]:
+    """Turn a pydantic ValidationError into problems named like ``units[3].pax``."""
+    out = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        out.append(Problem(format_loc(loc), _msg(err)))
+    return out
+
+
+# ----- files -------------------------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader that keeps date-times as text (pydantic parses them)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_text(text: str, file: str = "<scenario>") -> Any:
+    """Parse YAML or JSON text (JSON is YAML), with errors naming line and column."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        why = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([Problem(where, f"could not parse YAML/JSON: {why}")], file) from None
+
+
+def load_scenario(source: str | Path | bytes, name: str | None = None) -> Scenario:
+    """Read a scenario from a YAML or JSON file (or its bytes).
+
+    Parameters
+    ----------
+    source
+        A path, or the file's bytes (e.g. an upload).
+    name
+        The file name to use in messages when ``source`` is bytes.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem, each naming the file, the entry and the field.
+    """
+    if isinstance(source, bytes):
+        raw, file = source, name or "<upload>"
+    else:
+        file = str(source)
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise ScenarioError([Problem("", f"cannot read file: {exc.strerror or exc}")], file) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem("", "is not UTF-8 text")], file) from None
+    data = parse_text(text, file)
+    if data is None:
+        raise ScenarioError([Problem("", "is empty")], file)
+    s = Scenario.from_dict(data, file)
+    s._source_sha256 = hashlib.sha256(raw).hexdigest()
+    s._source_path = None if isinstance(source, bytes) else file
+    return s
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, BaseModel):
+        return v.model_dump(mode="json", exclude_none=True)
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, datetime):
+        return v.isoformat()
+    return v
+
+
+def _dump(s: Scenario) -> dict[str, Any]:
+    data = s.model_dump(mode="json", exclude_none=True)
+    return data
+
+
+def scenario_to_dict(s: Scenario) -> dict[str, Any]:
+    """A plain mapping (JSON types) of the scenario, ``None`` fields left out."""
+    return _dump(s)
+
+
+def dumps_scenario(s: Scenario, fmt: Literal["yaml", "json"] = "yaml") -> str:
+    """The scenario as YAML or JSON text."""
+    data = _dump(s)
+    if fmt == "json":
+        return json.dumps(data, indent=2)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_scenario(s: Scenario, path: str | Path) -> Path:
+    """Write a scenario as YAML (``.yaml``/``.yml``) or JSON (``.json``)."""
+    p = Path(path)
+    fmt: Literal["yaml", "json"] = "json" if p.suffix.lower() == ".json" else "yaml"
+    p.write_text(dumps_scenario(s, fmt), encoding="utf-8")
+    return p
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``logistics-scenario/1``."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "logistics-scenario/1"
+    return schema
+
+
+def scenario_warnings(s: Scenario) -> list[Problem]:
+    """Things that are legal but probably not meant (e.g. late whatever happens)."""
+    from .network import fastest_arrival
+
+    out = []
+    for i, u in enumerate(s.units):
+        best = fastest_arrival(s, u)
+        if best is not None and s.rdd(u) < best - 1e-9:
+            out.append(Problem(f"units[{i}].required_hour", f"{s.rdd(u):g} is before the earliest possible arrival ({best:.1f} h): the unit will be late whatever happens"))
+        if best is not None and s.lad(u) < best - 1e-9:
+            out.append(Problem(f"units[{i}].latest_arrival_hour", f"{s.lad(u):g} is before the earliest possible arrival ({best:.1f} h): the unit cannot be delivered"))
+        if best is None and u.pax + u.cargo_stons > 0:
+            out.append(Problem(f"units[{i}]", "no routing can deliver any of this unit's loads"))
+    return out

@@ -1,0 +1,41 @@
+"""Shared fixtures: bundled scenario paths and a small-scenario builder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from logistics.catalog import scenarios_dir
+from logistics.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_scenario(**over: Any) -> Scenario:
+    """A tiny valid scenario (one unit KPOB->OKAS on C-17s) with fields replaced."""
+    base: dict[str, Any] = {
+        "name": "tiny",
+        "start": "2020-01-01T00:00:00Z",
+        "horizon_hours": 120,
+        "aircraft": [{"type": "C-17A", "count": 4}],
+        "destinations": [{"airfield": "OKAS", "capacity_pax": 5000}],
+        "enroute": ["ETAR", "LERT"],
+        "units": [
+            {"id": "U1", "origin": "KPOB", "destinations": ["OKAS"], "pax": 100,
+             "bulk_stons": 20, "ready_hour": 0}
+        ],
+    }
+    base.update(over)
+    return Scenario.from_dict(base)
+
+
+@pytest.fixture
+def tiny() -> Scenario:
+    return make_scenario()
+
+
+@pytest.fixture(scope="session")
+def bundled_dir() -> Path:
+    return scenarios_dir()
