@@ -477,7 +477,7 @@ def _msg(err: Mapping[str, Any]) -> str:
         return f"must be text (got {shown})"
     if t in ("list_type", "tuple_type"):
         return f"must be a list (got {shown})"
-    if t == "too_short":
+    if t in ("too_short", "string_too_short"):
         return "must not be empty"
     if t in ("timezone_aware", "datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
         return f"must be an ISO-8601 date-time with a zone, e.g. 2019-12-31T21:00:00Z (got {shown})"
@@ -488,8 +488,18 @@ def _msg(err: Mapping[str, Any]) -> str:
 
 def pydantic_problems(exc: ValidationError) -> list[Problem]:
     """Turn a pydantic ValidationError into problems named like ``units[3].pax``."""
-    out = []
+    out: list[Problem] = []
     for err in exc.errors():
+        inner = (err.get("ctx") or {}).get("error")
+        if isinstance(inner, ScenarioError):
+            # the cross-entity checks raise ScenarioError inside a model validator;
+            # pydantic wraps it as one "Value error" at the root: unwrap its problems
+            prefix = format_loc(err["loc"])
+            out.extend(
+                Problem(".".join(x for x in (prefix, p.loc) if x), p.message, p.file)
+                for p in inner.problems
+            )
+            continue
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         out.append(Problem(format_loc(loc), _msg(err)))
     return out
