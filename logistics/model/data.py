@@ -1,0 +1,202 @@
+"""Everything the CP-SAT model needs, computed before the model is built.
+
+The model never preprocesses: distances, routings, payload limits, integer
+scalings, slot counts and time windows are all fixed here.
+
+Missions are grouped by (origin, aircraft type). Each group has ``K`` identical
+*slots*; a present slot is one mission that picks one *option* (destination and
+routing) and one start minute. Loads go from units of that origin to slots.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..catalog import AircraftType
+from ..network import TONS_SCALE, Routing, can_carry, ground_minutes, routings
+from ..scenario import CLASS_OF, COMMODITIES, Scenario, Unit
+
+CARGO = ("bulk_stons", "oversize_stons", "outsize_stons")
+
+
+def minutes_up(h: float) -> int:
+    """Hours to whole minutes, rounded up (for 'no earlier than')."""
+    return math.ceil(h * 60.0 - 1e-7)
+
+
+def minutes_down(h: float) -> int:
+    """Hours to whole minutes, rounded down (for 'no later than')."""
+    return math.floor(h * 60.0 + 1e-7)
+
+
+def ticks_up(stons: float) -> int:
+    """Short tons to weight ticks, rounded up (demands)."""
+    return math.ceil(stons * TONS_SCALE - 1e-7)
+
+
+def ticks_down(stons: float) -> int:
+    """Short tons to weight ticks, rounded down (capacities)."""
+    return math.floor(stons * TONS_SCALE + 1e-7)
+
+
+@dataclass
+class UnitData:
+    """A unit's demands (pax and weight ticks) and window in minutes."""
+
+    idx: int
+    unit: Unit
+    demand: dict[str, int]  # pax count, cargo in ticks
+    ready: int
+    ead: int
+    lad: int
+    rdd: int
+    weight: int
+    dests: tuple[str, ...]
+    capacity_hint: float = 0.0
+
+
+@dataclass
+class Group:
+    """Slots of one (origin, type): identical missions that pick an option."""
+
+    origin: str
+    aircraft: str
+    ac: AircraftType
+    options: list[Routing]
+    units: list[int]  # indices into ModelData.units
+    k: int
+    est: int  # earliest start minute
+    lst: int  # latest start minute
+    onload: int
+    seats: int
+    acl: int  # ticks
+    pax_w: int  # ticks per soldier
+    commodities: tuple[str, ...]  # what this type carries
+
+    @property
+    def name(self) -> str:
+        return f"{self.origin}/{self.aircraft}"
+
+
+@dataclass
+class ModelData:
+    """Preprocessed, integer-scaled inputs of the CP-SAT model."""
+
+    scenario: Scenario
+    horizon: int
+    units: list[UnitData]
+    groups: list[Group]
+    fleet: dict[str, list[tuple[int, int]]]  # type -> [(available minute, count)]
+    mog: dict[str, int]
+    capacity: dict[str, int]  # beddown, only bases with a limit
+    goals: tuple[str, ...]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_slots(self) -> int:
+        return sum(g.k for g in self.groups)
+
+
+def _missions_needed(u: UnitData, g_seats: int, g_acl: int, g_pax_w: int, best_pay: int,
+                     commodities: tuple[str, ...]) -> int:
+    pax = u.demand["pax"] if "pax" in commodities else 0
+    cargo = sum(u.demand[c] for c in CARGO if c in commodities)
+    need = 0.0
+    if g_seats and g_acl:
+        need = pax / g_seats + cargo / g_acl
+    elif g_seats:
+        need = pax / g_seats
+    elif g_acl:
+        need = cargo / g_acl
+    wt = pax * g_pax_w + cargo
+    if best_pay > 0:
+        need = max(need, wt / best_pay)
+    return math.ceil(need - 1e-9)
+
+
+def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | None = None) -> ModelData:
+    """Preprocess a scenario for the model.
+
+    Parameters
+    ----------
+    slack
+        Extra slots per group beyond the missions the group would need to move all its
+        units alone at full loads, as a fraction (plus one per unit). The count is also
+        capped by what the group's fleet and origin MOG could fly in the horizon.
+    """
+    H = minutes_down(s.horizon_hours)
+    pw = ticks_up(s.pax_weight_stons)
+    units: list[UnitData] = []
+    for i, u in enumerate(s.units):
+        dem = {"pax": u.pax}
+        dem.update({c: ticks_up(u.amount(c)) for c in CARGO})
+        units.append(UnitData(
+            idx=i, unit=u, demand=dem, ready=minutes_up(u.ready_hour),
+            ead=minutes_up(u.earliest_arrival_hour), lad=min(H, minutes_down(s.lad(u))),
+            rdd=round(s.rdd(u) * 60), weight=u.weight, dests=u.destinations,
+        ))
+
+    fleet: dict[str, list[tuple[int, int]]] = {}
+    for t in s.fleet_types:
+        steps = [(minutes_up(h), c) for h, c in s.fleet_steps(t) if c > 0]
+        if steps:
+            fleet[t] = steps
+
+    groups: list[Group] = []
+    origins = list(dict.fromkeys(u.origin for u in s.units))
+    for o in origins:
+        for t, steps in fleet.items():
+            ac = s.aircraft_type(t)
+            comm = tuple(c for c in COMMODITIES if ac.carries(CLASS_OF[c]))
+            cand = [ud for ud in units if ud.unit.origin == o and can_carry(ac, ud.unit)]
+            dests = list(dict.fromkeys(d for ud in cand for d in ud.dests))
+            options = [r for d in dests for r in routings(s, o, d, t)]
+            if not options:
+                continue
+            served = [ud for ud in cand if any(r.destination in ud.dests for r in options)]
+            if not served:
+                continue
+            avail0 = min(a for a, _ in steps)
+            est = max(avail0, min(ud.ready for ud in served))
+            lst = max(
+                min(ud.lad, H) - min(r.arrive for r in options if r.destination in ud.dests)
+                for ud in served if any(r.destination in ud.dests for r in options)
+            )
+            if lst < est:
+                continue
+            seats = ac.seats if "pax" in comm else 0
+            acl = ticks_down(ac.acl_stons) if any(c in comm for c in CARGO) else 0
+            best_pay = max(ticks_down(r.payload_stons) for r in options)
+            need = sum(_missions_needed(ud, seats, acl, pw, best_pay, comm) for ud in served)
+            k_demand = math.ceil(need * (1 + slack)) + len(served)
+            min_cycle = min(r.cycle for r in options)
+            k_fleet = sum(c * ((lst - max(a, est)) // max(1, min_cycle) + 1) for a, c in steps if a <= lst)
+            onload = ground_minutes(ac.onload_hours)
+            mog_o = s.airfield(o).mog
+            k_mog = mog_o * ((lst - est) // onload + 1) if onload > 0 else k_demand
+            k = max(0, min(k_demand, k_fleet, k_mog))
+            if max_slots_per_group is not None:
+                k = min(k, max_slots_per_group)
+            if k == 0:
+                continue
+            groups.append(Group(
+                origin=o, aircraft=t, ac=ac, options=options, units=[ud.idx for ud in served],
+                k=k, est=est, lst=lst, onload=onload, seats=seats, acl=acl, pax_w=pw,
+                commodities=comm,
+            ))
+
+    used = set()
+    for g in groups:
+        used.add(g.origin)
+        for r in g.options:
+            used.update(gr.airfield for gr in r.ground)
+    mog = {a: s.airfield(a).mog for a in used}
+    capacity = {}
+    for d in s.destinations:
+        if d.capacity_pax is not None:
+            capacity[d.airfield] = d.capacity_pax
+    return ModelData(
+        scenario=s, horizon=H, units=units, groups=groups, fleet=fleet, mog=mog,
+        capacity=capacity, goals=tuple(s.objective),
+    )

@@ -1,0 +1,374 @@
+"""``solve(scenario) -> Plan``: the staged, stoppable CP-SAT solve.
+
+Goals are optimised one at a time in the scenario's order. After each stage the goal
+is fixed at the best value found (its optimum when proven) and the solution hints the
+next stage, so a better value of an earlier goal is never traded for a later one.
+
+The plan is read back as missions and rebuilt with :meth:`Plan.from_missions`, which
+recomputes every reported figure. If it breaks the daily crew-hour rule (which the
+model treats lazily), a crew limit for that aircraft type is added and the solve
+repeats.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from .model.build import GOAL_SCALE, AirliftModel
+from .model.data import CARGO, ModelData, build_data
+from .network import TONS_SCALE
+from .plan import Leg, Load, Mission, Plan, SolveInfo
+from .scenario import Scenario
+
+
+@dataclass
+class Progress:
+    """What a progress callback receives: the current stage's incumbent and bound."""
+
+    stage: str
+    stage_index: int
+    n_stages: int
+    objective: float | None
+    bound: float | None
+    elapsed: float
+    solutions: int = 0
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap of the current stage (0 when proven)."""
+        if self.objective is None or self.bound is None:
+            return None
+        if abs(self.objective) < 1e-9:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+
+ProgressCallback = Callable[[Progress], Any]
+
+
+@dataclass
+class SolveOptions:
+    """Solver settings.
+
+    Parameters
+    ----------
+    time_limit
+        Seconds in all (wall clock), or deterministic seconds in deterministic mode.
+    seed
+        CP-SAT random seed.
+    workers
+        Search workers (default: the machine's cores, at least 2).
+    deterministic
+        Repeatable runs: interleaved search in one thread and a deterministic time
+        limit (for tests, benchmarks and sweeps).
+    slack
+        Extra mission slots per (origin, type) beyond a full-load estimate.
+    log
+        Print CP-SAT's search log.
+    """
+
+    time_limit: float = 30.0
+    seed: int = 0
+    workers: int | None = None
+    deterministic: bool = False
+    slack: float = 0.25
+    log: bool = False
+    max_crew_rounds: int = 3
+
+
+class _Watch(cp_model.CpSolverSolutionCallback):
+    def __init__(self, scale: float, report: Callable[[float | None, float | None, bool], bool]):
+        super().__init__()
+        self.scale = scale
+        self.report = report
+        self.n = 0
+
+    def on_solution_callback(self) -> None:
+        self.n += 1
+        if self.report(self.ObjectiveValue() / self.scale, self.BestObjectiveBound() / self.scale, True):
+            self.StopSearch()
+
+
+def solve(
+    scenario: Scenario,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    *,
+    workers: int | None = None,
+    deterministic: bool = False,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    options: SolveOptions | None = None,
+) -> Plan:
+    """Plan the airlift for a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    time_limit
+        Seconds for the whole solve (all goals).
+    seed
+        Random seed of the search.
+    workers
+        CP-SAT workers; default the machine's cores.
+    deterministic
+        Repeatable mode (same seed, same plan) with a deterministic time limit.
+    on_progress
+        Called with a :class:`Progress` on every incumbent and bound change; return
+        ``True`` to stop the search (the best plan found is kept).
+    stop
+        An event another thread may set to stop the search.
+
+    Returns
+    -------
+    Plan
+        Its status is ``optimal`` only when every goal was proven optimal.
+    """
+    opts = options or SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
+                                   deterministic=deterministic)
+    t0 = time.perf_counter()
+    stop = stop or threading.Event()
+    data = build_data(scenario, slack=opts.slack)
+    crew: frozenset[str] = frozenset()
+    stages_all: list[dict] = []
+    for _round in range(opts.max_crew_rounds + 1):
+        plan, stages, sol = _solve_once(data, opts, crew, on_progress, stop, t0)
+        stages_all.extend(stages)
+        if plan is None or stop.is_set():
+            break
+        broken = _crew_broken(scenario, plan) - crew
+        if not broken:
+            break
+        crew = crew | broken
+    if plan is None:
+        plan = Plan.from_missions(scenario, [], status=stages_all[-1]["status"] if stages_all else "unknown",
+                                  solve=SolveInfo(solver="cp-sat", goals=list(data.goals)))
+    plan.solve.seconds = time.perf_counter() - t0
+    plan.solve.stages = stages_all
+    plan.solve.extra.update({
+        "slots": data.n_slots, "groups": len(data.groups), "crew_limited_types": sorted(crew),
+        "seed": opts.seed, "deterministic": opts.deterministic, "time_limit": opts.time_limit,
+    })
+    try:
+        from .explain import explain
+
+        plan.findings = list(explain(scenario, plan))
+    except Exception as exc:  # explanation must never lose a plan
+        plan.solve.extra["explain_error"] = repr(exc)
+    return plan
+
+
+def _solver(opts: SolveOptions, limit: float) -> cp_model.CpSolver:
+    s = cp_model.CpSolver()
+    p = s.parameters
+    p.random_seed = opts.seed
+    p.log_search_progress = opts.log
+    if opts.deterministic:
+        p.interleave_search = True
+        p.num_workers = 8
+        p.max_deterministic_time = max(0.05, limit)
+    else:
+        p.num_workers = opts.workers or max(2, os.cpu_count() or 2)
+        p.max_time_in_seconds = max(0.05, limit)
+    return s
+
+
+def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
+                on_progress: ProgressCallback | None, stop: threading.Event, t0: float):
+    tb = time.perf_counter()
+    am = AirliftModel(data, crew_types=crew)
+    build_s = time.perf_counter() - tb
+    goals = list(data.goals)
+    objective: list[float] = []
+    bound: list[float] = []
+    stages: list[dict] = []
+    hint: dict | None = None
+    best: cp_model.CpSolver | None = None
+    status_all = "optimal"
+    deadline = opts.time_limit
+    spent = 0.0
+    for i, goal in enumerate(goals):
+        expr = am.goal_exprs[goal]
+        am.m.ClearHints()
+        if hint:
+            for var, val in hint.items():
+                am.m.AddHint(var, val)
+        am.m.Minimize(expr)
+        remaining = max(0.0, deadline - spent)
+        share = remaining / (len(goals) - i)
+        # earlier stages get the larger share; unused time carries over
+        limit = remaining if i == len(goals) - 1 else max(share, min(remaining, share * 1.5))
+        solver = _solver(opts, limit)
+        scale = GOAL_SCALE[goal]
+        state = {"n": 0}
+
+        def report(obj, bnd, sol, _i=i, _goal=goal, _state=state):
+            if sol:
+                _state["n"] += 1
+            if on_progress is not None:
+                res = on_progress(Progress(_goal, _i, len(goals), obj, bnd, time.perf_counter() - t0, _state["n"]))
+                if res is True:
+                    stop.set()
+            return stop.is_set()
+
+        watch = _Watch(scale, report)
+        if on_progress is not None:
+            solver.best_bound_callback = lambda b, _r=report, _s=scale: _r(None, b / _s, False)
+        done = threading.Event()
+
+        def stopper(_solver=solver, _done=done):
+            while not _done.wait(0.05):
+                if stop.is_set():
+                    _solver.stop_search()
+                    return
+
+        th = threading.Thread(target=stopper, daemon=True)
+        th.start()
+        ts = time.perf_counter()
+        st = solver.Solve(am.m, watch)
+        done.set()
+        th.join()
+        secs = time.perf_counter() - ts
+        spent += solver.wall_time if not opts.deterministic else solver.deterministic_time
+        name = solver.StatusName(st)
+        rec = {"goal": goal, "status": name.lower(), "seconds": round(secs, 3),
+               "build_seconds": round(build_s, 3) if i == 0 else 0.0,
+               "crew_limited": sorted(crew)}
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            val = int(round(solver.ObjectiveValue()))
+            bnd = solver.BestObjectiveBound()
+            objective.append(val / scale)
+            bound.append(math.ceil(bnd - 1e-9) / scale)
+            rec.update(objective=val / scale, bound=bound[-1])
+            if st != cp_model.OPTIMAL:
+                status_all = "feasible"
+            stages.append(rec)
+            if on_progress is not None:
+                on_progress(Progress(goal, i, len(goals), val / scale, bound[-1], time.perf_counter() - t0, state["n"]))
+            best = solver
+            hint = {var: solver.Value(var) for var in _hint_vars(am)}
+            am.m.Add(expr <= val)
+            if stop.is_set():
+                status_all = "feasible" if (st != cp_model.OPTIMAL or i < len(goals) - 1) else status_all
+                break
+        else:
+            stages.append(rec)
+            if st == cp_model.INFEASIBLE and best is None:
+                status_all = "infeasible"
+            else:
+                status_all = "feasible" if best is not None else "unknown"
+            break
+    if best is None:
+        return None, stages, None
+    info = SolveInfo(solver=f"cp-sat {cp_model.__name__ and _ortools_version()}", seconds=0.0,
+                     objective=objective, bound=bound, goals=goals[: len(objective)], stages=stages)
+    if len(objective) < len(goals):
+        status_all = "feasible"
+    plan = _extract(data, am, hint, status_all, info)
+    return plan, stages, hint
+
+
+def _ortools_version() -> str:
+    try:
+        from ortools import __version__
+
+        return __version__
+    except Exception:  # pragma: no cover
+        return "?"
+
+
+def _hint_vars(am: AirliftModel) -> list:
+    v = am.v
+    out: list = []
+    for row in v.slots:
+        for s in row:
+            out += [s.present, s.start, *s.y, *s.carries.values(), *s.load.values()]
+    out += list(v.dest.values()) + list(v.short.values()) + list(v.full.values())
+    out += list(v.closure.values()) + list(v.late.values())
+    if v.force_closure is not None:
+        out.append(v.force_closure)
+    return out
+
+
+def _extract(data: ModelData, am: AirliftModel, val: dict, status: str, info: SolveInfo) -> Plan:
+    """Read missions from a solution (a dict of variable values)."""
+    s = data.scenario
+    raw: list[tuple[int, Any, Any, dict]] = []  # (start, group, routing, {unit: {com: amount}})
+    for gi, g in enumerate(data.groups):
+        for slot in am.v.slots[gi]:
+            if not val[slot.present]:
+                continue
+            oi = next(i for i, yy in enumerate(slot.y) if val[yy])
+            r = g.options[oi]
+            loads: dict[int, dict[str, float]] = {}
+            for (ui, com), x in slot.load.items():
+                q = val[x]
+                if q > 0:
+                    loads.setdefault(ui, {})[com] = q if com == "pax" else q / TONS_SCALE
+            raw.append((val[slot.start], g, r, loads))
+    raw.sort(key=lambda t: (t[0], t[1].aircraft, t[2].label))
+    # rounding policy: demands were rounded up to ticks; trim any excess from the last loads
+    total: dict[tuple[int, str], float] = {}
+    for _, _, _, loads in raw:
+        for ui, dct in loads.items():
+            for com, q in dct.items():
+                total[(ui, com)] = total.get((ui, com), 0.0) + q
+    for (ui, com), tot in total.items():
+        req = data.units[ui].unit.amount(com)
+        excess = tot - req
+        if com == "pax" or excess <= 1e-12:
+            continue
+        for _, _, _, loads in reversed(raw):
+            if excess <= 1e-12:
+                break
+            if com in loads.get(ui, {}):
+                cut = min(excess, loads[ui][com])
+                loads[ui][com] -= cut
+                excess -= cut
+    missions = []
+    for n, (start, g, r, loads) in enumerate(raw, 1):
+        legs = tuple(Leg(lg.frm, lg.to, (start + lg.depart) / 60.0, (start + lg.arrive) / 60.0) for lg in r.legs)
+        lds = []
+        for ui in sorted(loads, key=lambda i: data.units[i].unit.id):
+            dct = loads[ui]
+            lds.append(Load(
+                unit=data.units[ui].unit.id,
+                pax=int(dct.get("pax", 0)),
+                **{c: float(dct.get(c, 0.0)) for c in CARGO},
+            ))
+        missions.append(Mission(id=f"M{n:04d}", aircraft=g.aircraft, origin=g.origin,
+                                destination=r.destination, legs=legs, loads=tuple(lds)))
+    dests = {}
+    for u in data.units:
+        chosen = [d for d in u.dests if val.get(am.v.dest[(u.idx, d)], 0)]
+        dests[u.unit.id] = chosen[0] if chosen else None
+    return Plan.from_missions(s, missions, status=status, solve=info, destinations=dests)
+
+
+def _crew_broken(s: Scenario, plan: Plan) -> set[str]:
+    """Aircraft types whose legs exceed the daily crew-hour rule (SPEC rule 9)."""
+    fly: dict[tuple[str, int], float] = {}
+    for m in plan.missions:
+        for lg in m.legs:
+            a, b = lg.depart_hour, lg.arrive_hour
+            k = int(a // 24)
+            while k * 24 < b:
+                lo, hi = max(a, k * 24), min(b, k * 24 + 24)
+                if hi > lo:
+                    fly[(m.aircraft, k)] = fly.get((m.aircraft, k), 0.0) + hi - lo
+                k += 1
+    out = set()
+    for (t, k), h in fly.items():
+        cap = s.aircraft_type(t).ute_hours * s.fleet_count(t, k * 24 + 24 - 1e-9)
+        if h > cap + 1e-6:
+            out.add(t)
+    return out
