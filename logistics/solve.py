@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from .model.build import GOAL_SCALE, AirliftModel
 from .model.data import CARGO, ModelData, build_data
+from .model.dispatch import Dispatch, dispatch_greedy, dispatch_stats
 from .network import TONS_SCALE
 from .plan import Leg, Load, Mission, Plan, SolveInfo
 from .scenario import Scenario
@@ -138,10 +139,15 @@ def solve(
     t0 = time.perf_counter()
     stop = stop or threading.Event()
     data = build_data(scenario, slack=opts.slack)
+    tg = time.perf_counter()
+    first = dispatch_greedy(data, rule="earliest")
+    for gi, n in dispatch_stats(data, first).items():
+        data.groups[gi].k = max(data.groups[gi].k, n)
+    greedy_s = time.perf_counter() - tg
     crew: frozenset[str] = frozenset()
     stages_all: list[dict] = []
     for _round in range(opts.max_crew_rounds + 1):
-        plan, stages, sol = _solve_once(data, opts, crew, on_progress, stop, t0)
+        plan, stages, sol = _solve_once(data, opts, crew, on_progress, stop, t0, first)
         stages_all.extend(stages)
         if plan is None or stop.is_set():
             break
@@ -155,7 +161,8 @@ def solve(
     plan.solve.seconds = time.perf_counter() - t0
     plan.solve.stages = stages_all
     plan.solve.extra.update({
-        "slots": data.n_slots, "groups": len(data.groups), "crew_limited_types": sorted(crew),
+        "slots": data.n_slots, "groups": len(data.groups), "greedy_seconds": round(greedy_s, 3),
+        "greedy_missions": len(first), "crew_limited_types": sorted(crew),
         "seed": opts.seed, "deterministic": opts.deterministic, "time_limit": opts.time_limit,
     })
     try:
@@ -183,7 +190,8 @@ def _solver(opts: SolveOptions, limit: float) -> cp_model.CpSolver:
 
 
 def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
-                on_progress: ProgressCallback | None, stop: threading.Event, t0: float):
+                on_progress: ProgressCallback | None, stop: threading.Event, t0: float,
+                first: list[Dispatch]):
     tb = time.perf_counter()
     am = AirliftModel(data, crew_types=crew)
     build_s = time.perf_counter() - tb
@@ -191,7 +199,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     objective: list[float] = []
     bound: list[float] = []
     stages: list[dict] = []
-    hint: dict | None = None
+    hint: dict | None = hint_from_dispatch(data, am, first) if first else None
     best: cp_model.CpSolver | None = None
     status_all = "optimal"
     deadline = opts.time_limit
@@ -199,7 +207,11 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     for i, goal in enumerate(goals):
         expr = am.goal_exprs[goal]
         am.m.ClearHints()
-        if hint:
+        if isinstance(hint, list):  # the previous stage's full solution vector
+            h = am.m.Proto().solution_hint
+            h.vars.extend(range(len(hint)))
+            h.values.extend(hint)
+        elif hint:
             for var, val in hint.items():
                 am.m.AddHint(var, val)
         am.m.Minimize(expr)
@@ -255,7 +267,8 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
             if on_progress is not None:
                 on_progress(Progress(goal, i, len(goals), val / scale, bound[-1], time.perf_counter() - t0, state["n"]))
             best = solver
-            hint = {var: solver.Value(var) for var in _hint_vars(am)}
+            hint = list(solver.ResponseProto().solution)
+            values = {var: solver.Value(var) for var in _hint_vars(am)}
             am.m.Add(expr <= val)
             if stop.is_set():
                 status_all = "feasible" if (st != cp_model.OPTIMAL or i < len(goals) - 1) else status_all
@@ -273,8 +286,8 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                      objective=objective, bound=bound, goals=goals[: len(objective)], stages=stages)
     if len(objective) < len(goals):
         status_all = "feasible"
-    plan = _extract(data, am, hint, status_all, info)
-    return plan, stages, hint
+    plan = _extract(data, am, values, status_all, info)
+    return plan, stages, values
 
 
 def _ortools_version() -> str:
@@ -301,20 +314,34 @@ def _hint_vars(am: AirliftModel) -> list:
 
 def _extract(data: ModelData, am: AirliftModel, val: dict, status: str, info: SolveInfo) -> Plan:
     """Read missions from a solution (a dict of variable values)."""
-    s = data.scenario
-    raw: list[tuple[int, Any, Any, dict]] = []  # (start, group, routing, {unit: {com: amount}})
-    for gi, g in enumerate(data.groups):
+    out = []
+    for gi in range(len(data.groups)):
         for slot in am.v.slots[gi]:
             if not val[slot.present]:
                 continue
             oi = next(i for i, yy in enumerate(slot.y) if val[yy])
-            r = g.options[oi]
-            loads: dict[int, dict[str, float]] = {}
+            loads: dict[int, dict[str, int]] = {}
             for (ui, com), x in slot.load.items():
-                q = val[x]
-                if q > 0:
-                    loads.setdefault(ui, {})[com] = q if com == "pax" else q / TONS_SCALE
-            raw.append((val[slot.start], g, r, loads))
+                if val[x] > 0:
+                    loads.setdefault(ui, {})[com] = val[x]
+            out.append(Dispatch(gi, oi, val[slot.start], loads))
+    dests = {}
+    for u in data.units:
+        chosen = [d for d in u.dests if val.get(am.v.dest[(u.idx, d)], 0)]
+        dests[u.unit.id] = chosen[0] if chosen else None
+    return plan_from_dispatch(data, out, status=status, info=info, destinations=dests)
+
+
+def plan_from_dispatch(data: ModelData, dispatch: list[Dispatch], *, status: str, info: SolveInfo,
+                       destinations: dict[str, str | None] | None = None) -> Plan:
+    """Turn missions in model terms into a :class:`Plan` (hours, short tons, ids)."""
+    s = data.scenario
+    raw: list[tuple[int, Any, Any, dict]] = []  # (start, group, routing, {unit: {com: amount}})
+    for dp in dispatch:
+        g = data.groups[dp.group]
+        loads = {ui: {c: (q if c == "pax" else q / TONS_SCALE) for c, q in dct.items() if q > 0}
+                 for ui, dct in dp.loads.items()}
+        raw.append((dp.start, g, g.options[dp.option], {ui: d for ui, d in loads.items() if d}))
     raw.sort(key=lambda t: (t[0], t[1].aircraft, t[2].label))
     # rounding policy: demands were rounded up to ticks; trim any excess from the last loads
     total: dict[tuple[int, str], float] = {}
@@ -347,11 +374,60 @@ def _extract(data: ModelData, am: AirliftModel, val: dict, status: str, info: So
             ))
         missions.append(Mission(id=f"M{n:04d}", aircraft=g.aircraft, origin=g.origin,
                                 destination=r.destination, legs=legs, loads=tuple(lds)))
-    dests = {}
-    for u in data.units:
-        chosen = [d for d in u.dests if val.get(am.v.dest[(u.idx, d)], 0)]
-        dests[u.unit.id] = chosen[0] if chosen else None
-    return Plan.from_missions(s, missions, status=status, solve=info, destinations=dests)
+    if destinations is None:
+        destinations = {}
+        for m in missions:
+            for ld in m.loads:
+                destinations[ld.unit] = m.destination
+    return Plan.from_missions(s, missions, status=status, solve=info, destinations=destinations)
+
+
+def hint_from_dispatch(data: ModelData, am: AirliftModel, dispatch: list[Dispatch]) -> dict:
+    """A complete assignment of the model's variables from a dispatched schedule."""
+    v = am.v
+    val: dict = {}
+    per_group: dict[int, list[Dispatch]] = {}
+    for dp in dispatch:
+        per_group.setdefault(dp.group, []).append(dp)
+    delivered: dict[tuple[int, str], int] = {}
+    arr_u: dict[int, int] = {}
+    dest_u: dict[int, str] = {}
+    force = 0
+    for gi, g in enumerate(data.groups):
+        dps = sorted(per_group.get(gi, []), key=lambda d: d.start)
+        for k, slot in enumerate(v.slots[gi]):
+            dp = dps[k] if k < len(dps) else None
+            val[slot.present] = int(dp is not None)
+            val[slot.start] = dp.start if dp else g.est
+            for oi, yy in enumerate(slot.y):
+                val[yy] = int(dp is not None and dp.option == oi)
+            val[slot.arrive] = dp.arrive(data) if dp else g.est + g.options[0].arrive
+            for ui, c in slot.carries.items():
+                val[c] = int(dp is not None and ui in dp.loads and any(q > 0 for q in dp.loads[ui].values()))
+            for (ui, com), x in slot.load.items():
+                q = dp.loads.get(ui, {}).get(com, 0) if dp else 0
+                val[x] = q
+                delivered[(ui, com)] = delivered.get((ui, com), 0) + q
+            if dp is not None:
+                a = dp.arrive(data)
+                force = max(force, a)
+                for ui in dp.loads:
+                    arr_u[ui] = max(arr_u.get(ui, 0), a)
+                    dest_u[ui] = g.options[dp.option].destination
+    for (ui, d), x in v.dest.items():
+        val[x] = int(dest_u.get(ui) == d)
+    for (ui, com), x in v.short.items():
+        val[x] = data.units[ui].demand[com] - delivered.get((ui, com), 0)
+    for ui, x in v.full.items():
+        val[x] = int(all(val[v.short[k]] == 0 for k in v.short if k[0] == ui))
+    for ui, x in v.closure.items():
+        val[x] = arr_u.get(ui, 0)
+    for ui, x in v.late.items():
+        u = data.units[ui]
+        val[x] = max(0, arr_u.get(ui, 0) - u.rdd) if val[v.full[ui]] else 0
+    if v.force_closure is not None:
+        val[v.force_closure] = force
+    return val
 
 
 def _crew_broken(s: Scenario, plan: Plan) -> set[str]:

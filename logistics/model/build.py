@@ -248,6 +248,10 @@ class AirliftModel:
                 m.Add(full == 1)
             clo = m.NewIntVar(0, H, f"closure[{u.unit.id}]")
             v.closure[u.idx] = clo
+            if shorts and u.min_arrival is not None:
+                # no load can land before the unit's fastest routing allows
+                m.Add(clo >= u.min_arrival).OnlyEnforceIf(full)
+                m.Add(force >= clo).OnlyEnforceIf(full)
             for arr, c in arrivals.get(u.idx, []):
                 m.Add(clo >= arr).OnlyEnforceIf(c)
                 m.Add(force >= arr).OnlyEnforceIf(c)

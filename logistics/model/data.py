@@ -53,7 +53,7 @@ class UnitData:
     rdd: int
     weight: int
     dests: tuple[str, ...]
-    capacity_hint: float = 0.0
+    min_arrival: int | None = None  # earliest landing of any load (minutes)
 
 
 @dataclass
@@ -186,6 +186,11 @@ def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | N
                 commodities=comm,
             ))
 
+    for g in groups:
+        for ui in g.units:
+            u = units[ui]
+            arr = max(g.est, u.ready) + min(r.arrive for r in g.options if r.destination in u.dests)
+            u.min_arrival = arr if u.min_arrival is None else min(u.min_arrival, arr)
     used = set()
     for g in groups:
         used.add(g.origin)
