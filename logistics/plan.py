@@ -888,7 +888,12 @@ class Plan:
 
         delta: dict[tuple[str, float], int] = {}
         for m in self.missions:
-            for af, a, b, _ in m.ground_intervals(scenario):
+            try:
+                spans = m.ground_intervals(scenario)
+            except KeyError:  # a type not in the fleet: count its stops, not its onload
+                spans = [(lg.to, lg.arrive_hour, nxt.depart_hour, "")
+                         for lg, nxt in zip(m.legs, m.legs[1:], strict=False)]
+            for af, a, b, _ in spans:
                 if b > a:
                     delta[(af, a)] = delta.get((af, a), 0) + 1
                     delta[(af, b)] = delta.get((af, b), 0) - 1

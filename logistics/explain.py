@@ -1,0 +1,448 @@
+"""Why the plan is what it is: which limits bind, for whom, and when.
+
+:func:`explain` analyses a finished plan (it never solves) and returns
+:class:`~logistics.plan.Finding` objects in plain words, for every late or
+undelivered unit and for the force closure:
+
+* ``mog``: an airfield's parking is full, e.g. ``OKAS MOG saturated h30.0-h52.5 (6 of 6
+  on the ground)``: the intervals where aircraft on the ground = MOG, from
+  :meth:`Plan.ground_occupancy`, merged;
+* ``fleet``: every aircraft of a type is busy, ``C-17A pool fully busy h18.0-h60.0 (12 of
+  12)``, from :meth:`Plan.fleet_use`;
+* ``crew``: a type flew (nearly) all its crew hours of a day, ``crew hours: C-17A flew
+  143.9 of 144.0 h on day 2``;
+* ``range`` / ``runway`` / ``cargo_class``: no routing can carry an undelivered class of
+  cargo to a unit's destinations, or only a little per mission (from
+  :func:`logistics.network.routings`);
+* ``beddown``: a unit has no base because its bases are full;
+* ``window``: a unit's LAD (or RDD) is before its earliest possible arrival
+  (:func:`logistics.network.fastest_arrival`);
+* ``readiness``: the closure (or a unit's lateness) is set by when the unit is ready
+  plus its fastest transit;
+* ``horizon``: a unit is still undelivered at the horizon and no single limit above
+  explains it.
+
+Each finding lists the units it affects: for a saturated resource, the late, undelivered
+or last-closing units it touches (aboard missions using it during the interval, or
+needing it while they wait). Findings come most important first: by the priority weight
+of the shortfall and lateness of the units they affect, then by how long they bind.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .plan import CARGO, Finding, Plan
+from .scenario import CLASS_OF, Scenario, Unit
+
+__all__ = ["explain", "explain_text"]
+
+#: a type's crew hours of a day bind when it flew at least this share of them
+CREW_BINDING = 0.98
+#: saturated intervals of one resource closer than this (hours) are reported as one
+MERGE_GAP = 1.0
+#: a closure within this of the fastest possible arrival is set by readiness (hours)
+READY_SLACK = 0.25
+_KIND_ORDER = {k: i for i, k in enumerate(
+    ("window", "horizon", "cargo_class", "runway", "range", "beddown", "readiness", "mog",
+     "fleet", "crew"))}
+
+
+@dataclass
+class _Status:
+    """What the plan did for a unit, and how much that matters."""
+
+    unit: Unit
+    undelivered: float  # soldiers + short tons not delivered
+    late: float
+    closure: float | None
+    destination: str | None
+    missing: dict[str, float]
+    closing: bool = False
+
+    @property
+    def problem(self) -> bool:
+        return self.undelivered > 1e-6 or self.late > 1e-6
+
+    @property
+    def impact(self) -> float:
+        """Priority-weighted shortfall and lateness, plus a little for closing units."""
+        return self.unit.weight * (self.undelivered + self.late) + (1.0 if self.closing else 0.0)
+
+    def window(self, s: Scenario) -> tuple[float, float]:
+        """When the unit could be affected: ready until closure (or its LAD if short)."""
+        end = self.closure if (self.closure is not None and self.undelivered <= 1e-6) else s.lad(self.unit)
+        return self.unit.ready_hour, end
+
+
+def explain(scenario: Scenario, plan: Plan) -> list[Finding]:
+    """Post-hoc analysis of a plan: which limits bind, for which units, when.
+
+    Parameters
+    ----------
+    scenario
+        The scenario the plan answers.
+    plan
+        The plan (its missions and unit results are read; nothing is solved).
+
+    Returns
+    -------
+    list of Finding
+        Most important first. Empty when no unit is late or undelivered and nothing
+        binds the closure.
+    """
+    s = scenario
+    st = _statuses(s, plan)
+    aboard = _aboard(plan)
+    found: list[tuple[float, Finding]] = []
+    found += _mog_findings(s, plan, st, aboard)
+    found += _fleet_findings(s, plan, st, aboard)
+    found += _crew_findings(s, plan, st, aboard)
+    found += _unit_findings(s, plan, st)
+    found += _fallbacks(s, st, {u for _, f in found for u in f.units})
+    found.sort(key=lambda x: (-x[0], _KIND_ORDER.get(x[1].kind, 99),
+                              -((x[1].end_hour or 0) - (x[1].start_hour or 0)),
+                              x[1].start_hour if x[1].start_hour is not None else math.inf))
+    return [f for _, f in found]
+
+
+def _fallbacks(s: Scenario, st: dict[str, _Status], explained: set[str]) -> list[tuple[float, Finding]]:
+    """Late or undelivered units that no binding limit explains: say so plainly."""
+    from .network import fastest_arrival
+
+    out = []
+    for uid, us in st.items():
+        if uid in explained or not us.problem:
+            continue
+        u = us.unit
+        if us.undelivered > 1e-6:
+            msg = (f"horizon: {uid} still has {_amount(us)} undelivered at its LAD h{s.lad(u):g} "
+                   f"(horizon {s.horizon_hours:g} h); no single binding limit was found")
+            out.append((us.impact, Finding("horizon", uid, msg, None, s.lad(u), (uid,))))
+        else:
+            best = fastest_arrival(s, u)
+            could = f", though it could land by h{best:.1f}" if best is not None else ""
+            msg = (f"window: {uid} closes at h{us.closure or 0:.1f}, {us.late:.1f} h after its RDD "
+                   f"h{s.rdd(u):g}{could}; no single binding limit was found")
+            out.append((us.impact, Finding("window", uid, msg, s.rdd(u), us.closure, (uid,))))
+    return out
+
+
+def explain_text(findings: Iterable[Finding]) -> list[str]:
+    """One line per finding, with the units it affects."""
+    out = []
+    for f in findings:
+        line = f.message
+        if f.units:
+            shown = ", ".join(f.units[:6]) + (f" and {len(f.units) - 6} more" if len(f.units) > 6 else "")
+            line += f" — affects {shown}"
+        out.append(line)
+    return out
+
+
+# ----- unit statuses --------------------------------------------------------------------
+def _statuses(s: Scenario, plan: Plan) -> dict[str, _Status]:
+    res = {r.id: r for r in plan.units}
+    out: dict[str, _Status] = {}
+    for u in s.units:
+        r = res.get(u.id)
+        if r is None:
+            missing = {c: u.amount(c) for c in ("pax", *CARGO) if u.amount(c) > 0}
+            out[u.id] = _Status(u, float(u.pax + u.cargo_stons), 0.0, None, None, missing)
+            continue
+        und = sum(max(0.0, v) for v in r.undelivered.values())
+        missing = {c: v for c, v in r.undelivered.items() if v > 1e-6}
+        out[u.id] = _Status(u, und, r.late_hours or 0.0, r.closure_hour, r.destination, missing)
+    closure = plan.kpis.get("closure_hour")
+    if closure is not None:
+        for us in out.values():
+            if us.closure is not None and us.closure >= closure - 1e-6:
+                us.closing = True
+    return out
+
+
+def _aboard(plan: Plan) -> dict[str, tuple[str, ...]]:
+    return {m.id: m.unit_ids for m in plan.missions}
+
+
+def _amount(us: _Status) -> str:
+    pax = us.missing.get("pax", 0)
+    st = sum(v for c, v in us.missing.items() if c != "pax")
+    parts = ([f"{pax:,.0f} soldiers"] if pax else []) + ([f"{_num(st)} st"] if st > 1e-6 else [])
+    return " and ".join(parts) or "nothing"
+
+
+def _relevant(us: _Status) -> bool:
+    return us.problem or us.closing
+
+
+# ----- saturated resources --------------------------------------------------------------
+def _saturated(rows: Sequence[tuple[float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Merge step rows ``(hour, used, capacity)`` into intervals where used >= capacity.
+
+    Returns ``(start, end, peak, capacity)``; intervals closer than :data:`MERGE_GAP`
+    are joined.
+    """
+    out: list[list[float]] = []
+    for (h, used, cap), nxt in zip(rows, [*rows[1:], None], strict=True):
+        if nxt is None or not (cap > 0 and used >= cap):
+            continue
+        end = nxt[0]
+        if out and h - out[-1][1] <= MERGE_GAP:
+            out[-1][1] = end
+            out[-1][2] = max(out[-1][2], used)
+            out[-1][4] += end - h
+        else:
+            out.append([h, end, used, cap, end - h])
+    return [(a, b, peak, cap) for a, b, peak, cap, _ in out]
+
+
+def _affected_by_airfield(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict[str, tuple[str, ...]],
+                          af: str, a: float, b: float, ground: dict[str, list[tuple[float, float, str]]]
+                          ) -> list[str]:
+    units: dict[str, None] = {}
+    # units aboard missions on the ground there during the interval
+    for ga, gb, mid in ground.get(af, ()):
+        if ga < b and a < gb:
+            for uid in aboard.get(mid, ()):
+                if uid in st and _relevant(st[uid]):
+                    units[uid] = None
+    # problem units whose origin or destination it is, waiting during the interval
+    for uid, us in st.items():
+        if not us.problem or uid in units:
+            continue
+        u = us.unit
+        dests = (us.destination,) if us.destination else u.destinations
+        if af != u.origin and af not in dests:
+            continue
+        lo, hi = us.window(s)
+        if lo < b and a < hi:
+            units[uid] = None
+    return list(units)
+
+
+def _mog_findings(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict[str, tuple[str, ...]]
+                  ) -> list[tuple[float, Finding]]:
+    occ = plan.ground_occupancy(s)
+    if occ.empty:
+        return []
+    ground: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    for m in plan.missions:
+        try:
+            for af, ga, gb, _ in m.ground_intervals(s):
+                ground[af].append((ga, gb, m.id))
+        except KeyError:
+            continue
+    out = []
+    for af, grp in occ.groupby("airfield", sort=True):
+        rows = list(zip(grp["hour"], grp["on_ground"], grp["mog"], strict=True))
+        for a, b, peak, cap in _saturated(rows):
+            units = _affected_by_airfield(s, plan, st, aboard, str(af), a, b, ground)
+            if not units:
+                continue
+            msg = f"{af} MOG saturated h{a:.1f}-h{b:.1f} ({peak:.0f} of {cap:.0f} on the ground)"
+            out.append((_score(st, units, b - a), Finding("mog", str(af), msg, a, b, tuple(units))))
+    return out
+
+
+def _carries(s: Scenario, t: str, u: Unit) -> bool:
+    ac = s.aircraft_type(t)
+    return any(u.amount(c) > 0 and ac.carries(CLASS_OF[c]) for c in ("pax", *CARGO))
+
+
+def _affected_by_type(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict[str, tuple[str, ...]],
+                      t: str, a: float, b: float) -> list[str]:
+    units: dict[str, None] = {}
+    for m in plan.missions:
+        if m.aircraft != t or not m.legs:
+            continue
+        ha, hb = m.hold_interval(s)
+        if ha < b and a < hb:
+            for uid in aboard.get(m.id, ()):
+                if uid in st and _relevant(st[uid]):
+                    units[uid] = None
+    for uid, us in st.items():
+        if not us.problem or uid in units or not _carries(s, t, us.unit):
+            continue
+        lo, hi = us.window(s)
+        if lo < b and a < hi:
+            units[uid] = None
+    return list(units)
+
+
+def _fleet_findings(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict[str, tuple[str, ...]]
+                    ) -> list[tuple[float, Finding]]:
+    use = plan.fleet_use(s)
+    out = []
+    if use.empty:
+        return out
+    for t, grp in use.groupby("aircraft", sort=True):
+        if t not in s.fleet_types:
+            continue
+        rows = list(zip(grp["hour"], grp["in_use"], grp["pool"], strict=True))
+        for a, b, peak, cap in _saturated(rows):
+            units = _affected_by_type(s, plan, st, aboard, str(t), a, b)
+            if not units:
+                continue
+            msg = f"{t} pool fully busy h{a:.1f}-h{b:.1f} ({peak:.0f} of {cap:.0f})"
+            out.append((_score(st, units, b - a), Finding("fleet", str(t), msg, a, b, tuple(units))))
+    return out
+
+
+def _crew_findings(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict[str, tuple[str, ...]]
+                   ) -> list[tuple[float, Finding]]:
+    flown: dict[tuple[str, int], float] = defaultdict(float)
+    for m in plan.missions:
+        for lg in m.legs:
+            a, b = lg.depart_hour, lg.arrive_hour
+            for k in range(math.floor(a / 24), math.ceil(b / 24)):
+                x = min(b, 24 * k + 24) - max(a, 24 * k)
+                if x > 0:
+                    flown[(m.aircraft, k)] += x
+    out = []
+    for (t, k), hrs in sorted(flown.items()):
+        if t not in s.fleet_types:
+            continue
+        avail = sum(n for h, n in s.fleet_steps(t) if h < 24 * k + 24)
+        limit = s.aircraft_type(t).ute_hours * avail
+        if limit <= 0 or hrs < CREW_BINDING * limit:
+            continue
+        a, b = 24.0 * k, 24.0 * k + 24
+        units = _affected_by_type(s, plan, st, aboard, t, a, b)
+        if not units:
+            continue
+        msg = f"crew hours: {t} flew {hrs:.1f} of {limit:.1f} h on day {k} (h{a:g}-h{b:g})"
+        out.append((_score(st, units, b - a), Finding("crew", t, msg, a, b, tuple(units))))
+    return out
+
+
+def _score(st: dict[str, _Status], units: Sequence[str], hours: float) -> float:
+    return sum(st[u].impact for u in units) + 1e-3 * min(hours, 1e3)
+
+
+# ----- per-unit causes ------------------------------------------------------------------
+def _unit_findings(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tuple[float, Finding]]:
+    from .network import fastest_arrival
+
+    out: list[tuple[float, Finding]] = []
+    undelivered_by_class = _undelivered_by_class(plan)
+    for uid, us in st.items():
+        if not (us.problem or us.closing):
+            continue
+        u = us.unit
+        best = fastest_arrival(s, u)
+        lad, rdd = s.lad(u), s.rdd(u)
+        if us.undelivered > 1e-6:
+            if best is not None and lad < best - 1e-9:
+                if u.latest_arrival_hour is None:
+                    msg = (f"horizon: {uid} ready at h{u.ready_hour:g} cannot arrive before h{best:.1f}, "
+                           f"after the {s.horizon_hours:g} h horizon")
+                    out.append((us.impact, Finding("horizon", uid, msg, u.ready_hour, best, (uid,))))
+                else:
+                    msg = f"window: {uid}'s LAD {lad:g} is before its earliest possible arrival {best:.1f}"
+                    out.append((us.impact, Finding("window", uid, msg, lad, best, (uid,))))
+            out += _route_findings(s, us, undelivered_by_class.get(uid, {}))
+            out += _beddown_findings(s, plan, st, us)
+        if us.late > 1e-6 and best is not None:
+            if rdd < best - 1e-9:
+                msg = f"window: {uid}'s RDD {rdd:g} is before its earliest possible arrival {best:.1f}"
+                out.append((us.impact, Finding("window", uid, msg, rdd, best, (uid,))))
+            elif us.closure is not None and us.closure <= best + READY_SLACK:
+                msg = (f"readiness: {uid} ready at h{u.ready_hour:g} + {best - u.ready_hour:.1f} h fastest transit "
+                       f"lands at h{us.closure:.1f}, after its RDD h{rdd:g}")
+                out.append((us.impact, Finding("readiness", uid, msg, u.ready_hour, us.closure, (uid,))))
+        if us.closing and us.closure is not None and best is not None and us.closure <= best + READY_SLACK:
+            msg = (f"readiness: closure set by {uid} ready at h{u.ready_hour:g} + "
+                   f"{us.closure - u.ready_hour:.1f} h transit (h{us.closure:.1f})")
+            out.append((us.impact, Finding("readiness", uid, msg, u.ready_hour, us.closure, (uid,))))
+    return out
+
+
+def _undelivered_by_class(plan: Plan) -> dict[str, dict[str, float]]:
+    return {r.id: {c: v for c, v in r.undelivered.items() if v > 1e-6} for r in plan.units}
+
+
+def _route_findings(s: Scenario, us: _Status, missing: dict[str, float]) -> list[tuple[float, Finding]]:
+    """Range, runway and cargo-class limits on what is undelivered of a unit."""
+    from .network import routings
+
+    u = us.unit
+    out: list[tuple[float, Finding]] = []
+    dests = (us.destination,) if us.destination else u.destinations
+    live = [t for t in s.fleet_types if s.fleet_count(t) > 0]
+    for c, amount in missing.items():
+        cls = CLASS_OF[c]
+        what = "soldiers" if c == "pax" else cls
+        types = [t for t in live if s.aircraft_type(t).carries(cls)]
+        if not types:
+            msg = (f"cargo_class: no aircraft in the fleet carries {what} "
+                   f"({_num(amount)} of {u.id}'s undelivered)")
+            out.append((us.impact, Finding("cargo_class", u.id, msg, None, None, (u.id,))))
+            continue
+        best: tuple[float, str, str, str] | None = None  # (payload, type, dest, via)
+        short: list[str] = []
+        for d in dests:
+            for t in types:
+                ac = s.aircraft_type(t)
+                rw = [x for x in (u.origin, d) if _runway_short(s, x, t)]
+                if rw:
+                    short.append(f"{rw[0]} {s.airfield(rw[0]).runway_ft:,.0f} ft < {t}'s {ac.min_runway_ft:,.0f} ft")
+                    continue
+                for r in routings(s, u.origin, d, t):
+                    pay = min(r.payload_stons, ac.max_payload_stons)
+                    via = "-".join(r.out_stops) or "direct"
+                    if best is None or pay > best[0]:
+                        best = (pay, t, d, via)
+        where = "/".join(dests)
+        if best is None:
+            if short and len(short) >= len(types) * len(dests):
+                msg = f"runway: no aircraft that carries {what} can use {where} ({'; '.join(short[:3])})"
+                out.append((us.impact, Finding("runway", u.id, msg, None, None, (u.id,))))
+            else:
+                msg = (f"range: no routing carries {what} from {u.origin} to {where} "
+                       "(range, runways and en-route stops considered)")
+                out.append((us.impact, Finding("range", u.id, msg, None, None, (u.id,))))
+            continue
+        pay, t, d, via = best
+        ac = s.aircraft_type(t)
+        cap = ac.acl_stons if c != "pax" else ac.seats * s.pax_weight_stons
+        if pay < cap - 1e-6:
+            unit_load = f"{pay:.1f} st" if c != "pax" else f"{math.floor(pay / s.pax_weight_stons + 1e-9)} soldiers"
+            msg = (f"range: no routing carries a full load of {what} to {d} "
+                   f"({t} max {unit_load} via {via})")
+            out.append((us.impact, Finding("range", u.id, msg, None, None, (u.id,))))
+    return out
+
+
+def _runway_short(s: Scenario, icao: str, t: str) -> bool:
+    rw = s.airfield(icao).runway_ft
+    need = s.aircraft_type(t).min_runway_ft
+    return rw is not None and need is not None and rw < need
+
+
+def _beddown_findings(s: Scenario, plan: Plan, st: dict[str, _Status], us: _Status) -> list[tuple[float, Finding]]:
+    u = us.unit
+    if us.destination is not None:
+        return []
+    used: dict[str, int] = defaultdict(int)
+    for other in st.values():
+        if other.destination is not None:
+            used[other.destination] += other.unit.pax
+    full = []
+    for d in u.destinations:
+        cap = s.capacity_pax(d)
+        if cap is not None and used[d] + u.pax > cap:
+            full.append((d, used[d], cap))
+    if not full or len(full) < len(u.destinations):
+        return []
+    parts = [f"{d} full ({n:,} of {c:,})" if n >= c else f"{d} has {c - n:,} of {c:,} beds left" for d, n, c in full]
+    msg = f"beddown: {'; '.join(parts)}; {u.id} ({u.pax:,} soldiers) fits nowhere"
+    return [(us.impact, Finding("beddown", full[0][0], msg, None, None, (u.id,)))]
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
