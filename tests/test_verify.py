@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_plan import (
     C17_TIMES,
     hand_missions,
@@ -26,7 +28,8 @@ from test_plan import (
     unit,
 )
 
-from logistics.plan import Leg, Load, Mission, Plan
+from logistics.explain import explain
+from logistics.plan import FINDING_KINDS, Leg, Load, Mission, Plan
 from logistics.scenario import Scenario, save_scenario
 from logistics.verify import RULES, Violation, main, verify, verify_summary
 
@@ -276,3 +279,48 @@ def test_cli_unreadable_input(tmp_path, capsys):
     assert main([str(tmp_path / "nope.yaml"), pp]) == 2
     assert "nope.yaml" in capsys.readouterr().err
     assert main([sp]) == 2
+
+
+# ----- robustness and cross-checks ---------------------------------------------------------
+def test_malformed_missions_are_reported_not_crashed():
+    s = scen()
+    ms = [
+        m1(id="M1", legs=()),                                         # no legs
+        m1(id="M2", legs=(Leg("KPOB", "ZZZZ", 4.0, 12.5), Leg("ZZZZ", "OKAS", 15.0, 20.0),
+                          Leg("OKAS", "KPOB", 23.5, 37.0)), loads=()),  # unknown airfield
+        m1(id="M3", aircraft="C-5M", loads=()),                       # type not in the fleet
+    ]
+    p = Plan.from_missions(s, ms, status="feasible")
+    vs = verify(s, p)
+    assert {"ground", "fleet"} <= rules(vs)
+    assert any("has no legs" in v.message for v in vs)
+    assert any("ZZZZ" in v.message for v in vs)
+    assert any(v.subject == "C-5M" for v in vs)
+    # the tables and the explanation cope too
+    assert not p.ground_occupancy(s).empty and not p.fleet_use(s).empty
+    assert all(f.kind in FINDING_KINDS for f in explain(s, p))
+
+
+def test_duplicate_mission_ids():
+    s = scen()
+    vs = verify(s, hand_plan(s, missions=[m1(), m2(id="M1"), m3()]))
+    assert [v.message for v in vs] == ["mission id used more than once"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shifts=st.lists(st.integers(0, 40).map(lambda q: q * 0.25), min_size=1, max_size=6),
+       mog=st.integers(1, 4), count=st.integers(1, 6))
+def test_checker_agrees_with_plan_step_series(shifts, mog, count):
+    # Empty C-17 missions on the standard route, starting on a quarter-hour grid so that
+    # touching ground periods (one leaves as another lands) are frequent. The checker's
+    # own sweep line must agree with Plan.ground_occupancy / Plan.fleet_use.
+    s = scen(airfields=[{"icao": "OKAS", "mog": mog}],
+             aircraft=[{"type": "C-17A", "count": count, "ute_hours": 24}])
+    ms = [m1(id=f"M{i}", legs=route(C17_TIMES, shift=x), loads=()) for i, x in enumerate(shifts)]
+    p = Plan.from_missions(s, ms, status="feasible")
+    vs = verify(s, p)
+    occ = p.ground_occupancy(s)
+    okas = occ[occ.airfield == "OKAS"]
+    assert any(v.rule == "mog" and v.subject == "OKAS" for v in vs) == bool((okas.on_ground > mog).any())
+    fu = p.fleet_use(s)
+    assert any(v.rule == "fleet" for v in vs) == bool((fu.in_use > fu.pool).any())
