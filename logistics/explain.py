@@ -204,8 +204,13 @@ def _affected_by_airfield(s: Scenario, plan: Plan, st: dict[str, _Status], aboar
                           af: str, a: float, b: float, ground: dict[str, list[tuple[float, float, str]]]
                           ) -> list[str]:
     units: dict[str, None] = {}
-    # units aboard missions on the ground there during the interval
+    # units aboard missions on the ground there during the interval, before they landed
+    # (the saturation began by their landing and the ground period began by it too)
+    arrive = {m.id: m.arrive_hour for m in plan.missions}
     for ga, gb, mid in ground.get(af, ()):
+        arr = arrive.get(mid)
+        if arr is None or ga > arr or a > arr:
+            continue
         if ga < b and a < gb:
             for uid in aboard.get(mid, ()):
                 if uid in st and _relevant(st[uid]):
@@ -259,8 +264,9 @@ def _affected_by_type(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: d
     for m in plan.missions:
         if m.aircraft != t or not m.legs:
             continue
-        ha, hb = m.hold_interval(s)
-        if ha < b and a < hb:
+        ha, _ = m.hold_interval(s)
+        hb = m.arrive_hour  # what matters to its units: onload start to landing
+        if hb is not None and ha < b and a <= hb:
             for uid in aboard.get(m.id, ()):
                 if uid in st and _relevant(st[uid]):
                     units[uid] = None
@@ -302,20 +308,33 @@ def _crew_findings(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict
                 x = min(b, 24 * k + 24) - max(a, 24 * k)
                 if x > 0:
                     flown[(m.aircraft, k)] += x
-    out = []
+    binding: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
     for (t, k), hrs in sorted(flown.items()):
         if t not in s.fleet_types:
             continue
         avail = sum(n for h, n in s.fleet_steps(t) if h < 24 * k + 24)
         limit = s.aircraft_type(t).ute_hours * avail
-        if limit <= 0 or hrs < CREW_BINDING * limit:
-            continue
-        a, b = 24.0 * k, 24.0 * k + 24
-        units = _affected_by_type(s, plan, st, aboard, t, a, b)
-        if not units:
-            continue
-        msg = f"crew hours: {t} flew {hrs:.1f} of {limit:.1f} h on day {k} (h{a:g}-h{b:g})"
-        out.append((_score(st, units, b - a), Finding("crew", t, msg, a, b, tuple(units))))
+        if limit > 0 and hrs >= CREW_BINDING * limit:
+            binding[t].append((k, hrs, limit))
+    out = []
+    for t, days in binding.items():
+        runs: list[list[tuple[int, float, float]]] = []
+        for day in days:  # consecutive binding days make one finding
+            if runs and day[0] == runs[-1][-1][0] + 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        for run in runs:
+            k0, k1 = run[0][0], run[-1][0]
+            a, b = 24.0 * k0, 24.0 * k1 + 24
+            units = _affected_by_type(s, plan, st, aboard, t, a, b)
+            if not units:
+                continue
+            hrs = sum(x[1] for x in run)
+            limit = sum(x[2] for x in run)
+            days_txt = f"day {k0}" if k0 == k1 else f"days {k0}-{k1}"
+            msg = f"crew hours: {t} flew {hrs:.1f} of {limit:.1f} h on {days_txt} (h{a:g}-h{b:g})"
+            out.append((_score(st, units, b - a), Finding("crew", t, msg, a, b, tuple(units))))
     return out
 
 
@@ -382,7 +401,8 @@ def _route_findings(s: Scenario, us: _Status, missing: dict[str, float]) -> list
                    f"({_num(amount)} of {u.id}'s undelivered)")
             out.append((us.impact, Finding("cargo_class", u.id, msg, None, None, (u.id,))))
             continue
-        best: tuple[float, str, str, str] | None = None  # (payload, type, dest, via)
+        # the routing that carries the largest share of a full load (ACL, or all seats)
+        best: tuple[float, float, str, str, str] | None = None  # (share, payload, type, dest, via)
         short: list[str] = []
         for d in dests:
             for t in types:
@@ -391,11 +411,12 @@ def _route_findings(s: Scenario, us: _Status, missing: dict[str, float]) -> list
                 if rw:
                     short.append(f"{rw[0]} {s.airfield(rw[0]).runway_ft:,.0f} ft < {t}'s {ac.min_runway_ft:,.0f} ft")
                     continue
+                full = ac.seats * s.pax_weight_stons if c == "pax" else ac.acl_stons
                 for r in routings(s, u.origin, d, t):
                     pay = min(r.payload_stons, ac.max_payload_stons)
-                    via = "-".join(r.out_stops) or "direct"
-                    if best is None or pay > best[0]:
-                        best = (pay, t, d, via)
+                    share = min(1.0, pay / full) if full > 0 else 0.0
+                    if best is None or share > best[0]:
+                        best = (share, pay, t, d, "-".join(r.out_stops) or "direct")
         where = "/".join(dests)
         if best is None:
             if short and len(short) >= len(types) * len(dests):
@@ -406,10 +427,8 @@ def _route_findings(s: Scenario, us: _Status, missing: dict[str, float]) -> list
                        "(range, runways and en-route stops considered)")
                 out.append((us.impact, Finding("range", u.id, msg, None, None, (u.id,))))
             continue
-        pay, t, d, via = best
-        ac = s.aircraft_type(t)
-        cap = ac.acl_stons if c != "pax" else ac.seats * s.pax_weight_stons
-        if pay < cap - 1e-6:
+        share, pay, t, d, via = best
+        if share < 0.999:
             unit_load = f"{pay:.1f} st" if c != "pax" else f"{math.floor(pay / s.pax_weight_stons + 1e-9)} soldiers"
             msg = (f"range: no routing carries a full load of {what} to {d} "
                    f"({t} max {unit_load} via {via})")
