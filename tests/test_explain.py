@@ -150,3 +150,25 @@ def test_explain_text(units, expected):
     f = Finding("mog", "OKAS", "OKAS MOG saturated", 1.0, 2.0, units)
     assert expected in explain_text([f])[0]
     assert ("affects" in explain_text([f])[0]) == bool(units)
+
+
+def test_consecutive_binding_crew_days_make_one_finding():
+    # One C-17A, UTE 14 h. M1's last leg flown slower, 31.0-40.5 (9 h >= 8.3 h), so
+    # day 0 = 8.5 + 5 + 0.5 = 14 and day 1 = 4.5 + 9.5 = 14: both days at the limit.
+    s = scen(aircraft=[{"type": "C-17A", "count": 1, "ute_hours": 14}], units=[solo(required_hour=16)])
+    slow = route([(4.0, 12.5), (15.0, 20.0), (23.5, 28.5), (31.0, 40.5)])
+    p = Plan.from_missions(s, [m1(legs=slow, loads=(Load("U1", pax=80),))], status="feasible")
+    assert verify(s, p) == []
+    crew = [f for f in explain(s, p) if f.kind == "crew"]
+    assert [f.message for f in crew] == ["crew hours: C-17A flew 28.0 of 28.0 h on days 0-1 (h0-h48)"]
+    assert (crew[0].start_hour, crew[0].end_hour) == (0.0, 48.0)
+
+
+def test_saturation_after_landing_does_not_affect_the_unit():
+    # ETAR MOG 1: M1 alone fills it outbound 12.5-15.0 and on the way back 28.5-31.0.
+    # U1 (RDD 16) lands at 20.0, 4 h late: only the outbound stop can have delayed it.
+    s = scen(airfields=[{"icao": "ETAR", "mog": 1}], units=[solo(required_hour=16)])
+    p = Plan.from_missions(s, [m1(loads=(Load("U1", pax=80),))], status="feasible")
+    assert verify(s, p) == []
+    fs = explain(s, p)
+    assert [(f.kind, f.start_hour, f.end_hour, f.units) for f in fs] == [("mog", 12.5, 15.0, ("U1",))]
