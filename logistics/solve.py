@@ -83,6 +83,8 @@ class SolveOptions:
     slack: float = 0.25
     log: bool = False
     max_crew_rounds: int = 3
+    slots_from_greedy: float | None = None
+    crew_always: bool = False
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
@@ -141,23 +143,44 @@ def solve(
     data = build_data(scenario, slack=opts.slack)
     tg = time.perf_counter()
     first = dispatch_greedy(data, rule="earliest")
-    for gi, n in dispatch_stats(data, first).items():
-        data.groups[gi].k = max(data.groups[gi].k, n)
+    used = dispatch_stats(data, first)
+    for gi, g in enumerate(data.groups):
+        n = used.get(gi, 0)
+        if opts.slots_from_greedy is not None:
+            g.k = min(g.k, math.ceil(n * (1 + opts.slots_from_greedy)) + 2)
+        g.k = max(g.k, n)
     greedy_s = time.perf_counter() - tg
-    crew: frozenset[str] = frozenset()
+    goals = list(data.goals)
+    # the dispatcher's plan respects every rule: it is the floor any solve result must beat
+    fallback = plan_from_dispatch(
+        data, first, status="feasible",
+        info=SolveInfo(solver="greedy dispatch (CP-SAT found nothing better in time)", goals=goals),
+    )
+    fallback.solve.objective = fallback.objective_values(scenario)
+    fallback.solve.bound = [0.0] * len(goals)
+    crew: frozenset[str] = frozenset(data.fleet) if opts.crew_always else frozenset()
     stages_all: list[dict] = []
+    plan = None
     for _round in range(opts.max_crew_rounds + 1):
-        plan, stages, sol = _solve_once(data, opts, crew, on_progress, stop, t0, first)
-        stages_all.extend(stages)
-        if plan is None or stop.is_set():
+        used_s = sum(st.get("spent", 0.0) for st in stages_all)
+        budget = max(0.0, opts.time_limit - used_s)
+        if _round > 0 and budget < 0.5:
             break
-        broken = _crew_broken(scenario, plan) - crew
+        cand, stages, _sol = _solve_once(data, opts, crew, on_progress, stop, t0, first, budget)
+        stages_all.extend(stages)
+        if cand is None:
+            break
+        broken = _crew_broken(scenario, cand) - crew
         if not broken:
+            plan = cand
             break
         crew = crew | broken
-    if plan is None:
-        plan = Plan.from_missions(scenario, [], status=stages_all[-1]["status"] if stages_all else "unknown",
-                                  solve=SolveInfo(solver="cp-sat", goals=list(data.goals)))
+        if stop.is_set():
+            break
+    if plan is None or _lex_worse(plan.objective_values(scenario), fallback.solve.objective):
+        plan = fallback
+        if stages_all and stages_all[-1]["status"] == "infeasible":
+            plan.status = "infeasible"
     plan.solve.seconds = time.perf_counter() - t0
     plan.solve.stages = stages_all
     plan.solve.extra.update({
@@ -191,7 +214,7 @@ def _solver(opts: SolveOptions, limit: float) -> cp_model.CpSolver:
 
 def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                 on_progress: ProgressCallback | None, stop: threading.Event, t0: float,
-                first: list[Dispatch]):
+                first: list[Dispatch], budget: float):
     tb = time.perf_counter()
     am = AirliftModel(data, crew_types=crew)
     build_s = time.perf_counter() - tb
@@ -202,7 +225,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     hint: dict | None = hint_from_dispatch(data, am, first) if first else None
     best: cp_model.CpSolver | None = None
     status_all = "optimal"
-    deadline = opts.time_limit
+    deadline = budget
     spent = 0.0
     for i, goal in enumerate(goals):
         expr = am.goal_exprs[goal]
@@ -250,9 +273,10 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         done.set()
         th.join()
         secs = time.perf_counter() - ts
-        spent += solver.wall_time if not opts.deterministic else solver.deterministic_time
+        used = solver.wall_time if not opts.deterministic else solver.deterministic_time
+        spent += used
         name = solver.StatusName(st)
-        rec = {"goal": goal, "status": name.lower(), "seconds": round(secs, 3),
+        rec = {"goal": goal, "status": name.lower(), "seconds": round(secs, 3), "spent": used,
                "build_seconds": round(build_s, 3) if i == 0 else 0.0,
                "crew_limited": sorted(crew)}
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -272,6 +296,20 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
             am.m.Add(expr <= val)
             if stop.is_set():
                 status_all = "feasible" if (st != cp_model.OPTIMAL or i < len(goals) - 1) else status_all
+                break
+        elif best is not None and st == cp_model.UNKNOWN:
+            # no new solution in time: the previous stage's solution stands, and it is
+            # feasible for this stage; report its value and the bound proven so far
+            val = int(round(best.Value(expr)))
+            bnd = solver.BestObjectiveBound()
+            bnd = min(val, math.ceil(bnd - 1e-9)) if math.isfinite(bnd) else 0
+            objective.append(val / scale)
+            bound.append(bnd / scale)
+            rec.update(objective=val / scale, bound=bound[-1], note="kept the previous stage's plan")
+            stages.append(rec)
+            status_all = "feasible"
+            am.m.Add(expr <= val)
+            if stop.is_set():
                 break
         else:
             stages.append(rec)
@@ -428,6 +466,16 @@ def hint_from_dispatch(data: ModelData, am: AirliftModel, dispatch: list[Dispatc
     if v.force_closure is not None:
         val[v.force_closure] = force
     return val
+
+
+def _lex_worse(a: list[float], b: list[float]) -> bool:
+    """Whether objective vector ``a`` is lexicographically worse than ``b``."""
+    for x, y in zip(a, b, strict=False):
+        if x > y + 1e-6:
+            return True
+        if x < y - 1e-6:
+            return False
+    return False
 
 
 def _crew_broken(s: Scenario, plan: Plan) -> set[str]:

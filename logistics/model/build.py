@@ -15,8 +15,8 @@ Families (SPEC section 3 rule in brackets):
 * ``_fleet``      a cumulative per type over holding intervals with a step profile
                   for ``available_hour`` [8].
 * ``_mog``        a cumulative per airfield over ground intervals [7].
-* ``_crew``       optional: aircraft of a type in flight at once ≤ ⌊UTE × pool / 24⌋,
-                  a sufficient condition for the daily crew-hour rule [9], added
+* ``_crew``       daily crew hours as a cumulative of flights under a per-block
+                  capacity whose daily sum is the UTE budget [9]; added
                   lazily when a solution breaks the daily rule.
 
 Speed, ground times and runways [5, 6, 10] are built into the routings.
@@ -39,6 +39,7 @@ class Slot:
     start: cp_model.IntVar
     arrive: cp_model.IntVar
     y: list[cp_model.IntVar]  # one per option of the group
+    ydest: dict[str, cp_model.IntVar] = field(default_factory=dict)  # destination literals
     carries: dict[int, cp_model.IntVar] = field(default_factory=dict)  # unit idx -> lit
     load: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
 
@@ -90,7 +91,7 @@ class AirliftModel:
                 y = [m.NewBoolVar(f"y[{tag},{r.label}]") for r in g.options]
                 m.Add(sum(y) == present)
                 arrive = m.NewIntVar(g.est + arrivals[0], g.lst + arrivals[-1], f"arrive[{tag}]")
-                m.Add(arrive == start + sum(r.arrive * yy for r, yy in zip(g.options, y, strict=True)))
+                m.Add(arrive == start + sum(r.arrive * yy for r, yy in zip(g.options, y, strict=True))).OnlyEnforceIf(present)
                 m.Add(arrive <= d.horizon).OnlyEnforceIf(present)
                 slot = Slot(gi, k, present, start, arrive, y)
                 row.append(slot)
@@ -105,19 +106,53 @@ class AirliftModel:
                 self._hold.setdefault(g.aircraft, []).append(
                     m.NewOptionalIntervalVar(start, size, end, present, f"hold[{tag}]")
                 )
+                # destination per slot, and one ground interval per distinct
+                # (airfield, offset, length) among the options: fewer, tighter intervals
+                ydest: dict[str, cp_model.IntVar] = {}
+                for dest in dict.fromkeys(r.destination for r in g.options):
+                    ys = [yy for r, yy in zip(g.options, y, strict=True) if r.destination == dest]
+                    if len(ys) == 1:
+                        ydest[dest] = ys[0]
+                    else:
+                        lit = m.NewBoolVar(f"ydest[{tag},{dest}]")
+                        m.Add(lit == sum(ys))
+                        ydest[dest] = lit
+                slot.ydest = ydest
+                seen: dict[tuple[str, int, int], list] = {}
                 for r, yy in zip(g.options, y, strict=True):
                     for gr in r.ground[1:]:
-                        self._ground.setdefault(gr.airfield, []).append(
-                            m.NewOptionalFixedSizeIntervalVar(start + gr.start, gr.end - gr.start, yy,
-                                                              f"ground[{tag},{gr.airfield},{r.label}]")
-                        )
-                    if g.aircraft in self.crew_types:
+                        if gr.kind == "offload":
+                            continue
+                        seen.setdefault((gr.airfield, gr.start, gr.end - gr.start), []).append(yy)
+                for (af, st_off, ln), ys in seen.items():
+                    if len(ys) == 1:
+                        lit = ys[0]
+                    else:
+                        lit = m.NewBoolVar(f"at[{tag},{af},{st_off}]")
+                        m.Add(lit == sum(ys))
+                    self._ground.setdefault(af, []).append(
+                        m.NewOptionalFixedSizeIntervalVar(start + st_off, ln, lit, f"ground[{tag},{af},{st_off}]")
+                    )
+                off_len = {r.destination: r.ground[[x.kind for x in r.ground].index("offload")] for r in g.options}
+                for dest, lit in ydest.items():
+                    gr = off_len[dest]
+                    self._ground.setdefault(dest, []).append(
+                        m.NewOptionalFixedSizeIntervalVar(arrive, gr.end - gr.start, lit, f"offload[{tag},{dest}]")
+                    )
+                if g.aircraft in self.crew_types:
+                    legs: dict[tuple[int, int], list] = {}
+                    for r, yy in zip(g.options, y, strict=True):
                         for leg in r.legs:
-                            self._flight.setdefault(g.aircraft, []).append((
-                                m.NewOptionalFixedSizeIntervalVar(start + leg.depart, leg.minutes, yy,
-                                                                  f"fly[{tag},{leg.frm}-{leg.to}]"),
-                                yy,
-                            ))
+                            legs.setdefault((leg.depart, leg.minutes), []).append(yy)
+                    for (dep, ln), ys in legs.items():
+                        if len(ys) == 1:
+                            lit = ys[0]
+                        else:
+                            lit = m.NewBoolVar(f"flies[{tag},{dep}]")
+                            m.Add(lit == sum(ys))
+                        self._flight.setdefault(g.aircraft, []).append(
+                            (m.NewOptionalFixedSizeIntervalVar(start + dep, ln, lit, f"fly[{tag},{dep}]"), lit)
+                        )
             # identical slots: present ones first, ordered by start
             for a, b in zip(row, row[1:], strict=False):
                 m.AddImplication(b.present, a.present)
@@ -160,12 +195,13 @@ class AirliftModel:
                 else:
                     m.Add(slot.present == 0)
                 # capacity: seats, ACL, mixed load, payload of the chosen routing
+                # (× present: an absent slot carries nothing, and the LP sees it)
                 if pax_terms:
-                    m.Add(sum(pax_terms) <= g.seats)
+                    m.Add(sum(pax_terms) <= g.seats * slot.present)
                 if cargo_terms:
-                    m.Add(sum(cargo_terms) <= g.acl)
+                    m.Add(sum(cargo_terms) <= g.acl * slot.present)
                 if pax_terms and cargo_terms:
-                    m.Add(sum(pax_terms) * g.acl + sum(cargo_terms) * g.seats <= g.seats * g.acl)
+                    m.Add(sum(pax_terms) * g.acl + sum(cargo_terms) * g.seats <= g.seats * g.acl * slot.present)
                 pay = [ticks_down(r.payload_stons) for r in g.options]
                 if pax_terms or cargo_terms:
                     m.Add(
@@ -183,19 +219,15 @@ class AirliftModel:
                 self.v.dest[(u.idx, dest)] = x
                 lits.append(x)
             m.AddAtMostOne(lits)
-        for gi, g in enumerate(d.groups):
-            by_dest: dict[str, list[int]] = {}
-            for oi, r in enumerate(g.options):
-                by_dest.setdefault(r.destination, []).append(oi)
+        for gi, _g in enumerate(d.groups):
             for slot in self.v.slots[gi]:
                 for ui, c in slot.carries.items():
                     u = d.units[ui]
-                    for dest, ois in by_dest.items():
-                        for oi in ois:
-                            if dest in u.dests:
-                                m.AddBoolOr([c.Not(), slot.y[oi].Not(), self.v.dest[(ui, dest)]])
-                            else:
-                                m.AddBoolOr([c.Not(), slot.y[oi].Not()])
+                    for dest, yd in slot.ydest.items():
+                        if dest in u.dests:
+                            m.AddBoolOr([c.Not(), yd.Not(), self.v.dest[(ui, dest)]])
+                        else:
+                            m.AddBoolOr([c.Not(), yd.Not()])
         for base, cap in d.capacity.items():
             terms = [u.unit.pax * self.v.dest[(u.idx, base)] for u in d.units
                      if (u.idx, base) in self.v.dest and u.unit.pax > 0]
@@ -287,28 +319,35 @@ class AirliftModel:
 
     # ------------------------------------------------------------------ crew
     def _crew(self) -> None:
+        """Daily crew hours (rule 9) as a cumulative with a per-block capacity.
+
+        Flight intervals of a type share a cumulative whose free capacity in each
+        block of ``CREW_BLOCK`` minutes is a variable ``cap_b`` (a blocker interval of
+        demand ``pool − cap_b`` fills the rest). For each day, ``Σ_b CREW_BLOCK × cap_b
+        ≤ UTE × aircraft available that day``. Aircraft airborne in a block never
+        exceed ``cap_b``, so the day's flying hours never exceed the budget; the only
+        slack is that a leg starting or ending inside a block uses the whole block.
+        """
         m, d = self.m, self.data
+        B = CREW_BLOCK
         for t, pairs in self._flight.items():
             ivs = [iv for iv, _ in pairs]
             ute = d.scenario.aircraft_type(t).ute_hours
             steps = d.fleet[t]
-            total = sum(c for _, c in steps)
-            cap_total = int(ute * total // 24)
-            demands = [1] * len(ivs)
-            blockers = []
-            for a, c in steps:
-                if a > 0:
-                    before = sum(cc for aa, cc in steps if aa < a)
-                    # capacity before `a` is based on the aircraft available then
-                    drop = cap_total - int(ute * before // 24)
-                    if drop > 0:
-                        blockers.append(m.NewFixedSizeIntervalVar(0, a, f"crew_unavailable[{t},{a}]"))
-                        demands.append(drop)
-            if cap_total <= 0:
-                for _, lit in pairs:
-                    m.Add(lit == 0)
-                continue
-            m.AddCumulative(ivs + blockers, demands, cap_total)
+            pool = sum(c for _, c in steps)
+            end = max((r.cycle for g in d.groups if g.aircraft == t for r in g.options), default=0)
+            T = d.horizon + end
+            n_blocks = -(-T // B)
+            free = [m.NewIntVar(0, pool, f"crew_free[{t},{b}]") for b in range(n_blocks)]
+            blockers = [m.NewFixedSizeIntervalVar(b * B, B, f"crew_block[{t},{b}]") for b in range(n_blocks)]
+            m.AddCumulative(ivs + blockers, [1] * len(ivs) + [pool - f for f in free], pool)
+            per_day = 1440 // B
+            for k in range(0, -(-n_blocks // per_day)):
+                avail = sum(c for a, c in steps if a < (k + 1) * 1440)
+                budget = int(ute * 60 * avail)
+                blocks = free[k * per_day:(k + 1) * per_day]
+                if blocks:
+                    m.Add(B * sum(blocks) <= budget)
 
     # ------------------------------------------------------------------ objective
     def _objectives(self) -> dict[str, cp_model.LinearExprT]:
@@ -325,6 +364,9 @@ class AirliftModel:
         )
         return {"undelivered": und, "lateness": late, "closure": v.force_closure, "flying_hours": fly}
 
+
+#: minutes per block of the crew-hour capacity profile (divides a day)
+CREW_BLOCK = 20
 
 #: how a goal's integer value converts back to SPEC units
 GOAL_SCALE = {"undelivered": 100.0, "lateness": 60.0, "closure": 60.0, "flying_hours": 60.0}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..network import Routing
+from .build import CREW_BLOCK
 from .data import CARGO, Group, ModelData, ticks_down
 
 FILL_ORDER = ("outsize_stons", "oversize_stons", "bulk_stons")
@@ -92,9 +93,12 @@ class _Timeline:
 
     @staticmethod
     def _crew_minutes(r: Routing, s: int) -> dict[int, float]:
+        # legs rounded out to the model's crew blocks: a schedule booked this way also
+        # satisfies the model's block-wise crew limit, so it is a feasible hint there
+        B = CREW_BLOCK
         out: dict[int, float] = {}
         for lg in r.legs:
-            a, b = s + lg.depart, s + lg.arrive
+            a, b = (s + lg.depart) // B * B, -(-(s + lg.arrive) // B) * B
             k = a // 1440
             while k * 1440 < b:
                 part = min(b, (k + 1) * 1440) - max(a, k * 1440)
@@ -184,7 +188,8 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest") -> list[Dispatch]:
                 hi = min(g.lst, u.lad - r.arrive)
                 lo = max(lo, u.ead - r.arrive)
                 starts = tl.feasible_starts(g, r, lo, hi)
-                st = next((int(x) for x in starts[:400] if tl.crew_ok(g, r, int(x))), None)
+                probe = np.concatenate((starts[:240], starts[240::15]))
+                st = next((int(x) for x in probe if tl.crew_ok(g, r, int(x))), None)
                 if st is None:
                     continue
                 size = load.get("pax", 0) * g.pax_w + sum(v for c, v in load.items() if c != "pax")
