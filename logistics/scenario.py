@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -49,6 +49,8 @@ COMMODITIES = ("pax", "bulk_stons", "oversize_stons", "outsize_stons")
 CLASS_OF = {"pax": "pax", "bulk_stons": "bulk", "oversize_stons": "oversize", "outsize_stons": "outsize"}
 
 _ICAO = r"^[A-Z0-9]{3,4}$"
+#: an airfield code inside a list (destinations, en-route stops)
+Icao = Annotated[str, Field(pattern=_ICAO)]
 
 
 class _Frozen(BaseModel):
@@ -119,7 +121,7 @@ class Unit(_Frozen):
     id: str = Field(min_length=1)
     name: str = ""
     origin: str = Field(pattern=_ICAO)
-    destinations: tuple[str, ...] = Field(min_length=1)
+    destinations: tuple[Icao, ...] = Field(min_length=1)
     pax: int = Field(default=0, ge=0)
     bulk_stons: float = Field(default=0.0, ge=0)
     oversize_stons: float = Field(default=0.0, ge=0)
@@ -166,7 +168,7 @@ class Scenario(_Frozen):
     airfields: tuple[AirfieldEntry, ...] = ()
     aircraft: tuple[FleetEntry, ...] = ()
     destinations: tuple[Destination, ...] = ()
-    enroute: tuple[str, ...] = ()
+    enroute: tuple[Icao, ...] = ()
     units: tuple[Unit, ...] = ()
     objective: tuple[Goal, ...] = DEFAULT_OBJECTIVE
 
