@@ -158,7 +158,10 @@ def solve(
     )
     fallback.solve.objective = fallback.objective_values(scenario)
     fallback.solve.bound = [0.0] * len(goals)
-    crew: frozenset[str] = frozenset(data.fleet) if opts.crew_always else frozenset()
+    # crew limits where the dispatcher already flies a type's days near its budget
+    # (a free solve would break them and cost a second round)
+    near = {t for t, u in _crew_use(scenario, fallback).items() if u >= 0.8}
+    crew: frozenset[str] = frozenset(data.fleet) if opts.crew_always else frozenset(near)
     stages_all: list[dict] = []
     plan = None
     for _round in range(opts.max_crew_rounds + 1):
@@ -177,6 +180,8 @@ def solve(
         crew = crew | broken
         if stop.is_set():
             break
+    if plan is not None:
+        plan.solve.extra["greedy_objective"] = fallback.solve.objective
     if plan is None or _lex_worse(plan.objective_values(scenario), fallback.solve.objective):
         plan = fallback
         if stages_all and stages_all[-1]["status"] == "infeasible":
@@ -224,13 +229,38 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     stages: list[dict] = []
     hint: dict | None = hint_from_dispatch(data, am, first) if first else None
     best: cp_model.CpSolver | None = None
+    values: dict = {}
     status_all = "optimal"
     deadline = budget
     spent = 0.0
+    leading = isinstance(hint, dict)  # still on the dispatcher's plan
+    full_hint = _complete(am, hint, opts, min(5.0, budget / 4)) if isinstance(hint, dict) else None
     for i, goal in enumerate(goals):
         expr = am.goal_exprs[goal]
+        if leading and hint:
+            # the dispatcher's plan already meets a bound that needs no search: proven
+            val = am.goal_value(goal, hint)
+            delivered_all = all(hint[x] == 0 for x in am.v.short.values())
+            lb = am.trivial_bound(goal, delivered_all and "undelivered" in goals[:i])
+            if val <= lb:
+                scale = GOAL_SCALE[goal]
+                objective.append(val / scale)
+                bound.append(val / scale)
+                stages.append({"goal": goal, "status": "optimal", "seconds": 0.0, "spent": 0.0,
+                               "build_seconds": round(build_s, 3) if i == 0 else 0.0,
+                               "crew_limited": sorted(crew), "objective": val / scale,
+                               "bound": val / scale, "note": "dispatcher's plan meets the bound"})
+                am.m.Add(expr <= val)
+                values = dict(hint)
+                if on_progress is not None:
+                    on_progress(Progress(goal, i, len(goals), val / scale, val / scale,
+                                         time.perf_counter() - t0, 0))
+                continue
+            leading = False
         am.m.ClearHints()
-        if isinstance(hint, list):  # the previous stage's full solution vector
+        if isinstance(hint, dict) and full_hint is not None:
+            hint = full_hint
+        if isinstance(hint, list):  # a full solution vector
             h = am.m.Proto().solution_hint
             h.vars.extend(range(len(hint)))
             h.values.extend(hint)
@@ -297,10 +327,10 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
             if stop.is_set():
                 status_all = "feasible" if (st != cp_model.OPTIMAL or i < len(goals) - 1) else status_all
                 break
-        elif best is not None and st == cp_model.UNKNOWN:
+        elif values and st == cp_model.UNKNOWN:
             # no new solution in time: the previous stage's solution stands, and it is
             # feasible for this stage; report its value and the bound proven so far
-            val = int(round(best.Value(expr)))
+            val = int(round(best.Value(expr))) if best is not None else am.goal_value(goal, values)
             bnd = solver.BestObjectiveBound()
             bnd = min(val, math.ceil(bnd - 1e-9)) if math.isfinite(bnd) else 0
             objective.append(val / scale)
@@ -313,12 +343,12 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                 break
         else:
             stages.append(rec)
-            if st == cp_model.INFEASIBLE and best is None:
+            if st == cp_model.INFEASIBLE and not values:
                 status_all = "infeasible"
             else:
-                status_all = "feasible" if best is not None else "unknown"
+                status_all = "feasible" if values else "unknown"
             break
-    if best is None:
+    if best is None and not values:
         return None, stages, None
     info = SolveInfo(solver=f"cp-sat {cp_model.__name__ and _ortools_version()}", seconds=0.0,
                      objective=objective, bound=bound, goals=goals[: len(objective)], stages=stages)
@@ -326,6 +356,27 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         status_all = "feasible"
     plan = _extract(data, am, values, status_all, info)
     return plan, stages, values
+
+
+def _complete(am: AirliftModel, hint: dict, opts: SolveOptions, limit: float) -> list[int] | None:
+    """Complete a partial assignment to every model variable (auxiliary ones too).
+
+    CP-SAT takes a complete feasible hint at once; a partial one it must repair, which
+    on a busy machine can take longer than a stage's time.
+    """
+    probe = am.m.Clone()
+    for var, val in hint.items():
+        probe.Add(probe.GetIntVarFromProtoIndex(var.Index()) == val)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.5, limit)
+    solver.parameters.random_seed = opts.seed
+    if opts.deterministic:
+        solver.parameters.max_deterministic_time = max(0.5, limit)
+    st = solver.Solve(probe)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(solver.ResponseProto().solution)
+    return None
 
 
 def _ortools_version() -> str:
@@ -480,6 +531,11 @@ def _lex_worse(a: list[float], b: list[float]) -> bool:
 
 def _crew_broken(s: Scenario, plan: Plan) -> set[str]:
     """Aircraft types whose legs exceed the daily crew-hour rule (SPEC rule 9)."""
+    return {t for t, u in _crew_use(s, plan).items() if u > 1 + 1e-9}
+
+
+def _crew_use(s: Scenario, plan: Plan) -> dict[str, float]:
+    """Highest daily share of the crew-hour budget flown, per aircraft type."""
     fly: dict[tuple[str, int], float] = {}
     for m in plan.missions:
         for lg in m.legs:
@@ -490,9 +546,8 @@ def _crew_broken(s: Scenario, plan: Plan) -> set[str]:
                 if hi > lo:
                     fly[(m.aircraft, k)] = fly.get((m.aircraft, k), 0.0) + hi - lo
                 k += 1
-    out = set()
+    out: dict[str, float] = {}
     for (t, k), h in fly.items():
         cap = s.aircraft_type(t).ute_hours * s.fleet_count(t, k * 24 + 24 - 1e-9)
-        if h > cap + 1e-6:
-            out.add(t)
+        out[t] = max(out.get(t, 0.0), h / cap if cap > 0 else float("inf"))
     return out

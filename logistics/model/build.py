@@ -352,17 +352,29 @@ class AirliftModel:
     # ------------------------------------------------------------------ objective
     def _objectives(self) -> dict[str, cp_model.LinearExprT]:
         d, v = self.data, self.v
-        und = sum(
-            u.weight * (100 * v.short[(u.idx, com)] if com == "pax" else v.short[(u.idx, com)])
+        und = [
+            (u.weight * (100 if com == "pax" else 1), v.short[(u.idx, com)])
             for u in d.units for com in ("pax", *CARGO) if (u.idx, com) in v.short
-        )
-        late = sum(u.weight * v.late[u.idx] for u in d.units)
-        fly = sum(
-            r.flight_minutes * yy
+        ]
+        late = [(u.weight, v.late[u.idx]) for u in d.units]
+        fly = [
+            (r.flight_minutes, yy)
             for gi, g in enumerate(d.groups) for slot in v.slots[gi]
             for r, yy in zip(g.options, slot.y, strict=True)
-        )
-        return {"undelivered": und, "lateness": late, "closure": v.force_closure, "flying_hours": fly}
+        ]
+        self.goal_terms = {"undelivered": und, "lateness": late, "closure": [(1, v.force_closure)],
+                           "flying_hours": fly}
+        return {k: sum(c * x for c, x in terms) for k, terms in self.goal_terms.items()}
+
+    def goal_value(self, goal: str, values: dict) -> int:
+        """A goal's integer value under an assignment ``{var: value}``."""
+        return int(sum(c * values[x] for c, x in self.goal_terms[goal]))
+
+    def trivial_bound(self, goal: str, delivered_all: bool) -> int:
+        """A lower bound of the goal that needs no search (0, or per-unit arrivals)."""
+        if goal == "closure" and delivered_all:
+            return max((u.min_arrival or 0) for u in self.data.units if any(u.demand.values()))
+        return 0
 
 
 #: minutes per block of the crew-hour capacity profile (divides a day)
