@@ -346,20 +346,28 @@ def _resolve(s: Scenario) -> list[Problem]:
         P(Problem(loc, f"unknown airfield {code} ({what}): not in the bundled catalogue nor in airfields[]"))
         return False
 
-    # aircraft
+    # aircraft: several entries of one type add up; their overrides merge (a field set
+    # in any entry applies to the type, and two different values of it conflict)
     types: dict[str, AircraftType] = {}
     first: dict[str, int] = {}
+    merged_ov: dict[str, dict[str, Any]] = {}
+    set_at: dict[tuple[str, str], int] = {}
     for i, e in enumerate(s.aircraft):
         ov = e.overrides()
-        if e.type in first:
-            j = first[e.type]
-            prev = s.aircraft[j].overrides()
-            for k in sorted(set(ov) | set(prev)):
-                if k in ov and k in prev and ov[k] != prev[k]:
-                    P(Problem(f"aircraft[{i}].{k}", f"{ov[k]!r} conflicts with aircraft[{j}].{k} = {prev[k]!r} for the same type {e.type}"))
-            continue
-        first[e.type] = i
-        base = cat_ac.get(e.type)
+        if e.type not in first:
+            first[e.type] = i
+            merged_ov[e.type] = {}
+        prev = merged_ov[e.type]
+        for k, v in ov.items():
+            if k in prev and prev[k] != v:
+                j = set_at[(e.type, k)]
+                P(Problem(f"aircraft[{i}].{k}", f"{v!r} conflicts with aircraft[{j}].{k} = {prev[k]!r} for the same type {e.type}"))
+            elif k not in prev:
+                prev[k] = v
+                set_at[(e.type, k)] = i
+    for t, i in first.items():
+        ov = merged_ov[t]
+        base = cat_ac.get(t)
         if base is None:
             required = [
                 f for f in AIRCRAFT_FIELDS
@@ -367,16 +375,16 @@ def _resolve(s: Scenario) -> list[Problem]:
                 and f not in ov
             ]
             for f in required:
-                P(Problem(f"aircraft[{i}].{f}", f"is required for type {e.type!r}, which is not in the bundled catalogue (known: {', '.join(cat_ac)})"))
+                P(Problem(f"aircraft[{i}].{f}", f"is required for type {t!r}, which is not in the bundled catalogue (known: {', '.join(cat_ac)})"))
             if required:
                 continue
             try:
-                types[e.type] = AircraftType.model_validate({"type": e.type, **ov})
+                types[t] = AircraftType.model_validate({"type": t, **ov})
             except ValidationError as exc:
                 for p in pydantic_problems(exc):
                     P(Problem(f"aircraft[{i}].{p.loc}", p.message))
         else:
-            types[e.type] = base.model_copy(update=ov)
+            types[t] = base.model_copy(update=ov)
     s._types = types
 
     # destinations and en-route stops
