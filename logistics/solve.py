@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from .model.build import GOAL_SCALE, AirliftModel
 from .model.data import CARGO, ModelData, build_data
-from .model.dispatch import Dispatch, dispatch_greedy, dispatch_stats
+from .model.dispatch import Dispatch, dispatch_best, dispatch_stats
 from .network import TONS_SCALE
 from .plan import Leg, Load, Mission, Plan, SolveInfo
 from .scenario import Scenario
@@ -66,7 +66,7 @@ class SolveOptions:
     seed
         CP-SAT random seed.
     workers
-        Search workers (default: the machine's cores, at least 2).
+        Search workers (default: 8, or the machine's cores if more).
     deterministic
         Repeatable runs: interleaved search in one thread and a deterministic time
         limit (for tests, benchmarks and sweeps).
@@ -122,7 +122,7 @@ def solve(
     seed
         Random seed of the search.
     workers
-        CP-SAT workers; default the machine's cores.
+        CP-SAT workers; default 8 (or the machine's cores if more).
     deterministic
         Repeatable mode (same seed, same plan) with a deterministic time limit.
     on_progress
@@ -142,7 +142,7 @@ def solve(
     stop = stop or threading.Event()
     data = build_data(scenario, slack=opts.slack)
     tg = time.perf_counter()
-    first = dispatch_greedy(data, rule="earliest")
+    first = dispatch_best(data)
     used = dispatch_stats(data, first)
     for gi, g in enumerate(data.groups):
         n = used.get(gi, 0)
@@ -212,7 +212,9 @@ def _solver(opts: SolveOptions, limit: float) -> cp_model.CpSolver:
         p.num_workers = 8
         p.max_deterministic_time = max(0.05, limit)
     else:
-        p.num_workers = opts.workers or max(2, os.cpu_count() or 2)
+        # CP-SAT's portfolio (LNS workers among them) needs ~8 workers to be complete;
+        # on fewer cores they time-share, which still beats a thin portfolio
+        p.num_workers = opts.workers or max(8, os.cpu_count() or 8)
         p.max_time_in_seconds = max(0.05, limit)
     return s
 

@@ -135,7 +135,51 @@ def _fill(data: ModelData, g: Group, r: Routing, rem: dict[str, int]) -> dict[st
     return load
 
 
-def dispatch_greedy(data: ModelData, rule: str = "earliest") -> list[Dispatch]:
+ORDERS = {
+    "ready": lambda u: (u.ready, u.unit.priority, u.idx),
+    "priority": lambda u: (u.unit.priority, u.ready, u.idx),
+    "rdd": lambda u: (u.rdd, u.unit.priority, u.idx),
+    "slack": lambda u: (u.rdd - (u.min_arrival or u.ready), u.unit.priority, u.idx),
+}
+
+
+def dispatch_objective(data: ModelData, plan: list[Dispatch]) -> tuple[int, ...]:
+    """The scenario's goals, in order, of a dispatched schedule (model units)."""
+    got: dict[tuple[int, str], int] = {}
+    arr: dict[int, int] = {}
+    fly = 0
+    for dp in plan:
+        r = data.groups[dp.group].options[dp.option]
+        fly += r.flight_minutes
+        a = dp.start + r.arrive
+        for ui, dct in dp.loads.items():
+            arr[ui] = max(arr.get(ui, 0), a)
+            for c, q in dct.items():
+                got[(ui, c)] = got.get((ui, c), 0) + q
+    und = late = 0
+    for u in data.units:
+        short = {c: max(0, v - got.get((u.idx, c), 0)) for c, v in u.demand.items() if v > 0}
+        und += u.weight * sum((100 if c == "pax" else 1) * q for c, q in short.items())
+        if not any(short.values()) and u.idx in arr:
+            late += u.weight * max(0, arr[u.idx] - u.rdd)
+    vals = {"undelivered": und, "lateness": late, "closure": max(arr.values(), default=0),
+            "flying_hours": fly}
+    return tuple(vals[g] for g in data.goals)
+
+
+def dispatch_best(data: ModelData) -> list[Dispatch]:
+    """The best of the earliest-landing dispatcher over several unit orders."""
+    best: tuple | None = None
+    for order in ORDERS:
+        plan = dispatch_greedy(data, rule="earliest", order=order)
+        key = dispatch_objective(data, plan)
+        if best is None or key < best[0]:
+            best = (key, plan)
+    assert best is not None
+    return best[1]
+
+
+def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready") -> list[Dispatch]:
     """Schedule every unit, earliest-ready first, one mission at a time.
 
     Parameters
@@ -145,12 +189,14 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest") -> list[Dispatch]:
         its load first. ``"hand"``: the way a planner does it by hand: the nearest
         allowed destination with room, the largest aircraft free first, the fastest
         routing that carries the most.
+    order
+        Which unit is dispatched first: a key of :data:`ORDERS`.
     """
     s = data.scenario
     tl = _Timeline(data)
     room = dict(data.capacity)
     out: list[Dispatch] = []
-    order = sorted(data.units, key=lambda u: (u.ready, u.unit.priority, u.idx))
+    units = sorted(data.units, key=ORDERS[order])
     by_unit: dict[int, list[tuple[int, int]]] = {}
     for gi, g in enumerate(data.groups):
         for ui in g.units:
@@ -159,7 +205,7 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest") -> list[Dispatch]:
                     by_unit.setdefault(ui, []).append((gi, oi))
     from ..geo import distance_nm
 
-    for u in order:
+    for u in units:
         cands = by_unit.get(u.idx, [])
         rem = {c: v for c, v in u.demand.items() if v > 0}
         if not rem or not cands:
@@ -201,9 +247,13 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest") -> list[Dispatch]:
             if not options:
                 break
             if rule != "hand":
-                # near-full loads only: a token load that lands first wastes an aircraft
-                top = max(o[1] for o in options)
-                options = [o for o in options if o[1] >= 0.9 * top]
+                # near-full loads only: a token load (e.g. a long direct leg) that lands
+                # first wastes an aircraft; compare each load with the most the same
+                # type could take of this unit on any routing
+                top: dict[int, int] = {}
+                for o in options:
+                    top[o[2]] = max(top.get(o[2], 0), o[1])
+                options = [o for o in options if o[1] >= 0.9 * top[o[2]]]
             key, _, gi, oi, st, load = min(options, key=lambda o: o[0])
             best = (key, gi, oi, st, load)
             _, gi, oi, st, load = best
