@@ -9,7 +9,7 @@ coordinates, runway and MOG in ``airfields[]``.
 Every choice comes from one ``random.Random(seed)``, so a (size, seed) pair always
 gives the same scenario. Windows are feasible by construction: the latest arrival of
 each unit is at least its ready hour + the fastest transit any aircraft of the fleet
-can fly (:func:`logistics.network.fastest_arrival`) + a size-dependent margin, and
+can fly (bounded by the fastest C-17A routing) + a size-dependent margin, and
 the required date is never before that fastest arrival. The fleet is sized from the
 demand (in C-17 loads), the flying hours per round trip and the crew day, so that
 most of the force can be delivered but aircraft, crews and ramps still bind.
@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .network import fastest_arrival
+from .network import hours, routings
 from .scenario import Scenario
 
 Size = Literal["S", "M", "L", "XL"]
@@ -296,12 +296,15 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
         "enroute": enroute,
     }
 
-    # transit of each unit from its ready hour: a draft with everything ready at 0
-    draft = Scenario.from_dict({**base, "units": [{**u, "ready_hour": 0.0} for u in units]})
-    for i, u in enumerate(units):
-        fa = fastest_arrival(draft, draft.units[i])
-        if fa is None:  # pragma: no cover - C-17A reaches every Gulf base via the stops
+    # transit of each unit: the fastest C-17A routing to any allowed base, onload included.
+    # The C-17A carries every class and is available from hour 0, so this bounds the
+    # fastest arrival of every load (network.fastest_arrival) from above.
+    draft = Scenario.from_dict({**base, "units": []})
+    for u in units:
+        fastest = [r.arrive for d in u["destinations"] for r in routings(draft, u["origin"], d, "C-17A")]
+        if not fastest:  # pragma: no cover - C-17A reaches every Gulf base via the stops
             raise AssertionError(f"generated unit {u['id']} cannot reach any destination")
+        fa = hours(min(fastest))
         transit = math.ceil(fa * 2) / 2
         margin = spec.margin_hours
         latest_ready = max(0.0, H - transit - margin)
