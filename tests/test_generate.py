@@ -163,6 +163,7 @@ def test_cli_generate_writes_the_same_scenario(tmp_path: Path, capsys: pytest.Ca
     path = tmp_path / "m3.yaml"
     assert main(["generate", "M", "--seed", "3", "--out", str(path)]) == 0
     assert load_scenario(path) == generate("M", 3)
+    assert "12 units written to" in capsys.readouterr().out
     assert main(["generate", "S", "--seed", "5"]) == 0
     out = capsys.readouterr().out
     assert load_scenario(out.encode(), name="stdout.yaml") == generate("S", 5)
