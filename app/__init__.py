@@ -1,0 +1,6 @@
+"""The Streamlit app of the airlift planner: ``streamlit run app/main.py``.
+
+Modules: ``state`` (session state), ``runner`` (background solve, no Streamlit),
+``tables`` (scenario dict <-> editable tables, no Streamlit), ``charts`` (altair and
+pydeck builders, no Streamlit) and one script per page in ``pages/``.
+"""

@@ -1,0 +1,65 @@
+"""Entry point: ``streamlit run app/main.py``.
+
+Pages are listed in :data:`PAGES`: to add one (e.g. ``robustness.py``), put the script in
+``app/pages/`` and add its line there; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app import state  # noqa: E402
+
+#: (script under app/pages, title, icon); the first is the default page
+PAGES: list[tuple[str, str, str]] = [
+    ("scenario.py", "Scenario", ":material/edit_note:"),
+    ("solve.py", "Solve", ":material/play_circle:"),
+    ("plan.py", "Plan", ":material/flight_takeoff:"),
+    ("compare.py", "Compare", ":material/compare_arrows:"),
+]
+
+
+def sidebar() -> None:
+    """Where things stand: scenario, solve, plan, variants."""
+    with st.sidebar:
+        d = state.scenario_dict()
+        name = d.get("name") or "(unnamed)"
+        n = len(state.problems())
+        st.markdown(f"**Scenario**  \n{name}")
+        if n:
+            st.caption(f":red[{n} problem{'s' if n != 1 else ''}]: see the Scenario page")
+        r = state.runner()
+        if r is not None and not r.finished:
+            snap = r.snapshot()
+            st.caption(f":blue[Solving… {snap.elapsed:.0f} s of {snap.time_limit:.0f} s]")
+        p = state.plan()
+        if p is not None:
+            ch = p.kpis.get("closure_hour")
+            st.markdown(f"**Plan**  \n{p.status}, closure "
+                        f"{'-' if ch is None else f'h{ch:.1f}'}, {p.kpis.get('missions', 0)} missions")
+        if state.variants():
+            st.caption(f"{len(state.variants())} saved variant(s)")
+        st.caption("Offline: no data leaves this machine.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="Airlift planner", page_icon=str(ROOT / "app" / "assets" / "icon.png"),
+                       layout="wide")
+    state.init()
+    state.validate()
+    state.collect()
+    pages = [st.Page(f"pages/{script}", title=title, icon=icon, default=(i == 0))
+             for i, (script, title, icon) in enumerate(PAGES)]
+    pg = st.navigation(pages)
+    sidebar()
+    pg.run()
+
+
+main()

@@ -1,0 +1,295 @@
+"""Scenario page: pick or upload a scenario, edit it in typed tables, see its problems
+next to the entries they name, download it as YAML."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import streamlit as st
+import yaml
+
+from app import state, tables
+from logistics.catalog import aircraft_catalog, airfield_catalog
+from logistics.scenario import dumps_scenario, scenario_warnings
+
+ss = st.session_state
+state.init()
+state.validate()
+
+st.title("Scenario")
+
+# ----- source -------------------------------------------------------------------------------
+paths = state.bundled_scenarios()
+names = [p.name for p in paths]
+src = ss.get("scenario_source")
+c1, c2 = st.columns([2, 3], gap="large")
+with c1:
+    pick = st.selectbox("Bundled scenario", names, index=names.index(src) if src in names else 0,
+                        key="bundled_pick")
+    if st.button("Load", icon=":material/folder_open:", disabled=not names,
+                 help="Replaces the scenario being edited (download it first to keep your edits)."):
+        state.load_file(paths[names.index(pick)])
+        ss.pop("_upload_problems", None)
+        st.rerun()
+with c2:
+    up = st.file_uploader("…or upload a scenario (YAML or JSON)", type=["yaml", "yml", "json"],
+                          key="upload")
+    if up is not None and ss.get("_upload_done") != up.file_id:
+        ss["_upload_done"] = up.file_id
+        probs = state.load_bytes(up.getvalue(), up.name)
+        ss["_upload_problems"] = probs
+        if not probs:
+            st.rerun()
+    for p in ss.get("_upload_problems") or []:
+        st.error(f"Could not read the upload: {p}")
+
+d = state.scenario_dict()
+ver = ss["dict_version"]
+problems = state.problems()
+by_section = tables.problems_by_section(problems)
+scen = state.scenario()
+
+# ----- status and download ----------------------------------------------------------------------
+s1, s2 = st.columns([3, 1], vertical_alignment="center")
+with s1:
+    if not problems and scen is not None:
+        n_pax = sum(u.pax for u in scen.units)
+        n_st = sum(u.cargo_stons for u in scen.units)
+        fleet = ", ".join(f"{scen.fleet_count(t)} {t}" for t in scen.fleet_types)
+        st.success(f"**{scen.name}** is valid: {len(scen.units)} units, {n_pax:,} soldiers, "
+                   f"{n_st:,.0f} st; fleet {fleet}; horizon {scen.horizon_hours:g} h "
+                   f"(source: {ss.get('scenario_source')}).", icon=":material/check_circle:")
+    else:
+        last = f" The Solve page uses the last valid version ({scen.name})." if scen is not None else ""
+        st.error(f"**{len(problems)} problem{'s' if len(problems) != 1 else ''}** in the scenario, "
+                 f"shown next to the tables below. Your edits are kept.{last}",
+                 icon=":material/error:")
+slug = re.sub(r"[^A-Za-z0-9]+", "-", str(d.get("name") or "scenario")).strip("-").lower() or "scenario"
+with s2:
+    if not problems and scen is not None:
+        st.download_button("Download YAML", dumps_scenario(scen, "yaml"), file_name=f"{slug}.yaml",
+                           mime="application/x-yaml", icon=":material/download:", width="stretch")
+    else:
+        st.download_button("Download draft YAML", yaml.safe_dump(d, sort_keys=False, allow_unicode=True),
+                           file_name=f"{slug}-draft.yaml", mime="application/x-yaml",
+                           icon=":material/download:", width="stretch",
+                           help="The scenario as edited, problems and all.")
+
+
+def problem_lines(section: str, label: Any = None) -> None:
+    """The problems naming ``section``, each with its row and the entry's name."""
+    for p in by_section.get(section, []):
+        _, row, field = tables.split_loc(p.loc)
+        who = ""
+        if row is not None and label is not None:
+            name = label(row)
+            who = f" (row {row}{', ' + name if name else ''})"
+        st.error(f"**{p.loc or 'scenario'}**{who}: {p.message}", icon=":material/error:")
+
+
+def _entry(section: str, key: str) -> Any:
+    def label(row: int) -> str:
+        items = d.get(section) or []
+        if not isinstance(items, list) or row >= len(items):
+            return ""
+        it = items[row]
+        if isinstance(it, dict):
+            return str(it.get(key) or "")
+        return str(it)
+    return label
+
+
+# ----- general fields ----------------------------------------------------------------------------
+def bind(name: str, current: Any, make: Any) -> Any:
+    """A widget bound to one top-level field: writes to the dict only on a user edit."""
+    wkey = f"gen_{name}_{ver}"
+    okey = f"{wkey}__out"
+    if wkey not in ss or ss.get(okey) != current:
+        ss[wkey] = current
+        ss[okey] = current
+    v = make(wkey)
+    if v != ss[okey]:
+        ss[okey] = v
+        state.update_dict(name, None if v in (None, "", []) else v)
+        st.rerun()
+    return v
+
+
+def _float(v: Any) -> float | None:
+    try:
+        return None if v is None else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+n_general = len(by_section["general"])
+with st.expander(f"General{f' — :red[{n_general} problem(s)]' if n_general else ''}",
+                 expanded=bool(n_general), icon=":material/tune:"):
+    g1, g2, g3, g4 = st.columns([3, 2, 1, 1])
+    with g1:
+        bind("name", d.get("name") or "", lambda k: st.text_input("Name", key=k))
+    with g2:
+        bind("start", str(d.get("start") or ""), lambda k: st.text_input(
+            "Start (C-hour 0, ISO-8601 with zone)", key=k, help="e.g. 2019-12-31T21:00:00Z"))
+    with g3:
+        bind("horizon_hours", _float(d.get("horizon_hours")), lambda k: st.number_input(
+            "Horizon (h)", min_value=0.0, step=12.0, key=k))
+    with g4:
+        bind("pax_weight_lb", _float(d.get("pax_weight_lb", 300)), lambda k: st.number_input(
+            "Soldier weight (lb)", min_value=0.0, step=10.0, key=k))
+    bind("description", d.get("description") or "", lambda k: st.text_area("Description", key=k, height=90))
+    goals = [g for g in (d.get("objective") or list(tables.GOALS))]
+    bind("objective", goals, lambda k: st.multiselect(
+        "Objective, in order", list(tables.GOALS), key=k,
+        help="Goals are optimised one at a time in this order: least undelivered, least "
+             "priority-weighted lateness, earliest force closure, fewest flying hours."))
+    problem_lines("general")
+
+
+# ----- tables --------------------------------------------------------------------------------------
+def codes_options() -> list[str]:
+    return sorted(set(airfield_catalog()) | set(tables.used_airfields(d)))
+
+
+def editor(section: str, column_config: dict[str, Any], **kw: Any) -> None:
+    """An editable table of one section; a user edit is written to the dict at once."""
+    eds = ss.setdefault("_ed", {})
+    now = tables.normalise_rows(section, tables.section_frame(d, section))
+    info = eds.get(section)
+    if (info is None or info["dv"] != ver or f"ed_{section}_{info['ver']}" not in ss
+            or info["out"] != now):
+        info = {"ver": (info["ver"] + 1) if info else 0, "dv": ver,
+                "base": tables.section_frame(d, section), "out": now}
+        eds[section] = info
+    out = st.data_editor(info["base"], key=f"ed_{section}_{info['ver']}", column_config=column_config,
+                         num_rows="dynamic", width="stretch", **kw)
+    rows = tables.normalise_rows(section, out)
+    if rows != info["out"]:
+        info["out"] = rows
+        value = tables.rows_to_section(section, rows, d)
+        state.update_dict(section, value if (value or section in d) else None)
+        st.rerun()
+
+
+def tab_label(title: str, section: str) -> str:
+    n = len(by_section[section])
+    return f"{title} :red[({n})]" if n else title
+
+
+codes = codes_options()
+hours = {"min_value": 0.0, "step": 0.5, "format": "%.1f"}
+stons = {"min_value": 0.0, "step": 0.1, "format": "%.1f"}
+t_units, t_fleet, t_dest, t_af, t_enr = st.tabs([
+    tab_label("Units", "units"), tab_label("Fleet", "aircraft"),
+    tab_label("Destinations", "destinations"), tab_label("Airfields", "airfields"),
+    tab_label("En-route stops", "enroute"),
+])
+
+with t_units:
+    st.caption("One line of the deployment order per unit. Hours are from C-hour 0; empty "
+               "RDD means the LAD, empty LAD means the horizon. Priority 1 is the highest.")
+    editor("units", {
+        "id": st.column_config.TextColumn("id", required=True, width="small"),
+        "name": st.column_config.TextColumn("name", width="medium"),
+        "origin": st.column_config.SelectboxColumn("origin", options=codes, required=True, width="small",
+                                                   help="Aerial port of embarkation"),
+        "destinations": st.column_config.MultiselectColumn(
+            "destinations", options=codes, accept_new_options=True, width="medium",
+            help="Allowed destination airfields: the plan sends the whole unit to one"),
+        "pax": st.column_config.NumberColumn("pax", min_value=0, step=1, format="%d", default=0),
+        "bulk_stons": st.column_config.NumberColumn("bulk st", **stons),
+        "oversize_stons": st.column_config.NumberColumn("oversize st", **stons),
+        "outsize_stons": st.column_config.NumberColumn("outsize st", **stons),
+        "ready_hour": st.column_config.NumberColumn("ready (ALD) h", **hours, default=0.0),
+        "earliest_arrival_hour": st.column_config.NumberColumn("EAD h", **hours),
+        "required_hour": st.column_config.NumberColumn("RDD h", **hours, help="Required delivery (soft)"),
+        "latest_arrival_hour": st.column_config.NumberColumn("LAD h", **hours, help="Latest arrival (hard)"),
+        "priority": st.column_config.NumberColumn("priority", min_value=1, max_value=9, step=1,
+                                                  format="%d", default=5),
+    })
+    problem_lines("units", _entry("units", "id"))
+    if not problems and scen is not None:
+        key = f"_warn_{scen.content_sha256()}"
+        if key not in ss:
+            try:
+                ss[key] = scenario_warnings(scen)
+            except Exception:  # warnings are advice; never break the page
+                ss[key] = []
+        for w in ss[key]:
+            st.warning(f"**{w.loc}**: {w.message}", icon=":material/warning:")
+
+with t_fleet:
+    types = sorted(set(aircraft_catalog()) | {e.get("type") for e in (d.get("aircraft") or [])
+                                              if isinstance(e, dict) and isinstance(e.get("type"), str)})
+    st.caption("Aircraft by type. Several lines of one type add up (e.g. more aircraft from a later "
+               "hour). Blank override cells take the catalogue's value (shown below).")
+    num = {"min_value": 0.0, "format": "%g"}
+    editor("aircraft", {
+        "type": st.column_config.SelectboxColumn("type", options=types, required=True),
+        "count": st.column_config.NumberColumn("count", min_value=0, step=1, format="%d", required=True),
+        "available_hour": st.column_config.NumberColumn("available from h", **hours),
+        "seats": st.column_config.NumberColumn("seats", min_value=0, step=1, format="%d"),
+        "acl_stons": st.column_config.NumberColumn("ACL st", **num),
+        "max_payload_stons": st.column_config.NumberColumn("max payload st", **num),
+        "range_nm_at_max_payload": st.column_config.NumberColumn("range at max payload nm", **num),
+        "ferry_range_nm": st.column_config.NumberColumn("ferry range nm", **num),
+        "cruise_kt": st.column_config.NumberColumn("cruise kt", **num),
+        "cargo_classes": st.column_config.MultiselectColumn("cargo classes",
+                                                            options=["bulk", "oversize", "outsize"]),
+        "onload_hours": st.column_config.NumberColumn("onload h", **num),
+        "offload_hours": st.column_config.NumberColumn("offload h", **num),
+        "enroute_ground_hours": st.column_config.NumberColumn("en-route ground h", **num),
+        "ute_hours": st.column_config.NumberColumn("crew h/day", min_value=0.0, max_value=24.0, format="%g"),
+        "min_runway_ft": st.column_config.NumberColumn("min runway ft", min_value=0, step=100, format="%d"),
+        "name": st.column_config.TextColumn("name"),
+    })
+    problem_lines("aircraft", _entry("aircraft", "type"))
+    st.markdown("**Aircraft types as planned** (catalogue values with this scenario's overrides)")
+    st.dataframe(tables.aircraft_types_frame(d), hide_index=True, width="stretch")
+
+with t_dest:
+    st.caption("Bases units may deploy to, with their beddown capacity in soldiers (blank = unlimited).")
+    editor("destinations", {
+        "airfield": st.column_config.SelectboxColumn("airfield", options=codes, required=True),
+        "capacity_pax": st.column_config.NumberColumn("capacity (soldiers)", min_value=0, step=50, format="%d"),
+    })
+    problem_lines("destinations", _entry("destinations", "airfield"))
+
+with t_af:
+    over = tables.airfield_overrides(d)
+    st.caption("Every airfield the scenario uses, with the catalogue's values merged with this "
+               "scenario's overrides. An edit is saved as an `airfields[]` override holding only what "
+               "differs from the catalogue. MOG = aircraft that may be on the ground at once. Add a row "
+               "for an airfield the catalogue lacks (it needs lat, lon and MOG).")
+    editor("airfields", {
+        "icao": st.column_config.TextColumn("ICAO", required=True, max_chars=4, width="small"),
+        "mog": st.column_config.NumberColumn("MOG", min_value=0, max_value=999, step=1, format="%d",
+                                             help="Aircraft that may be on the ground at once"),
+        "runway_ft": st.column_config.NumberColumn("runway ft", min_value=0, step=100, format="%d"),
+        "name": st.column_config.TextColumn("name", width="medium"),
+        "country": st.column_config.TextColumn("country", width="small"),
+        "lat": st.column_config.NumberColumn("lat", min_value=-90.0, max_value=90.0, format="%.4f"),
+        "lon": st.column_config.NumberColumn("lon", min_value=-180.0, max_value=180.0, format="%.4f"),
+    })
+    if over:
+        parts = []
+        for code, e in over.items():
+            fields = ", ".join(f"{k} {v}" for k, v in e.items() if k != "icao")
+            parts.append(f"{code} ({fields})" if fields else code)
+        st.caption("Overrides in this scenario: " + "; ".join(parts))
+
+    def af_label(row: int) -> str:
+        items = d.get("airfields") or []
+        return str(items[row].get("icao", "")) if row < len(items) and isinstance(items[row], dict) else ""
+
+    problem_lines("airfields", af_label)
+
+with t_enr:
+    st.caption("Airfields allowed as en-route (fuel and crew) stops.")
+    editor("enroute", {
+        "airfield": st.column_config.SelectboxColumn("airfield", options=sorted(airfield_catalog()
+                                                     | dict.fromkeys(tables.used_airfields(d))),
+                                                     required=True),
+    })
+    problem_lines("enroute", _entry("enroute", None))

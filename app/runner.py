@@ -1,0 +1,195 @@
+"""A solve in a background thread, with a thread-safe progress snapshot and a stop event.
+
+The page script never solves: it starts a :class:`SolveRunner`, keeps it in the session
+state, and a polling fragment reads :meth:`SolveRunner.snapshot`. Cancel sets the stop
+event; :func:`logistics.solve.solve` then returns the best plan found so far. Nothing
+here imports Streamlit, so tests drive the runner directly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from logistics.plan import Plan
+from logistics.scenario import Scenario
+from logistics.solve import Progress, solve
+
+#: Runner states: ``idle`` (not started), ``running``, ``done`` (finished by itself),
+#: ``cancelled`` (stopped by :meth:`SolveRunner.cancel`; a plan may still be there),
+#: ``failed`` (the solve raised; see ``error``).
+STATES = ("idle", "running", "done", "cancelled", "failed")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of the runner's progress, safe to read from any thread."""
+
+    state: str
+    stage: str | None = None
+    stage_index: int = 0
+    n_stages: int = 0
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    solutions: int = 0
+    elapsed: float = 0.0
+    time_limit: float = 0.0
+    error: str | None = None
+    history: tuple[tuple[float, str, float | None, float | None], ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        """Whether the solve has ended (done, cancelled or failed)."""
+        return self.state in ("done", "cancelled", "failed")
+
+    @property
+    def fraction(self) -> float:
+        """A progress fraction for a progress bar: time used of the limit, 1 when over."""
+        if self.finished:
+            return 1.0
+        if self.time_limit <= 0:
+            return 0.0
+        return max(0.0, min(0.99, self.elapsed / self.time_limit))
+
+
+@dataclass
+class SolveRunner:
+    """Solve one scenario in a daemon thread.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario to solve.
+    time_limit
+        Seconds for the whole solve (deterministic seconds when ``deterministic``).
+    seed
+        Random seed of the search.
+    deterministic
+        Repeatable mode of :func:`logistics.solve.solve` (tests compare the app's
+        result with the library's).
+    workers
+        CP-SAT workers (default: the library's).
+    solve_fn
+        The solve function (for tests); default :func:`logistics.solve.solve`.
+    """
+
+    scenario: Scenario
+    time_limit: float = 20.0
+    seed: int = 0
+    deterministic: bool = False
+    workers: int | None = None
+    solve_fn: Callable[..., Plan] = solve
+    label: str = ""
+
+    plan: Plan | None = field(default=None, init=False)
+    started_at: float | None = field(default=None, init=False)
+    finished_at: float | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._state = "idle"
+        self._progress: Progress | None = None
+        self._error: str | None = None
+        self._history: list[tuple[float, str, float | None, float | None]] = []
+        self._done = threading.Event()
+
+    # ----- control ------------------------------------------------------------------
+    def start(self) -> SolveRunner:
+        """Start the solve in a daemon thread (once)."""
+        with self._lock:
+            if self._thread is not None:
+                raise RuntimeError("this runner has already been started")
+            self._state = "running"
+            self.started_at = time.perf_counter()
+            self._thread = threading.Thread(target=self._run, name="logistics-solve", daemon=True)
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Ask the solve to stop; the best plan found so far is kept."""
+        self._stop.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+        return self._stop.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the solve to end; ``True`` if it has."""
+        return self._done.wait(timeout)
+
+    @property
+    def finished(self) -> bool:
+        """Whether the solve has ended."""
+        return self._done.is_set()
+
+    # ----- reading ------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The progress so far (a frozen copy)."""
+        with self._lock:
+            p = self._progress
+            end = self.finished_at or time.perf_counter()
+            elapsed = 0.0 if self.started_at is None else end - self.started_at
+            return Snapshot(
+                state=self._state,
+                stage=p.stage if p else None,
+                stage_index=p.stage_index if p else 0,
+                n_stages=p.n_stages if p else len(self.scenario.objective),
+                objective=p.objective if p else None,
+                bound=p.bound if p else None,
+                gap=p.gap if p else None,
+                solutions=p.solutions if p else 0,
+                elapsed=elapsed,
+                time_limit=float(self.time_limit),
+                error=self._error,
+                history=tuple(self._history),
+            )
+
+    # ----- the thread ---------------------------------------------------------------
+    def _on_progress(self, p: Progress) -> bool:
+        with self._lock:
+            prev = self._progress
+            # keep the last known incumbent of the stage when a bound-only update comes
+            if p.objective is None and prev is not None and prev.stage_index == p.stage_index:
+                p = Progress(p.stage, p.stage_index, p.n_stages, prev.objective, p.bound,
+                             p.elapsed, max(p.solutions, prev.solutions))
+            self._progress = p
+            self._history.append((p.elapsed, p.stage, p.objective, p.bound))
+            if len(self._history) > 2000:
+                del self._history[: len(self._history) - 2000]
+        return self._stop.is_set()
+
+    def _run(self) -> None:
+        plan: Plan | None = None
+        error: str | None = None
+        try:
+            kwargs: dict[str, Any] = {
+                "time_limit": self.time_limit,
+                "seed": self.seed,
+                "deterministic": self.deterministic,
+                "on_progress": self._on_progress,
+                "stop": self._stop,
+            }
+            if self.workers is not None:
+                kwargs["workers"] = self.workers
+            plan = self.solve_fn(self.scenario, **kwargs)
+        except Exception as exc:  # the page shows it; the thread must not die silently
+            error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
+        with self._lock:
+            self.plan = plan
+            self._error = error
+            self.finished_at = time.perf_counter()
+            if error is not None:
+                self._state = "failed"
+            elif self._stop.is_set():
+                self._state = "cancelled"
+            else:
+                self._state = "done"
+        self._done.set()

@@ -1,0 +1,263 @@
+"""Session state of the app, in one place.
+
+Keys (all in ``st.session_state``):
+
+``scenario_dict``
+    The scenario being edited, a plain dict: the source of truth of every edit. It is
+    kept as typed, errors and all, so nothing the user typed is lost.
+``scenario``
+    The last *validated* :class:`~logistics.scenario.Scenario`; replaced only when the
+    dict validates. The Solve page solves this one.
+``problems``
+    The problems (``.loc``, ``.message``) of the dict as it is now (empty when valid).
+``plan`` / ``plan_scenario``
+    The current plan and the scenario it answers (a plan is always read against the
+    scenario it was solved for, not a later edit).
+``variants``
+    Saved plans by name: :class:`Variant`.
+``runner``
+    The current :class:`app.runner.SolveRunner`, if a solve was started.
+
+On a first visit the bundled ``baghdad-embassy-2020.yaml`` is loaded, so a new user
+can go straight to Solve and press one button.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from logistics.catalog import scenarios_dir
+from logistics.errors import Problem, ScenarioError
+from logistics.plan import Plan
+from logistics.scenario import Scenario, load_scenario, parse_text
+
+from .runner import SolveRunner
+
+DEFAULT_SCENARIO = "baghdad-embassy-2020.yaml"
+
+
+@dataclass
+class Variant:
+    """A saved plan with the scenario it answers."""
+
+    name: str
+    plan: Plan
+    scenario: Scenario
+    saved_at: float = field(default_factory=time.time)
+
+
+def ss() -> Any:
+    """The session state (a seam for tests)."""
+    return st.session_state
+
+
+# ----- scenarios --------------------------------------------------------------------------
+def bundled_scenarios() -> list[Path]:
+    """The bundled scenario files, by name."""
+    d = scenarios_dir()
+    return sorted([*d.glob("*.yaml"), *d.glob("*.yml"), *d.glob("*.json")])
+
+
+def init() -> None:
+    """Create every key; load the default scenario on a first visit."""
+    s = ss()
+    s.setdefault("variants", {})
+    s.setdefault("plan", None)
+    s.setdefault("plan_scenario", None)
+    s.setdefault("previous_kpis", None)
+    s.setdefault("runner", None)
+    s.setdefault("dict_version", 0)
+    if "scenario_dict" not in s:
+        s["scenario"] = None
+        s["problems"] = []
+        path = scenarios_dir() / DEFAULT_SCENARIO
+        if path.exists():
+            load_file(path)
+        else:  # pragma: no cover - the default ships with the package
+            paths = bundled_scenarios()
+            if paths:
+                load_file(paths[0])
+            else:
+                set_dict({}, source="(empty)")
+
+
+def load_file(path: Path) -> list[Problem]:
+    """Load a bundled scenario file into the editor."""
+    return load_bytes(Path(path).read_bytes(), Path(path).name)
+
+
+def load_bytes(raw: bytes, name: str) -> list[Problem]:
+    """Load an uploaded YAML/JSON file into the editor.
+
+    A file that does not parse (or is not a mapping) leaves the current scenario as it
+    is and returns the problems; a file that parses replaces the dict even when it has
+    problems, so they can be fixed in the tables.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return [Problem("", "is not UTF-8 text", name)]
+    try:
+        data = parse_text(text, name)
+    except ScenarioError as exc:
+        return exc.problems
+    if not isinstance(data, Mapping):
+        kind = "empty" if data is None else f"a {type(data).__name__}, not a mapping of scenario fields"
+        return [Problem("", f"is {kind}", name)]
+    set_dict(dict(data), source=name, raw=raw)
+    return []
+
+
+def set_dict(data: Mapping[str, Any], source: str, raw: bytes | None = None) -> list[Problem]:
+    """Replace the scenario being edited (new tables, new widgets) and validate it."""
+    s = ss()
+    s["scenario_dict"] = copy.deepcopy(dict(data))
+    s["scenario_source"] = source
+    s["source_raw"] = raw
+    s["source_json"] = _key(data)
+    s["dict_version"] = s.get("dict_version", 0) + 1
+    s["_validated_key"] = None
+    return validate()
+
+
+def _key(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, default=str)
+
+
+def validate() -> list[Problem]:
+    """Validate the dict if it changed since the last call; keep the last valid Scenario."""
+    s = ss()
+    data = s.get("scenario_dict", {})
+    key = _key(data)
+    if s.get("_validated_key") == key:
+        return s.get("problems", [])
+    source = s.get("scenario_source") or "<scenario>"
+    try:
+        if s.get("source_raw") is not None and key == s.get("source_json"):
+            # unedited file: keep its sha256 (SPEC: of the file's bytes)
+            scen = load_scenario(s["source_raw"], name=source)
+        else:
+            scen = Scenario.from_dict(copy.deepcopy(data), file=source)
+        s["scenario"] = scen
+        s["problems"] = []
+    except ScenarioError as exc:
+        s["problems"] = list(exc.problems)
+    except Exception as exc:  # never a traceback for bad input
+        s["problems"] = [Problem("", f"could not be checked: {type(exc).__name__}: {exc}", source)]
+    s["_validated_key"] = key
+    return s["problems"]
+
+
+def scenario_dict() -> dict[str, Any]:
+    """The scenario being edited."""
+    return ss()["scenario_dict"]
+
+
+def update_dict(section: str, value: Any) -> list[Problem]:
+    """Set one top-level field of the dict (``None`` removes it) and validate."""
+    d = scenario_dict()
+    if value is None:
+        d.pop(section, None)
+    else:
+        d[section] = value
+    return validate()
+
+
+def problems() -> list[Problem]:
+    """Problems of the dict as it is now."""
+    return ss().get("problems", [])
+
+
+def scenario() -> Scenario | None:
+    """The last validated scenario."""
+    return ss().get("scenario")
+
+
+def is_valid() -> bool:
+    """Whether the dict as it is now is valid (then :func:`scenario` is it)."""
+    return not problems() and scenario() is not None
+
+
+# ----- plans and variants -------------------------------------------------------------------
+def set_plan(plan: Plan, scen: Scenario) -> None:
+    """Make ``plan`` the current plan; remember the KPIs of the one it replaces."""
+    s = ss()
+    old = s.get("plan")
+    s["previous_kpis"] = dict(old.kpis) if old is not None else None
+    s["plan"] = plan
+    s["plan_scenario"] = scen
+
+
+def plan() -> Plan | None:
+    """The current plan."""
+    return ss().get("plan")
+
+
+def plan_scenario() -> Scenario | None:
+    """The scenario the current plan answers."""
+    return ss().get("plan_scenario")
+
+
+def variants() -> dict[str, Variant]:
+    """Saved variants by name."""
+    return ss()["variants"]
+
+
+def save_variant(name: str) -> Variant | None:
+    """Save the current plan under ``name`` (replacing a variant of that name)."""
+    name = name.strip()
+    p, sc = plan(), plan_scenario()
+    if not name or p is None or sc is None:
+        return None
+    v = Variant(name, p, sc)
+    variants()[name] = v
+    return v
+
+
+def suggest_variant_name() -> str:
+    """A fresh default name such as ``variant 3``."""
+    names = variants()
+    k = len(names) + 1
+    while f"variant {k}" in names:
+        k += 1
+    return f"variant {k}"
+
+
+# ----- the solve runner -----------------------------------------------------------------
+def runner() -> SolveRunner | None:
+    """The current (or last) solve runner."""
+    return ss().get("runner")
+
+
+def start_solve(scen: Scenario, time_limit: float, seed: int = 0, deterministic: bool = False,
+                workers: int | None = None) -> SolveRunner:
+    """Start a background solve of ``scen`` (refused while one is running)."""
+    r = runner()
+    if r is not None and not r.finished:
+        return r
+    r = SolveRunner(scen, time_limit=time_limit, seed=seed, deterministic=deterministic,
+                    workers=workers, label=scen.name)
+    ss()["runner"] = r
+    ss()["runner_collected"] = False
+    return r.start()
+
+
+def collect() -> bool:
+    """Take the plan of a finished solve into the session (once); ``True`` if new."""
+    s = ss()
+    r = runner()
+    if r is None or not r.finished or s.get("runner_collected"):
+        return False
+    s["runner_collected"] = True
+    if r.plan is not None:
+        set_plan(r.plan, r.scenario)
+        return True
+    return False

@@ -1,0 +1,300 @@
+"""The app in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by
+Playwright against ``streamlit run app/main.py`` on a free local port.
+
+One session walks the planner's loop: load, upload a tiny scenario, solve, read the
+KPIs, download the plan JSON and check it with :func:`logistics.verify.verify`, edit
+OKAS's MOG in the airfields table, solve again and see the KPIs change, compare the
+two as variants, then start a long solve of the bundled Baghdad scenario, cancel it and
+still get a plan. Every page is screenshotted to ``test-artifacts/screenshots``. Every
+request the page makes is recorded; none may leave the machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from logistics.plan import Plan
+from logistics.scenario import load_scenario
+from logistics.verify import verify
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+TINY = Path(__file__).with_name("tiny-kuwait.yaml")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
+    pytest.importorskip("playwright.sync_api")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    urls: list[str] = []
+    pg.on("request", lambda r: urls.append(r.url))
+    pg.on("websocket", lambda ws: urls.append(ws.url))
+    yield pg
+    with contextlib.suppress(Exception):  # the last state, for a failure's post-mortem
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SHOTS / "zz-last.png"), full_page=True)
+    ctx.close()
+    foreign = sorted({u for u in urls if not u.startswith(("data:", "blob:"))
+                      and urlparse(u).hostname not in LOCAL})
+    assert not foreign, f"requests left the machine: {foreign}"
+
+
+# ----- helpers ---------------------------------------------------------------------------------
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def idle(page) -> None:
+    """Wait until the script run is over (an edit sent during a run can be lost)."""
+    page.wait_for_timeout(250)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+
+
+def nav(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
+    page.get_by_role("heading", name=re.compile(f"^{title}")).first.wait_for()
+    idle(page)
+
+
+def metrics(page) -> dict[str, str]:
+    out = {}
+    for m in page.locator('[data-testid="stMetric"]').all():
+        label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        out[label] = m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return out
+
+
+def set_time_limit(page, seconds: int) -> None:
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    if seconds >= 300:
+        slider.press("End")  # the slider's maximum, 300 s
+    else:
+        slider.press("Home")  # 1 s
+        for _ in range(seconds - 1):
+            slider.press("ArrowRight")
+    idle(page)
+
+
+def solve_and_open_plan(page, seconds: int, shot_name: str) -> dict[str, str]:
+    nav(page, "Solve")
+    set_time_limit(page, seconds)
+    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
+    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=90_000)
+    idle(page)
+    shot(page, shot_name)
+    open_plan(page)
+    return metrics(page)
+
+
+def open_plan(page) -> None:
+    page.get_by_role("button", name=re.compile("Open the plan")).click()
+    page.get_by_role("heading", name=re.compile("^Plan$")).wait_for()
+    page.get_by_text("Gap").first.wait_for()  # the last KPI card
+    idle(page)
+
+
+def save_variant(page, name: str) -> None:
+    box = page.get_by_label(re.compile("^Save (this|the current) plan as a variant"))
+    box.fill(name)
+    page.get_by_role("button", name=re.compile("Save variant")).click()
+    idle(page)
+
+
+def edit_mog(page, row: int, value: int, expect: re.Pattern) -> None:
+    """Type a MOG into the airfields table (column 2, after ICAO) at ``row``.
+
+    The grid's overlay editor can drop keys typed too fast, so the edit is retried until
+    the page shows ``expect``.
+    """
+    for _ in range(3):
+        _type_mog(page, row, value)
+        try:
+            page.get_by_text(expect).wait_for(timeout=8_000)
+            return
+        except Exception:  # playwright's TimeoutError: type it again
+            continue
+    page.get_by_text(expect).wait_for(timeout=1_000)
+
+
+def _type_mog(page, row: int, value: int) -> None:
+    page.get_by_role("tab", name=re.compile("^Airfields")).click()
+    panel = page.locator('[role="tabpanel"]:visible')
+    grid = panel.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    assert box is not None
+    # header and rows are 35 px high; the ICAO column starts after the row-marker column
+    grid.click(position={"x": 70, "y": 35 + 35 * row + 17})
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # open the cell editor, replace the value, commit
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+a")
+    page.keyboard.type(str(value))
+    page.wait_for_timeout(400)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    idle(page)
+
+
+# ----- the test ------------------------------------------------------------------------------------
+def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -> None:
+    t0 = time.time()
+    page.goto(server + "/")
+    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for(timeout=60_000)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    idle(page)
+    shot(page, "01-scenario-default")
+
+    # upload the tiny scenario
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(TINY))
+    page.get_by_text(re.compile("Tiny Kuwait lift \\(browser test\\) is valid")).wait_for()
+    idle(page)
+
+    # solve it; read the KPIs
+    before = solve_and_open_plan(page, 3, "02-solve-finished")
+    assert before["Undelivered soldiers"] != "300", before  # something lands
+    shot(page, "03-plan-tiny")
+
+    # download the plan JSON and check it against the scenario with the library's checker
+    with page.expect_download() as dl:
+        page.get_by_role("button", name=re.compile("Plan JSON")).click()
+    path = tmp_path / "plan.json"
+    dl.value.save_as(path)
+    plan = Plan.from_json(path.read_bytes())
+    assert json.loads(path.read_text())["format"] == "logistics-plan/1"
+    assert plan.missions, "the tiny plan flies missions"
+    violations = verify(load_scenario(TINY), plan)
+    assert violations == [], violations
+    save_variant(page, "baseline")
+
+    # edit OKAS's MOG (row 1 of the airfields table: KPOB, OKAS, ETAR) to 0
+    nav(page, "Scenario")
+    edit_mog(page, row=1, value=0, expect=re.compile(r"Overrides in this scenario: OKAS \(mog 0\)"))
+    shot(page, "04-scenario-mog-edit")
+
+    after = solve_and_open_plan(page, 3, "05-solve-after-edit")
+    assert after != before
+    assert after["Undelivered soldiers"] == "300", after  # nothing may land at OKAS now
+    shot(page, "06-plan-after-edit")
+    save_variant(page, "OKAS MOG 0")
+
+    nav(page, "Compare")
+    page.get_by_text("Closure per unit against").wait_for()
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Units that changed destination" in body
+    shot(page, "07-compare")
+
+    # a long solve of the bundled scenario, cancelled: the best plan found is kept
+    nav(page, "Scenario")
+    page.get_by_role("button", name=re.compile("Load$")).click()
+    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
+    idle(page)
+    nav(page, "Solve")
+    set_time_limit(page, 300)
+    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
+    page.get_by_text(re.compile(r"^Stage \d of \d")).first.wait_for()
+    deadline = time.time() + 40
+    while time.time() < deadline:  # until a first incumbent is in
+        m = metrics(page)
+        if m.get("Solutions", "0") not in ("0", "") and m.get("Incumbent", "-") != "-":
+            break
+        page.wait_for_timeout(500)
+    shot(page, "08-solve-running")
+    page.get_by_role("button", name=re.compile("Cancel")).click()
+    page.get_by_text(re.compile(r"^Cancelled after")).wait_for(timeout=60_000)
+    idle(page)
+    shot(page, "09-solve-cancelled")
+    assert "Plan status" in page.locator('[data-testid="stMain"]').inner_text()
+    open_plan(page)
+    assert "Force closure" in metrics(page)
+    shot(page, "10-plan-baghdad-closure")
+    for i, tab in enumerate(["Timeline", "Airfields vs MOG", "Fleet", "Map", "Tables"], start=11):
+        page.get_by_role("tab", name=tab).click()
+        if tab == "Map":
+            page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for()
+            page.wait_for_timeout(1500)
+        else:
+            page.wait_for_timeout(700)
+        shot(page, f"{i}-plan-baghdad-{tab.lower().replace(' ', '-')}")
+    assert time.time() - t0 < 180
