@@ -264,22 +264,6 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
             entry["capacity_pax"] = int(math.ceil(home[d] * rng.uniform(1.05, 1.6) / 50.0) * 50) or 500
         destinations.append(entry)
 
-    # fleet sized from the demand: aircraft-days needed at ~30 flying hours a round trip
-    loads = sum(c17_loads(u["pax"], sum(u.get(f, 0.0) for f in ("bulk_stons", "oversize_stons", "outsize_stons")))
-                for u in units)
-    usable_days = max(1.0, 0.7 * (H + 24.0) / 24.0)
-    need = loads * 30.0 / (12.0 * usable_days) * rng.uniform(0.9, 1.3)
-    aircraft: list[dict[str, Any]] = []
-    total_share = sum(_SHARE[t] for t in types)
-    for t in types:
-        n = max(1, round(_SHARE[t] / total_share * need / _C17_EQUIV[t]))
-        if t != "C-17A" and n >= 3 and rng.random() < 0.5:
-            later = max(1, n // 3)
-            aircraft.append({"type": t, "count": n - later})
-            aircraft.append({"type": t, "count": later, "available_hour": _half(rng.uniform(12, H / 4))})
-        else:
-            aircraft.append({"type": t, "count": n})
-
     base: dict[str, Any] = {
         "format": "logistics-scenario/1",
         "name": f"Synthetic {size} #{seed}",
@@ -291,20 +275,27 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
         "start": _START,
         "horizon_hours": H,
         "airfields": airfields,
-        "aircraft": aircraft,
+        "aircraft": [{"type": t, "count": 1} for t in types],  # counts follow below
         "destinations": destinations,
         "enroute": enroute,
     }
 
     # transit of each unit: the fastest C-17A routing to any allowed base, onload included.
     # The C-17A carries every class and is available from hour 0, so this bounds the
-    # fastest arrival of every load (network.fastest_arrival) from above.
+    # fastest arrival of every load (network.fastest_arrival) from above. Routings do not
+    # depend on the fleet's counts, so a draft without units and with one aircraft per
+    # type gives them.
     draft = Scenario.from_dict({**base, "units": []})
+    rates: list[tuple[float, float, float]] = []  # (from hour, to hour, aircraft needed)
     for u in units:
-        fastest = [r.arrive for d in u["destinations"] for r in routings(draft, u["origin"], d, "C-17A")]
-        if not fastest:  # pragma: no cover - C-17A reaches every Gulf base via the stops
+        rs = [r for d in u["destinations"] for r in routings(draft, u["origin"], d, "C-17A")]
+        if not rs:  # pragma: no cover - C-17A reaches every Gulf base via the stops
             raise AssertionError(f"generated unit {u['id']} cannot reach any destination")
-        fa = hours(min(fastest))
+        best = min(rs, key=lambda r: (r.arrive, -r.payload_stons))
+        fa = hours(best.arrive)
+        # crew days the unit needs: C-17 loads x flying hours of a round trip / UTE
+        cargo = sum(u.get(f, 0.0) for f in ("bulk_stons", "oversize_stons", "outsize_stons"))
+        crew_days = c17_loads(u["pax"], cargo) * hours(best.flight_minutes) / 12.0
         transit = math.ceil(fa * 2) / 2
         margin = spec.margin_hours
         latest_ready = max(0.0, H - transit - margin)
@@ -320,6 +311,26 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
             u["required_hour"] = float(min(max(math.ceil(earliest), rdd), lad))
             if rng.random() < 0.25:
                 u["earliest_arrival_hour"] = max(0.0, _half(u["required_hour"] - rng.uniform(12, 48)))
+        # spread over its window, returns included
+        window_days = (lad - ready + hours(best.cycle - best.arrive)) / 24.0
+        rates.append((ready, lad, crew_days / window_days))
+
+    # fleet sized from the busiest moment: the crew days of the units whose windows overlap
+    # then, in C-17 equivalents, with headroom for ramps, loading and uneven days
+    peak = max(sum(r for a, b, r in rates if a <= t < b) for t, _, _ in rates)
+    need = peak * rng.uniform(1.4, 1.8)
+    aircraft: list[dict[str, Any]] = []
+    total_share = sum(_SHARE[t] for t in types)
+    for t in types:
+        n = max(1, round(_SHARE[t] / total_share * need / _C17_EQUIV[t]))
+        if t != "C-17A" and n >= 3 and rng.random() < 0.5:
+            later = max(1, n // 3)
+            aircraft.append({"type": t, "count": n - later})
+            aircraft.append({"type": t, "count": later, "available_hour": _half(rng.uniform(12, H / 4))})
+        else:
+            aircraft.append({"type": t, "count": n})
+    base["aircraft"] = aircraft
+
     # in order of readiness, numbered in that order
     units.sort(key=lambda u: (u["ready_hour"], u["id"]))
     for i, u in enumerate(units):
