@@ -110,14 +110,17 @@ def closure_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
         domain=domain, range=["#f9a825", "#6d4c41", STATUS_COLORS["on time"], STATUS_COLORS["late"],
                               STATUS_COLORS["not fully delivered"]]),
         legend=alt.Legend(orient="bottom"))
+    tip = ["unit", "marker", alt.Tooltip("hour:Q", format=".1f"), "destination",
+           alt.Tooltip("late_hours:Q", format=".1f"), "undelivered_pax",
+           alt.Tooltip("undelivered_stons:Q", format=".1f")]
+    is_tick = alt.FieldOneOfPredicate(field="marker", oneOf=domain[:2])
+    ticks = alt.Chart(mk).transform_filter(is_tick).mark_tick(thickness=3, size=20).encode(
+        y=y, x="hour:Q", color=color, tooltip=tip)
     shape = alt.Shape("marker:N", title=None, scale=alt.Scale(
-        domain=domain, range=["stroke", "stroke", "circle", "circle", "cross"]), legend=None)
-    pts = alt.Chart(mk).mark_point(filled=True, size=140, strokeWidth=3).encode(
-        y=y, x="hour:Q", color=color, shape=shape,
-        tooltip=["unit", "marker", alt.Tooltip("hour:Q", format=".1f"), "destination",
-                 alt.Tooltip("late_hours:Q", format=".1f"), "undelivered_pax",
-                 alt.Tooltip("undelivered_stons:Q", format=".1f")])
-    return (window + pts).properties(height=max(160, 34 * len(df)))
+        domain=domain[2:], range=["circle", "circle", "cross"]), legend=None)
+    pts = alt.Chart(mk).transform_filter(~is_tick).mark_point(filled=True, size=150, opacity=1).encode(
+        y=y, x="hour:Q", color=color, shape=shape, tooltip=tip)
+    return (window + ticks + pts).properties(height=alt.Step(30))
 
 
 # ----- mission timeline ---------------------------------------------------------------------
@@ -181,7 +184,7 @@ def timeline_chart(plan: Plan, scenario: Scenario, by: str = "aircraft") -> alt.
                 domain=["onload", "en-route stop", "offload"], range=[0.55, 0.8, 1.0]),
                 legend=alt.Legend(orient="bottom")),
             tooltip=tip)
-        return chart.properties(height=max(160, 16 * len(order)))
+        return chart.properties(height=alt.Step(16))
     starts = df.groupby("mission")["start"].min()
     order_df = df[["mission", "aircraft"]].drop_duplicates().assign(t=lambda x: x["mission"].map(starts))
     order_df = order_df.sort_values(["aircraft", "t"])
@@ -195,7 +198,7 @@ def timeline_chart(plan: Plan, scenario: Scenario, by: str = "aircraft") -> alt.
             domain=list(ACTIVITY_COLORS), range=list(ACTIVITY_COLORS.values())),
             legend=alt.Legend(orient="bottom")),
         tooltip=tip)
-    return chart.properties(height=max(160, 14 * len(order)))
+    return chart.properties(height=alt.Step(16))
 
 
 # ----- step series ----------------------------------------------------------------------------
@@ -353,7 +356,9 @@ def route_deck(plan: Plan, scenario: Scenario) -> pdk.Deck:
     """The route map: land outline, arcs weighted by tons, airfields by role.
 
     ``map_provider=None`` with pydeck's default style sentinel: Streamlit then draws no
-    base map (passing ``map_style=None`` would make it fetch a CARTO style).
+    base map (passing ``map_style=None`` would make it fetch a CARTO style). Layer
+    options are numbers or lists: pydeck turns every string into an accessor
+    expression, so ``width_units="pixels"`` would not mean what it says.
     """
     routes, afs = route_frames(plan, scenario)
     ocean = pdk.Layer(
@@ -366,17 +371,17 @@ def route_deck(plan: Plan, scenario: Scenario) -> pdk.Deck:
         pickable=False)
     arcs = pdk.Layer(
         "ArcLayer", id="routes", data=routes, get_source_position=["from_lon", "from_lat"],
-        get_target_position=["to_lon", "to_lat"], get_width="width", width_units="pixels",
+        get_target_position=["to_lon", "to_lat"], get_width="width",
         get_source_color=[21, 101, 192, 200], get_target_color=[239, 108, 0, 220],
-        get_height=0.35, great_circle=False, pickable=True)
+        get_height=0.35, great_circle=True, pickable=True)
     dots = pdk.Layer(
         "ScatterplotLayer", id="airfields", data=afs, get_position=["lon", "lat"],
         get_fill_color="color", get_line_color=[255, 255, 255], stroked=True,
-        line_width_min_pixels=1, radius_units="pixels", get_radius=7, pickable=True)
+        line_width_min_pixels=1, get_radius=1, radius_min_pixels=7, radius_max_pixels=7,
+        pickable=True)
     labels = pdk.Layer(
         "TextLayer", id="labels", data=afs, get_position=["lon", "lat"], get_text="icao",
-        get_size=12, get_color=[33, 33, 33], get_pixel_offset=[0, -14],
-        font_family="sans-serif", pickable=False)
+        get_size=12, get_color=[33, 33, 33], get_pixel_offset=[0, -14], pickable=False)
     tooltip = {"text": "{tip}", "style": {"fontSize": "12px"}}
     return pdk.Deck(layers=[ocean, land, arcs, dots, labels], initial_view_state=_view(afs),
                     map_provider=None, tooltip=tooltip)

@@ -37,8 +37,7 @@ def sidebar() -> None:
             st.caption(f":red[{n} problem{'s' if n != 1 else ''}]: see the Scenario page")
         r = state.runner()
         if r is not None and not r.finished:
-            snap = r.snapshot()
-            st.caption(f":blue[Solving… {snap.elapsed:.0f} s of {snap.time_limit:.0f} s]")
+            st.caption(":blue[A solve is running in the background (see the Solve page).]")
         p = state.plan()
         if p is not None:
             ch = p.kpis.get("closure_hour")

@@ -27,7 +27,12 @@ STATES = ("idle", "running", "done", "cancelled", "failed")
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A consistent copy of the runner's progress, safe to read from any thread."""
+    """A consistent copy of the runner's progress, safe to read from any thread.
+
+    ``objective``, ``bound``, ``gap`` and ``stage_solutions`` are of the current stage;
+    ``solutions`` counts incumbents over all stages; ``stages`` holds the last
+    ``(goal, objective, bound)`` of every stage reached so far.
+    """
 
     state: str
     stage: str | None = None
@@ -37,9 +42,12 @@ class Snapshot:
     bound: float | None = None
     gap: float | None = None
     solutions: int = 0
+    stage_solutions: int = 0
+    stages: tuple[tuple[str, float | None, float | None], ...] = ()
     elapsed: float = 0.0
     time_limit: float = 0.0
     error: str | None = None
+    #: ``(elapsed, stage, objective, bound)`` of every progress report, oldest first
     history: tuple[tuple[float, str, float | None, float | None], ...] = ()
 
     @property
@@ -98,6 +106,8 @@ class SolveRunner:
         self._progress: Progress | None = None
         self._error: str | None = None
         self._history: list[tuple[float, str, float | None, float | None]] = []
+        self._stage_solutions: dict[int, int] = {}
+        self._stage_last: dict[int, tuple[str, float | None, float | None]] = {}
         self._done = threading.Event()
 
     # ----- control ------------------------------------------------------------------
@@ -145,7 +155,9 @@ class SolveRunner:
                 objective=p.objective if p else None,
                 bound=p.bound if p else None,
                 gap=p.gap if p else None,
-                solutions=p.solutions if p else 0,
+                solutions=sum(self._stage_solutions.values()),
+                stage_solutions=p.solutions if p else 0,
+                stages=tuple(self._stage_last[i] for i in sorted(self._stage_last)),
                 elapsed=elapsed,
                 time_limit=float(self.time_limit),
                 error=self._error,
@@ -161,6 +173,11 @@ class SolveRunner:
                 p = Progress(p.stage, p.stage_index, p.n_stages, prev.objective, p.bound,
                              p.elapsed, max(p.solutions, prev.solutions))
             self._progress = p
+            i = p.stage_index
+            self._stage_solutions[i] = max(self._stage_solutions.get(i, 0), p.solutions)
+            last = self._stage_last.get(i)
+            self._stage_last[i] = (p.stage, p.objective if p.objective is not None else (last[1] if last else None),
+                                   p.bound)
             self._history.append((p.elapsed, p.stage, p.objective, p.bound))
             if len(self._history) > 2000:
                 del self._history[: len(self._history) - 2000]

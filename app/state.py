@@ -188,10 +188,12 @@ def is_valid() -> bool:
 
 # ----- plans and variants -------------------------------------------------------------------
 def set_plan(plan: Plan, scen: Scenario) -> None:
-    """Make ``plan`` the current plan; remember the KPIs of the one it replaces."""
+    """Make ``plan`` the current plan; remember the KPIs of the one it replaces when
+    both answer the same scenario (by name), for the Plan page's deltas."""
     s = ss()
     old = s.get("plan")
-    s["previous_kpis"] = dict(old.kpis) if old is not None else None
+    # KPI deltas only make sense against a plan of the same scenario (maybe edited)
+    s["previous_kpis"] = dict(old.kpis) if old is not None and old.scenario_name == plan.scenario_name else None
     s["plan"] = plan
     s["plan_scenario"] = scen
 

@@ -61,7 +61,7 @@ row2[1].metric("Flying hours", f"{k.get('flying_hours', 0):,.0f}", delta=delta("
                delta_color="off", border=True)
 row2[2].metric("Status", plan.status, help=f"Solved in {plan.solve.seconds:.1f} s ({plan.solve.solver})",
                border=True)
-row2[3].metric("Gap", "-" if gap is None else f"{100 * gap:.1f} %",
+row2[3].metric(f"Gap ({goal})" if goal and gap else "Gap", "-" if gap is None else f"{100 * gap:.1f} %",
                help="Relative gap between the plan and the best bound, for the first goal not "
                     f"proven optimal ({goal}). " + "; ".join(
                         f"{g}: {'-' if o is None else f'{o:,.2f}'} (bound {'-' if b is None else f'{b:,.2f}'})"
@@ -95,7 +95,7 @@ def excel_bytes() -> bytes:
 
 with v2:
     d1, d2, d3 = st.columns(3)
-    d1.download_button("Plan JSON", plan.to_json(), file_name=f"{slug}-plan.json",
+    d1.download_button("JSON", plan.to_json(), file_name=f"{slug}-plan.json",
                        mime="application/json", icon=":material/download:", key="dl_json", width="stretch")
     d2.download_button("CSV", plan.flat_df(scen).to_csv(index=False), file_name=f"{slug}-plan.csv",
                        mime="text/csv", icon=":material/download:", key="dl_csv", width="stretch")

@@ -91,11 +91,15 @@ def show_progress() -> None:
     m[2].metric("Bound", fmt(snap.bound, snap.stage))
     m[3].metric("Gap", "-" if snap.gap is None else f"{100 * snap.gap:.1f} %")
     m[4].metric("Elapsed", f"{snap.elapsed:.1f} s")
-    m[5].metric("Solutions", f"{snap.solutions}")
+    m[5].metric("Solutions", f"{snap.solutions}", help=f"{snap.stage_solutions} in this stage")
     if st.button("Cancel", icon=":material/stop_circle:", key="cancel", disabled=r.cancel_requested,
                  help="Stop the search; the best plan found so far is kept."):
         r.cancel()
         st.rerun(scope="fragment")
+    done = [(g, o, b) for g, o, b in snap.stages[:-1]]
+    if done:
+        st.caption("Goals settled so far: " + "; ".join(
+            f"{g} {fmt(o, g)} (bound {fmt(b, g)})" for g, o, b in done))
     hist = [h for h in snap.history if h[1] == snap.stage]
     if len(hist) > 1:
         df = pd.DataFrame(hist, columns=["elapsed", "stage", "incumbent", "bound"])
