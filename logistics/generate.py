@@ -196,14 +196,15 @@ def _make_unit(rng: random.Random, spec: SizeSpec, i: int) -> dict[str, Any]:
             f = cap / c17_loads(pax, cargo) * rng.uniform(0.6, 1.0)
             pax, cargo = max(50, int(pax * f)), cargo * f
             name = f"{name} (detachment)"
-            if c17_loads(pax, cargo) > cap:
-                continue
         b, o, x = split
         unit: dict[str, Any] = {"id": f"U{i + 1:03d}", "name": name, "pax": pax}
         for field, share in (("bulk_stons", b), ("oversize_stons", o), ("outsize_stons", x)):
             v = round(cargo * share, 1)
             if v > 0:
                 unit[field] = v
+        rounded = sum(unit.get(f, 0.0) for f in ("bulk_stons", "oversize_stons", "outsize_stons"))
+        if cap is not None and c17_loads(pax, rounded) > cap:
+            continue  # the floor of 50 soldiers or rounding pushed it over: draw again
         return unit
     raise RuntimeError("could not size a unit")  # pragma: no cover - cap always reachable
 
