@@ -174,7 +174,9 @@ class SolveRunner:
                              p.elapsed, max(p.solutions, prev.solutions))
             self._progress = p
             i = p.stage_index
-            self._stage_solutions[i] = max(self._stage_solutions.get(i, 0), p.solutions)
+            # a stage that reports an objective has a solution, even if it came from the hint
+            found = max(p.solutions, 1 if p.objective is not None else 0)
+            self._stage_solutions[i] = max(self._stage_solutions.get(i, 0), found)
             last = self._stage_last.get(i)
             self._stage_last[i] = (p.stage, p.objective if p.objective is not None else (last[1] if last else None),
                                    p.bound)
