@@ -99,6 +99,16 @@ class Routing:
         return "-".join((self.origin, *self.out_stops, self.destination, *self.ret_stops, self.origin))
 
 
+def dist_nm(s: Scenario, a: str, b: str) -> float:
+    """Geodesic distance between two airfields of a scenario, memoised per scenario."""
+    table = s.cached("distances", dict)
+    key = (a, b) if a <= b else (b, a)
+    d = table.get(key)
+    if d is None:
+        d = table[key] = distance_nm(s.airfield(a), s.airfield(b))
+    return d
+
+
 def _runway_ok(s: Scenario, icao: str, ac: AircraftType) -> bool:
     rw = s.airfield(icao).runway_ft
     return rw is None or ac.min_runway_ft is None or rw >= ac.min_runway_ft
@@ -115,7 +125,7 @@ def _paths(s: Scenario, a: str, b: str, ac: AircraftType, max_stops: int) -> lis
 def _path_payload(s: Scenario, nodes: tuple[str, ...], ac: AircraftType) -> float:
     pay = ac.max_payload_stons
     for x, y in zip(nodes, nodes[1:], strict=False):
-        pay = min(pay, payload_for_distance(ac, distance_nm(s.airfield(x), s.airfield(y))))
+        pay = min(pay, payload_for_distance(ac, dist_nm(s, x, y)))
     return pay
 
 
@@ -130,7 +140,7 @@ def _build(s: Scenario, o: str, d: str, t: str, out_stops: tuple[str, ...],
     now = on
     for nodes, loaded in (((o, *out_stops, d), True), ((d, *ret_stops, o), False)):
         for i, (x, y) in enumerate(zip(nodes, nodes[1:], strict=False)):
-            dist = distance_nm(s.airfield(x), s.airfield(y))
+            dist = dist_nm(s, x, y)
             m = leg_minutes(dist, ac.cruise_kt)
             legs.append(Leg(x, y, dist, now, now + m, loaded))
             now += m
@@ -151,7 +161,7 @@ def _build(s: Scenario, o: str, d: str, t: str, out_stops: tuple[str, ...],
 
 def _outbound_minutes(s: Scenario, nodes: tuple[str, ...], ac: AircraftType) -> int:
     fl = sum(
-        leg_minutes(distance_nm(s.airfield(x), s.airfield(y)), ac.cruise_kt)
+        leg_minutes(dist_nm(s, x, y), ac.cruise_kt)
         for x, y in zip(nodes, nodes[1:], strict=False)
     )
     return fl + ground_minutes(ac.enroute_ground_hours) * (len(nodes) - 2)

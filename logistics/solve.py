@@ -167,6 +167,8 @@ def solve(
     for _round in range(opts.max_crew_rounds + 1):
         used_s = sum(st.get("spent", 0.0) for st in stages_all)
         budget = max(0.0, opts.time_limit - used_s)
+        if not opts.deterministic:  # wall clock: preprocessing and rounds count too
+            budget = min(budget, opts.time_limit - (time.perf_counter() - t0))
         if _round > 0 and budget < 0.5:
             break
         cand, stages, _sol = _solve_once(data, opts, crew, on_progress, stop, t0, first, budget)
@@ -234,6 +236,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     values: dict = {}
     status_all = "optimal"
     deadline = budget
+    t_end = time.perf_counter() + budget
     spent = 0.0
     leading = isinstance(hint, dict)  # still on the dispatcher's plan
     full_hint = _complete(am, hint, opts, min(5.0, budget / 4)) if isinstance(hint, dict) else None
@@ -271,6 +274,8 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                 am.m.AddHint(var, val)
         am.m.Minimize(expr)
         remaining = max(0.0, deadline - spent)
+        if not opts.deterministic:
+            remaining = min(remaining, max(0.0, t_end - time.perf_counter()))
         share = remaining / (len(goals) - i)
         # earlier stages get the larger share; unused time carries over
         limit = remaining if i == len(goals) - 1 else max(share, min(remaining, share * 1.5))
