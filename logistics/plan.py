@@ -999,7 +999,8 @@ def _utc(scenario: Scenario, hours: Any) -> pd.Series:
     import pandas as pd
 
     h = pd.to_numeric(pd.Series(hours), errors="coerce").astype(float)
-    return pd.Timestamp(scenario.start).tz_convert("UTC") + pd.to_timedelta(h, unit="h")
+    t = pd.Timestamp(scenario.start).tz_convert("UTC") + pd.to_timedelta(h, unit="h")
+    return t.dt.round("s")  # plan times are whole minutes: no float dust in exports
 
 
 def _group_steps(delta: Mapping[tuple[str, float], int], keep_zero: bool = False
