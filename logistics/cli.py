@@ -14,6 +14,8 @@ Subcommands
     independent verifier (exit 1 if it finds violations).
 ``generate SIZE [--seed N] [--out FILE]``
     Write a seeded synthetic scenario (sizes S, M, L, XL).
+``sweep SCENARIO [--samples N] [--seed S] [--scheduler ADDR] [--workers N] [--time-limit S] [--out FILE]``
+    Solve perturbed copies on local processes or a Dask cluster; print the summary.
 
 Exit codes: 0 success, 1 the plan breaks a rule, 2 bad input (scenario, options or
 files), 130 interrupted.
@@ -428,6 +430,55 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+# ----- sweep ----------------------------------------------------------------------------
+def _cmd_sweep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Solve many perturbed copies of a scenario (see :mod:`logistics.sweep`)."""
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    if args.out is not None and suffix not in (".parquet", ".pq", ".csv"):
+        err.write(f"{args.out}: unknown results file type (use .parquet or .csv)\n")
+        return EXIT_INPUT
+    s = _load(args.scenario, err)
+    if s is None:
+        return EXIT_INPUT
+    from .sweep import sweep
+
+    bar: Any = None
+    if not args.quiet:
+        try:
+            from tqdm import tqdm
+
+            bar = tqdm(total=args.samples, desc="samples", unit="sample", file=err)
+        except ImportError:  # tqdm comes with the [sweep] extra
+            bar = None
+
+    def on_sample(done: int, total: int) -> None:
+        if bar is not None:
+            bar.update(done - bar.n)
+
+    executor: Any = args.scheduler
+    try:
+        res = sweep(s, samples=args.samples, seed=args.seed, executor=executor,
+                    time_limit=args.time_limit, on_sample=on_sample, max_workers=args.workers)
+    except (OSError, ImportError, TimeoutError) as exc:
+        err.write(f"sweep: cannot reach the executor: {exc}\n")
+        return EXIT_INPUT
+    finally:
+        if bar is not None:
+            bar.close()
+    out.write(f"{s.name}: {args.samples} samples, seed {args.seed}, "
+              f"{args.time_limit:g} s per solve, {res.meta['seconds']:.1f} s in all\n")
+    out.write(str(res.summary()) + "\n")
+    if args.out is not None:
+        try:
+            paths = res.save(args.out)
+        except (OSError, ImportError, ValueError) as exc:
+            err.write(f"{args.out}: cannot write the results: {getattr(exc, 'strerror', None) or exc}\n")
+            return EXIT_INPUT
+        out.write("results written to " + ", ".join(str(p) for p in paths) + "\n")
+    bad = int(res.samples["violations"].fillna(0).sum())
+    return EXIT_VIOLATIONS if bad else EXIT_OK
+
+
 # ----- entry point ----------------------------------------------------------------------
 def _positive_float(text: str) -> float:
     try:
@@ -488,6 +539,24 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", "-o", default=None, metavar="FILE",
                    help="write here (.yaml or .json); default: YAML on stdout")
     g.set_defaults(func=cmd_generate)
+    sw = sub.add_parser("sweep", help="what-if sweep: solve many randomly perturbed copies",
+                        description="Solve perturbed copies of a scenario (aircraft availability, MOG, "
+                                    "readiness delays, CRAF activation) on local processes or a Dask "
+                                    "cluster, and print closure percentiles, per-unit lateness "
+                                    "probabilities and the most frequent binding limits.")
+    sw.add_argument("scenario", help="scenario file (.yaml, .yml or .json)")
+    sw.add_argument("--samples", type=_positive_int, default=100, metavar="N", help="samples (default 100)")
+    sw.add_argument("--seed", type=int, default=0, metavar="S", help="sweep seed (default 0)")
+    sw.add_argument("--scheduler", default=None, metavar="ADDR",
+                    help="Dask scheduler address, e.g. tcp://host:8786 (default: local processes)")
+    sw.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                    help="local processes (default: the machine's cores; ignored with --scheduler)")
+    sw.add_argument("--time-limit", type=_positive_float, default=5.0, metavar="S",
+                    help="deterministic seconds per solve (default 5)")
+    sw.add_argument("--out", default=None, metavar="FILE",
+                    help="write results.parquet or results.csv (plus .units and .limits files)")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    sw.set_defaults(func=_cmd_sweep)
     return ap
 
 
