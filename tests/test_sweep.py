@@ -255,3 +255,19 @@ def test_bad_executor_and_volatile_columns():
         sweep(_small(), samples=1, executor=object())
     r = SweepResult(pd.DataFrame(columns=["sample", *VOLATILE_COLUMNS]), pd.DataFrame(), pd.DataFrame())
     assert list(r.frames()["samples"].columns) == ["sample"]
+
+
+def test_cli_sweep(tmp_path, capsys):
+    from logistics.cli import main
+    from logistics.scenario import save_scenario
+
+    path = save_scenario(_small(), tmp_path / "small.yaml")
+    rc = main(["sweep", str(path), "--samples", "2", "--seed", str(SEED), "--workers", "1",
+               "--time-limit", str(LIMIT), "--quiet", "--out", str(tmp_path / "r.csv")])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "force closure (h): P10" in out and "checker violations: 0" in out
+    df = pd.read_csv(tmp_path / "r.csv")
+    assert df["sample"].tolist() == [0, 1]
+    assert (tmp_path / "r.units.csv").exists() and (tmp_path / "r.limits.csv").exists()
+    assert main(["sweep", str(path), "--out", str(tmp_path / "r.txt")]) == 2
