@@ -27,8 +27,6 @@ from .scenario import Scenario, Unit, CLASS_OF, COMMODITIES
 TICKS_PER_HOUR = 60
 TONS_SCALE = 100  # weight ticks per short ton
 
-#: payload margin (st) kept below the range-payload curve, for float safety
-PAYLOAD_MARGIN = 1e-6
 
 
 def leg_minutes(dist_nm: float, cruise_kt: float) -> int:
@@ -153,7 +151,7 @@ def _build(s: Scenario, o: str, d: str, t: str, out_stops: tuple[str, ...],
                 now += gr
     return Routing(
         origin=o, destination=d, aircraft=t, out_stops=out_stops, ret_stops=ret_stops,
-        payload_stons=max(0.0, min(payload, ac.max_payload_stons) - PAYLOAD_MARGIN),
+        payload_stons=max(0.0, min(payload, ac.max_payload_stons)),
         legs=tuple(legs), ground=tuple(ground), arrive=arrive, cycle=now,
         flight_minutes=sum(leg.minutes for leg in legs),
     )
@@ -186,7 +184,7 @@ def _routings_uncached(s: Scenario, o: str, d: str, t: str, max_stops: int, limi
     )
     for path in _paths(s, o, d, ac, max_stops):
         nodes = (o, *path, d)
-        pay = _path_payload(s, nodes, ac) - PAYLOAD_MARGIN
+        pay = _path_payload(s, nodes, ac)
         if pay + 1e-12 < min_useful:
             continue
         cands.append((_outbound_minutes(s, nodes, ac), -min(pay, ac.max_payload_stons), len(path), path))

@@ -95,9 +95,10 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         self.n = 0
 
     def on_solution_callback(self) -> None:
+        # never StopSearch() from here: with interleaved search CP-SAT aborts the
+        # process; the stop event is honoured by the watcher thread instead
         self.n += 1
-        if self.report(self.ObjectiveValue() / self.scale, self.BestObjectiveBound() / self.scale, True):
-            self.StopSearch()
+        self.report(self.ObjectiveValue() / self.scale, self.BestObjectiveBound() / self.scale, True)
 
 
 def solve(
@@ -257,9 +258,13 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                                "bound": val / scale, "note": "dispatcher's plan meets the bound"})
                 am.m.Add(expr <= val)
                 values = dict(hint)
-                if on_progress is not None:
-                    on_progress(Progress(goal, i, len(goals), val / scale, val / scale,
-                                         time.perf_counter() - t0, 0))
+                if on_progress is not None and on_progress(
+                        Progress(goal, i, len(goals), val / scale, val / scale, time.perf_counter() - t0, 0)) is True:
+                    stop.set()
+                if stop.is_set():
+                    if i < len(goals) - 1:
+                        status_all = "feasible"
+                    break
                 continue
             leading = False
         am.m.ClearHints()
@@ -325,8 +330,9 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
             if st != cp_model.OPTIMAL:
                 status_all = "feasible"
             stages.append(rec)
-            if on_progress is not None:
-                on_progress(Progress(goal, i, len(goals), val / scale, bound[-1], time.perf_counter() - t0, state["n"]))
+            if on_progress is not None and on_progress(
+                    Progress(goal, i, len(goals), val / scale, bound[-1], time.perf_counter() - t0, state["n"])) is True:
+                stop.set()
             best = solver
             hint = list(solver.ResponseProto().solution)
             values = {var: solver.Value(var) for var in _hint_vars(am)}
@@ -376,10 +382,11 @@ def _complete(am: AirliftModel, hint: dict, opts: SolveOptions, limit: float) ->
         probe.Add(probe.GetIntVarFromProtoIndex(var.Index()) == val)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(0.5, limit)
     solver.parameters.random_seed = opts.seed
-    if opts.deterministic:
+    if opts.deterministic:  # no wall clock in repeatable mode
         solver.parameters.max_deterministic_time = max(0.5, limit)
+    else:
+        solver.parameters.max_time_in_seconds = max(0.5, limit)
     st = solver.Solve(probe)
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return list(solver.ResponseProto().solution)

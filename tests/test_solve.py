@@ -534,10 +534,6 @@ def test_stop_from_the_progress_callback_returns_a_verified_plan() -> None:
     assert plan.solve.seconds < 60  # far from the 120 s limit
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "solver bug: a stop asked for while reporting a stage the dispatcher's plan already "
-    "proves (note \"dispatcher's plan meets the bound\") is ignored; the next goal is "
-    "searched anyway (solve.py ignores on_progress's return value on that path)"))
 def test_stop_asked_on_a_proven_stage_is_honoured() -> None:
     # the lateness instance: the dispatcher delivers everything, so the first goal
     # (undelivered = 0) is proven without search and reported first
@@ -559,11 +555,6 @@ print("OK", plan.status)
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "solver bug: in deterministic mode (interleave_search) calling StopSearch() from the "
-    "solution callback aborts the process inside CP-SAT ('Check failed: solution->size() "
-    "== postsolve_mapping.size()'); letting the stopper thread call stop_search() instead "
-    "works"))
 def test_stop_in_deterministic_mode_does_not_crash() -> None:
     # in a subprocess: the failure is a hard abort of the interpreter
     import subprocess
@@ -600,10 +591,6 @@ def test_deterministic_mode_gives_identical_plans(case: str) -> None:
 
 
 # ----- known solver bugs -------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "solver bug: routing payload = max_payload - PAYLOAD_MARGIN (1e-6 st), then ticks_down "
-    "floors it to the tick below (45 -> 44.99 st), so a full load at max_payload_stons "
-    "never flies in one mission (e.g. a CRAF-B747-F with its 90 st ACL)"))
 def test_full_load_at_max_payload_flies_in_one_mission() -> None:
     # ACL 45 st = maximum payload 45 st, the leg is 400 nm (range 5,000 nm at that
     # payload): 45 st fit one mission, landing at 2. The solver carries 44.99 + 0.01 st
