@@ -79,6 +79,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model.data import CARGO, Group, ModelData, build_data
@@ -671,7 +672,8 @@ def _split(b: _Bucket, n: int, pax: dict[int, int], cargo: dict[tuple[int, str],
     return out
 
 
-def _read_loads(mm: MipModel) -> list[tuple[_Bucket, int, dict[int, int], dict[tuple[int, str], float]]]:
+def _read_loads(mm: MipModel, value: Callable[[object], float] | None = None
+                ) -> list[tuple[_Bucket, int, dict[int, int], dict[tuple[int, str], float]]]:
     """Per used bucket: missions, soldiers per unit, cargo per (unit, class).
 
     Cargo was modelled per unit and class set; the classes are assigned greedily, the
@@ -680,19 +682,20 @@ def _read_loads(mm: MipModel) -> list[tuple[_Bucket, int, dict[int, int], dict[t
     chain constraints hold.
     """
     data = mm.data
+    val = value or (lambda v: v.solution_value())
     used = []
     for b in mm.buckets:
-        n = int(round(b.n.solution_value()))
+        n = int(round(val(b.n)))
         if n > 0:
             used.append((b, n))
     # cargo per unit per bucket (solver values, clipped to the capacity row)
     cargo_val: dict[int, list[tuple[_Bucket, float]]] = defaultdict(list)
     pax_val: dict[int, dict[int, int]] = {}
     for b, n in used:
-        pax = {ui: int(round(x.solution_value())) for ui, x in b.pax.items()}
+        pax = {ui: int(round(val(x))) for ui, x in b.pax.items()}
         pax = {ui: q for ui, q in pax.items() if q > 0}
         pax_val[id(b)] = pax
-        cg = {ui: max(0.0, x.solution_value()) for ui, x in b.cargo.items()}
+        cg = {ui: max(0.0, val(x)) for ui, x in b.cargo.items()}
         cg = {ui: q for ui, q in cg.items() if q > 1e-9}
         room = (n - (sum(pax.values()) / b.seats if b.seats else 0.0)) * b.acl
         tot = sum(cg.values())
@@ -707,7 +710,7 @@ def _read_loads(mm: MipModel) -> list[tuple[_Bucket, int, dict[int, int], dict[t
         left = {id(b): q for b, q in lst}
         for c in sorted(CARGO, key=lambda c: -rank[c]):
             short = mm.short.get((ui, c))
-            want = u.amount(c) - (short.solution_value() if short is not None else 0.0)
+            want = u.amount(c) - (val(short) if short is not None else 0.0)
             want = min(u.amount(c), max(0.0, want))
             for b, _q in sorted(lst, key=lambda bq: bq[0].level):
                 if want <= 1e-12:
@@ -772,10 +775,12 @@ def solve_mip(scenario: Scenario, time_limit: float = 60.0, step_minutes: int = 
         m.SetSolverSpecificParametersAsString("limits/absgap = 0\nlimits/gap = 0\n")
     ts = time.perf_counter()
     start_s = 0.0
+    start_values: dict[object, float] | None = None
     if warm_start:
         # MIP start: a feasible schedule dispatched on the MIP's own grid (what a
         # practitioner gives branch and bound before it has an incumbent of its own)
         hv, hx, hs = _greedy_start(mm)
+        start_values = dict(zip(hv, hx, strict=True))
         m.SetHint(hv, hx)
         start_s = time.perf_counter() - ts
         mm.stats["start"] = hs
@@ -788,14 +793,20 @@ def solve_mip(scenario: Scenario, time_limit: float = 60.0, step_minutes: int = 
     mip_status = names.get(st, str(st))
     extra = {"mip_status": mip_status, "step_minutes": mm.step, "build_seconds": round(mm.build_seconds, 3),
              "solve_seconds": round(solve_s, 3), "warm_start_seconds": round(start_s, 3), **{k: v for k, v in mm.stats.items() if k != "step_minutes"}}
-    if st not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    solved = st in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+    if not solved and start_values is None:
         info = SolveInfo(solver=label, seconds=time.perf_counter() - t0, goals=list(scenario.objective),
                          extra=extra)
         return Plan.from_missions(scenario, [], status="unknown" if st != pywraplp.Solver.INFEASIBLE else "infeasible",
                                   solve=info)
-    extra["weighted_objective"] = m.Objective().Value()
-    extra["weighted_bound"] = m.Objective().BestBound()
-    plan_loads = _read_loads(mm)
+    if solved:
+        extra["weighted_objective"] = m.Objective().Value()
+        extra["weighted_bound"] = m.Objective().BestBound()
+        plan_loads = _read_loads(mm)
+    else:
+        # the solver stopped before it read its start: the start is the incumbent
+        extra["mip_status"] += " (the MIP start is the plan)"
+        plan_loads = _read_loads(mm, start_values.__getitem__)
     dispatch: list[Dispatch] = []
     for b, n, pax, cargo in plan_loads:
         for ld in _split(b, n, pax, cargo):
