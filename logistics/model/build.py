@@ -15,9 +15,10 @@ Families (SPEC section 3 rule in brackets):
 * ``_fleet``      a cumulative per type over holding intervals with a step profile
                   for ``available_hour`` [8].
 * ``_mog``        a cumulative per airfield over ground intervals [7].
-* ``_crew``       daily crew hours as a cumulative of flights under a per-block
-                  capacity whose daily sum is the UTE budget [9]; added
-                  lazily when a solution breaks the daily rule.
+* ``_crew``       daily crew hours, exactly: each leg's minutes in its take-off day
+                  and the next, in a cumulative over days whose capacity is the
+                  day's UTE budget [9]; added for a type when a plan breaks
+                  the rule without it.
 
 Speed, ground times and runways [5, 6, 10] are built into the routings.
 """
@@ -67,7 +68,7 @@ class AirliftModel:
         self.crew_types = crew_types
         self._ground: dict[str, list[cp_model.IntervalVar]] = {}
         self._hold: dict[str, list[cp_model.IntervalVar]] = {}
-        self._flight: dict[str, list[tuple[cp_model.IntervalVar, cp_model.IntVar]]] = {}
+        self._flight: dict[str, list[tuple]] = {}  # type -> (takeoff, minutes, lit, tag)
         self._slots()
         self._loads()
         self._assignment()
@@ -150,9 +151,9 @@ class AirliftModel:
                         else:
                             lit = m.NewBoolVar(f"flies[{tag},{dep}]")
                             m.Add(lit == sum(ys))
-                        self._flight.setdefault(g.aircraft, []).append(
-                            (m.NewOptionalFixedSizeIntervalVar(start + dep, ln, lit, f"fly[{tag},{dep}]"), lit)
-                        )
+                        x = m.NewIntVar(g.est + dep, g.lst + dep, f"takeoff[{tag},{dep}]")
+                        m.Add(x == start + dep)
+                        self._flight.setdefault(g.aircraft, []).append((x, ln, lit, f"{tag},{dep}"))
             # identical slots: present ones first, ordered by start
             for a, b in zip(row, row[1:], strict=False):
                 m.AddImplication(b.present, a.present)
@@ -319,35 +320,38 @@ class AirliftModel:
 
     # ------------------------------------------------------------------ crew
     def _crew(self) -> None:
-        """Daily crew hours (rule 9) as a cumulative with a per-block capacity.
+        """Daily crew hours (rule 9), exactly, as a cumulative over days.
 
-        Flight intervals of a type share a cumulative whose free capacity in each
-        block of ``CREW_BLOCK`` minutes is a variable ``cap_b`` (a blocker interval of
-        demand ``pool − cap_b`` fills the rest). For each day, ``Σ_b CREW_BLOCK × cap_b
-        ≤ UTE × aircraft available that day``. Aircraft airborne in a block never
-        exceed ``cap_b``, so the day's flying hours never exceed the budget; the only
-        slack is that a leg starting or ending inside a block uses the whole block.
+        A leg starting at minute ``x`` with length ``L`` (< 1 day) flies
+        ``L - spill`` minutes in day ``q = x // 1440`` and ``spill = max(0, x + L -
+        1440 (q + 1))`` in day ``q + 1``. On a time axis of days, each leg is two
+        unit-length intervals at ``q`` and ``q + 1`` with those demands; the capacity of
+        day ``k`` is ``UTE × aircraft available that day`` (fixed blockers lower the
+        capacity of days with fewer aircraft).
         """
         m, d = self.m, self.data
-        B = CREW_BLOCK
-        for t, pairs in self._flight.items():
-            ivs = [iv for iv, _ in pairs]
+        for t, legs in self._flight.items():
             ute = d.scenario.aircraft_type(t).ute_hours
             steps = d.fleet[t]
-            pool = sum(c for _, c in steps)
             end = max((r.cycle for g in d.groups if g.aircraft == t for r in g.options), default=0)
-            T = d.horizon + end
-            n_blocks = -(-T // B)
-            free = [m.NewIntVar(0, pool, f"crew_free[{t},{b}]") for b in range(n_blocks)]
-            blockers = [m.NewFixedSizeIntervalVar(b * B, B, f"crew_block[{t},{b}]") for b in range(n_blocks)]
-            m.AddCumulative(ivs + blockers, [1] * len(ivs) + [pool - f for f in free], pool)
-            per_day = 1440 // B
-            for k in range(0, -(-n_blocks // per_day)):
-                avail = sum(c for a, c in steps if a < (k + 1) * 1440)
-                budget = int(ute * 60 * avail)
-                blocks = free[k * per_day:(k + 1) * per_day]
-                if blocks:
-                    m.Add(B * sum(blocks) <= budget)
+            n_days = -(-(d.horizon + end) // 1440) + 1
+            caps = [int(ute * 60 * sum(c for a, c in steps if a < (k + 1) * 1440)) for k in range(n_days)]
+            cmax = max(caps)
+            ivs, dem = [], []
+            for x, ln, lit, tag in legs:
+                q = m.NewIntVar(0, n_days - 1, f"day[{tag}]")
+                m.AddDivisionEquality(q, x, 1440)
+                spill = m.NewIntVar(0, ln, f"spill[{tag}]")
+                m.AddMaxEquality(spill, [0, x + ln - 1440 * q - 1440])
+                ivs.append(m.NewOptionalFixedSizeIntervalVar(q, 1, lit, f"fly_day[{tag}]"))
+                dem.append(ln - spill)
+                ivs.append(m.NewOptionalFixedSizeIntervalVar(q + 1, 1, lit, f"fly_next[{tag}]"))
+                dem.append(spill)
+            for k, c in enumerate(caps):
+                if c < cmax:
+                    ivs.append(m.NewFixedSizeIntervalVar(k, 1, f"crew_short[{t},{k}]"))
+                    dem.append(cmax - c)
+            m.AddCumulative(ivs, dem, cmax)
 
     # ------------------------------------------------------------------ objective
     def _objectives(self) -> dict[str, cp_model.LinearExprT]:
@@ -376,9 +380,6 @@ class AirliftModel:
             return max((u.min_arrival or 0) for u in self.data.units if any(u.demand.values()))
         return 0
 
-
-#: minutes per block of the crew-hour capacity profile (divides a day)
-CREW_BLOCK = 20
 
 #: how a goal's integer value converts back to SPEC units
 GOAL_SCALE = {"undelivered": 100.0, "lateness": 60.0, "closure": 60.0, "flying_hours": 60.0}

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..network import Routing
-from .build import CREW_BLOCK
 from .data import CARGO, Group, ModelData, ticks_down
 
 FILL_ORDER = ("outsize_stons", "oversize_stons", "bulk_stons")
@@ -93,12 +92,9 @@ class _Timeline:
 
     @staticmethod
     def _crew_minutes(r: Routing, s: int) -> dict[int, float]:
-        # legs rounded out to the model's crew blocks: a schedule booked this way also
-        # satisfies the model's block-wise crew limit, so it is a feasible hint there
-        B = CREW_BLOCK
         out: dict[int, float] = {}
         for lg in r.legs:
-            a, b = (s + lg.depart) // B * B, -(-(s + lg.arrive) // B) * B
+            a, b = s + lg.depart, s + lg.arrive
             k = a // 1440
             while k * 1440 < b:
                 part = min(b, (k + 1) * 1440) - max(a, k * 1440)
