@@ -91,8 +91,9 @@ from .solve import plan_from_dispatch
 
 __all__ = ["MipModel", "build_mip", "solve_mip"]
 
-#: default budget of columns (variables); the grid coarsens (x2) until the model fits
-MAX_COLUMNS = 400_000
+#: default budget of mission and load variables; the grid coarsens (x2) until the model
+#: fits (SCIP's root LP of a 30-minute M model, ~31k variables, already takes > 30 s)
+MAX_COLUMNS = 100_000
 #: coarsest grid tried before giving up
 MAX_STEP_MINUTES = 240
 
@@ -192,6 +193,33 @@ def _enumerate(data: ModelData, step: int) -> list[_Bucket]:
     return out
 
 
+def _count_columns(data: ModelData, step: int) -> int:
+    """Mission and load variables the model would have on a grid (without building it)."""
+    n = 0
+    for g in data.groups:
+        for oi in _options(g):
+            r = g.options[oi]
+            lst = min(g.lst, data.horizon - r.arrive)
+            p_lo, p_hi = -(-g.est // step), lst // step
+            spans = []
+            for ui in g.units:
+                u = data.units[ui]
+                if r.destination not in u.dests or not any(u.demand[c] > 0 for c in g.commodities):
+                    continue
+                lo = max(p_lo, -(-max(u.ready, u.ead - r.arrive) // step))
+                hi = min(p_hi, (min(u.lad, data.horizon) - r.arrive) // step)
+                if hi >= lo:
+                    spans.append((lo, hi))
+                    n += (hi - lo + 1) * (("pax" in g.commodities and u.demand["pax"] > 0)
+                                          + any(c in g.commodities and u.demand[c] > 0 for c in CARGO))
+            end = -1
+            for lo, hi in sorted(spans):  # buckets: the union of the units' periods
+                if hi > end:
+                    n += hi - max(lo, end + 1) + 1
+                    end = hi
+    return n
+
+
 def _columns(data: ModelData, buckets: list[_Bucket]) -> int:
     n = 0
     for b in buckets:
@@ -272,16 +300,11 @@ def build_mip(data: ModelData, step_minutes: int = 30, *, solver: str = "SCIP",
 
     t0 = time.perf_counter()
     step = int(step_minutes)
-    while True:
-        buckets = _enumerate(data, step)
-        cols = _columns(data, buckets)
-        if cols <= max_columns:
-            break
+    while _count_columns(data, step) > max_columns:
         if step * 2 > MAX_STEP_MINUTES:
             return None
         step *= 2
-        if deadline is not None and time.perf_counter() > deadline:
-            return None
+    buckets = _enumerate(data, step)
     chain = _class_chain(data)
     if chain is None:  # pragma: no cover - the catalogue's types nest
         raise NotImplementedError("cargo classes of the fleet's types do not nest")
