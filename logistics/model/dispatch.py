@@ -110,22 +110,32 @@ class _Timeline:
             self.fly[g.aircraft][k] += v
 
 
-def _fill(data: ModelData, g: Group, r: Routing, rem: dict[str, int]) -> dict[str, int]:
-    """Load as much of one unit's remaining demand as the mission takes (cargo first)."""
+def _fill(data: ModelData, g: Group, r: Routing, rem: dict[str, int],
+          used: tuple[int, int] = (0, 0)) -> dict[str, int]:
+    """Load as much of one unit's remaining demand as the mission takes (cargo first).
+
+    ``used`` is (pax, cargo ticks) already aboard. Integer forms of the rules: pax ≤ S,
+    cargo ≤ A, pax·A + cargo·S ≤ S·A (mixed load), pax·w + cargo ≤ payload.
+    """
     S, A, pw = g.seats, g.acl, g.pax_w
+    p0, c0 = used
     W = ticks_down(r.payload_stons)
     load: dict[str, int] = {}
-    cargo = 0
-    for com in FILL_ORDER:
-        if com in g.commodities and rem.get(com, 0) > 0 and A > 0:
-            q = min(rem[com], A - cargo, W - cargo)
-            if q > 0:
-                load[com] = q
-                cargo += q
+    cargo = c0
+    if A > 0:
+        cap_c = min(A, W - p0 * pw)
+        if S > 0:
+            cap_c = min(cap_c, (S * A - p0 * A) // S)
+        for com in FILL_ORDER:
+            if com in g.commodities and rem.get(com, 0) > 0:
+                q = min(rem[com], cap_c - cargo)
+                if q > 0:
+                    load[com] = q
+                    cargo += q
     if "pax" in g.commodities and rem.get("pax", 0) > 0 and S > 0:
-        p = min(rem["pax"], S, (W - cargo) // pw if pw else S)
+        p = min(rem["pax"], S - p0, (W - cargo) // pw - p0 if pw else S - p0)
         if A > 0:
-            p = min(p, (S * A - cargo * S) // A)
+            p = min(p, (S * A - cargo * S) // A - p0)
         if p > 0:
             load["pax"] = p
     return load
@@ -201,20 +211,22 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
                     by_unit.setdefault(ui, []).append((gi, oi))
     from ..geo import distance_nm
 
+    remaining = {u.idx: {c: v for c, v in u.demand.items() if v > 0} for u in data.units}
+    dest_of: dict[int, str] = {}
     for u in units:
         cands = by_unit.get(u.idx, [])
-        rem = {c: v for c, v in u.demand.items() if v > 0}
+        rem = remaining[u.idx]
         if not rem or not cands:
             continue
+        chosen_dest: str | None = dest_of.get(u.idx)
         dests = [d for d in u.dests if any(data.groups[gi].options[oi].destination == d for gi, oi in cands)]
-        dests = [d for d in dests if room.get(d, 10**9) >= u.unit.pax]
+        dests = [d for d in dests if d == chosen_dest or room.get(d, 10**9) >= u.unit.pax]
         if not dests:
             continue
         o = u.unit.origin
-        if rule == "hand":
+        if rule == "hand" and chosen_dest is None:
             dests.sort(key=lambda d: distance_nm(s.airfield(o), s.airfield(d)))
             dests = dests[:1]
-        chosen_dest: str | None = None
         while rem:
             best = None
             options = []
@@ -256,15 +268,45 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
             g = data.groups[gi]
             r = g.options[oi]
             tl.book(g, r, st)
-            out.append(Dispatch(gi, oi, st, {u.idx: load}))
+            loads = {u.idx: load}
             for c, q in load.items():
                 rem[c] -= q
                 if rem[c] <= 0:
                     del rem[c]
             if chosen_dest is None:
-                chosen_dest = r.destination
+                chosen_dest = dest_of[u.idx] = r.destination
                 if chosen_dest in room:
                     room[chosen_dest] -= u.unit.pax
+            # top up spare room with other units of this origin that are ready, allowed
+            # to go there and can land in their windows (mixed loads, as planners do)
+            arrive = st + r.arrive
+            used_p = load.get("pax", 0)
+            used_c = sum(v for c, v in load.items() if c != "pax")
+            for v in units:
+                if v.idx == u.idx or v.idx not in g.units or not remaining[v.idx]:
+                    continue
+                if v.ready > st or not (v.ead <= arrive <= v.lad) or r.destination not in v.dests:
+                    continue
+                dv = dest_of.get(v.idx)
+                if dv is None and room.get(r.destination, 10**9) < v.unit.pax:
+                    continue
+                if dv is not None and dv != r.destination:
+                    continue
+                extra = _fill(data, g, r, remaining[v.idx], (used_p, used_c))
+                if not extra:
+                    continue
+                loads[v.idx] = extra
+                used_p += extra.get("pax", 0)
+                used_c += sum(q for c, q in extra.items() if c != "pax")
+                for c, q in extra.items():
+                    remaining[v.idx][c] -= q
+                    if remaining[v.idx][c] <= 0:
+                        del remaining[v.idx][c]
+                if dv is None:
+                    dest_of[v.idx] = r.destination
+                    if r.destination in room:
+                        room[r.destination] -= v.unit.pax
+            out.append(Dispatch(gi, oi, st, loads))
     out.sort(key=lambda d: (d.group, d.start))
     return out
 
