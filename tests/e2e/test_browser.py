@@ -191,41 +191,56 @@ def save_variant(page, name: str) -> None:
     idle(page)
 
 
-def edit_mog(page, row: int, value: int, expect: re.Pattern) -> None:
-    """Type a MOG into the airfields table (column 2, after ICAO) at ``row``.
+def edit_cell(page, tab: str, row: int, right: int, old: str, value: str, expect: re.Pattern) -> None:
+    """Replace ``old`` by ``value`` in the table of ``tab`` at ``row``, ``right`` columns
+    right of the first, and wait for the page to show ``expect``.
 
-    The grid's overlay editor can drop keys typed too fast, so the edit is retried until
-    the page shows ``expect``.
+    The grid is a canvas driven by keys: a click selects the row's first cell, focusing
+    that cell's accessible twin (a hidden table cell) routes the keys to the grid, the
+    arrows move right, Enter opens the cell editor, whose content must be ``old``.
     """
+    seen = []
     for _ in range(3):
-        _type_mog(page, row, value)
-        try:
-            page.get_by_text(expect).wait_for(timeout=8_000)
-            return
-        except Exception:  # playwright's TimeoutError: type it again
-            continue
-    page.get_by_text(expect).wait_for(timeout=1_000)
+        shown = _type_cell(page, tab, row, right, old, value)
+        if shown is None:
+            break
+        seen.append(shown)
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
+    else:
+        raise AssertionError(f"could not open the cell ({row}, +{right}) holding {old!r} in {tab}: {seen}")
+    page.get_by_text(expect).first.wait_for()
 
 
-def _type_mog(page, row: int, value: int) -> None:
-    page.get_by_role("tab", name=re.compile("^Airfields")).click()
-    panel = page.locator('[role="tabpanel"]:visible')
-    grid = panel.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for()
-    page.wait_for_timeout(500)
-    box = grid.bounding_box()
-    assert box is not None
-    # header and rows are 35 px high; the ICAO column starts after the row-marker column
-    grid.click(position={"x": 70, "y": 35 + 35 * row + 17})
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")  # open the cell editor, replace the value, commit
+def _type_cell(page, tab: str, row: int, right: int, old: str, value: str) -> str | None:
+    """Type the value; ``None`` when done, else what the opened cell editor showed."""
+    page.get_by_role("tab", name=re.compile(f"^{tab}")).click()
+    grid = page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
+    first = grid.locator(f'[data-testid="glide-cell-1-{row}"]')
+    try:
+        first.wait_for(state="attached", timeout=5_000)
+    except Exception:  # scrolled away by a failed attempt
+        return "(first column not shown)"
+    idle(page)
     page.wait_for_timeout(300)
-    page.keyboard.press("Control+a")
-    page.keyboard.type(str(value))
-    page.wait_for_timeout(400)
+    grid.click(position={"x": 70, "y": 35 + 35 * row + 17})  # header and rows: 35 px
+    page.wait_for_timeout(200)
+    first.focus()
+    page.wait_for_timeout(100)
+    for _ in range(right):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(100)
     page.keyboard.press("Enter")
     page.wait_for_timeout(400)
+    shown = page.evaluate("() => document.activeElement && document.activeElement.value")
+    if shown is None or str(shown).strip() != old:
+        return str(shown)
+    page.keyboard.press("Control+a")
+    page.keyboard.type(value)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
     idle(page)
+    return None
 
 
 # ----- the test ------------------------------------------------------------------------------------
@@ -261,7 +276,8 @@ def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -
 
     # edit OKAS's MOG (row 1 of the airfields table: KPOB, OKAS, ETAR) to 0
     nav(page, "Scenario")
-    edit_mog(page, row=1, value=0, expect=re.compile(r"Overrides in this scenario: OKAS \(mog 0\)"))
+    edit_cell(page, "Airfields", row=1, right=1, old="6", value="0",  # MOG follows ICAO
+              expect=re.compile(r"Overrides in this scenario: OKAS \(mog 0\)"))
     shot(page, "04-scenario-mog-edit")
 
     after = solve_and_open_plan(page, 3, "05-solve-after-edit")
@@ -308,4 +324,14 @@ def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -
         else:
             page.wait_for_timeout(700)
         shot(page, f"{i}-plan-baghdad-{tab.lower().replace(' ', '-')}")
+
+    # a rule broken in the units table: the message names the entry, the edit stays
+    nav(page, "Scenario")
+    edit_cell(page, "Units", row=0, right=8, old="18", value="70",  # ready (ALD), after LAD 60
+              expect=re.compile(r"units\[0\]\.latest_arrival_hour"))
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "row 0, 2-504-PIR" in body and "must be after ready_hour (70)" in body, body[-600:]
+    shot(page, "16-scenario-problem")
+    nav(page, "Solve")
+    assert page.get_by_role("button", name=re.compile("^.*Solve$")).is_disabled()
     assert time.time() - t0 < 180
