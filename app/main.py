@@ -23,6 +23,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("solve.py", "Solve", ":material/play_circle:"),
     ("plan.py", "Plan", ":material/flight_takeoff:"),
     ("compare.py", "Compare", ":material/compare_arrows:"),
+    ("robustness.py", "Robustness", ":material/ssid_chart:"),
 ]
 
 
