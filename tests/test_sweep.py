@@ -271,3 +271,50 @@ def test_cli_sweep(tmp_path, capsys):
     assert df["sample"].tolist() == [0, 1]
     assert (tmp_path / "r.units.csv").exists() and (tmp_path / "r.limits.csv").exists()
     assert main(["sweep", str(path), "--out", str(tmp_path / "r.txt")]) == 2
+
+
+def test_sweep_job_runs_in_the_background():
+    from logistics.sweep import SweepJob
+
+    job = SweepJob(_small(), samples=3, seed=SEED, executor="inline", time_limit=LIMIT).start()
+    res = job.wait(120)
+    assert job.finished and job.error is None and job.done == 3
+    assert res is not None and res.samples["sample"].tolist() == [0, 1, 2]
+
+
+def test_robustness_page_runs_a_sweep_and_shows_it():
+    """The app's Robustness page: a sweep through the page's background job, then the charts."""
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    from logistics.scenario import scenario_to_dict
+
+    root = Path(__file__).resolve().parent.parent
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    at = AppTest.from_file(str(root / "app" / "main.py"), default_timeout=60)
+    at.session_state["scenario_dict"] = scenario_to_dict(_small())
+    at.run()
+    at.switch_page("pages/robustness.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Robustness"
+    assert at.slider(key="sw_samples").value == 20  # the default
+    at.slider(key="sw_samples").set_value(5)
+    at.slider(key="sw_time_limit").set_value(LIMIT)
+    at.number_input(key="sw_workers").set_value(1)
+    at.button(key="sw_run").click().run()
+    job = at.session_state["sweep_job"]
+    assert job.samples == 5 and job.time_limit == LIMIT
+    assert job.wait(180) is not None, job.error
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    res = at.session_state["sweep_result"]
+    assert len(res.samples) == 5
+    labels = [m.label for m in at.metric]
+    assert {"Closure P10", "Closure P50", "Closure P90", "Checker violations"} <= set(labels)
+    assert [m.value for m in at.metric if m.label == "Checker violations"] == ["0"]
+    assert [s.value for s in at.subheader][:3] == [
+        "Force closure", "Units late or not fully delivered", "Most frequent binding limits"]
