@@ -793,8 +793,10 @@ def estimate(s: Scenario) -> Estimate:
        ``max(tau, first aircraft) + transit + 24 x days(units ready from tau)``.
 
     Aircraft availability beyond the first hour, windows, crew days and beddown
-    capacity are ignored: it is a figure, not a plan. Compare with
-    :func:`lower_bound`, which is a proof.
+    capacity are ignored: it is a figure, not a plan. It is a steady-flow figure: for a
+    move of a few sorties, which the fleet flies in one wave, it overstates closure by
+    up to the time the flow needs for those sorties. Compare with :func:`lower_bound`,
+    which is a proof.
     """
     w = s.pax_weight_stons
     live = _live_types(s)
@@ -987,6 +989,7 @@ def estimate(s: Scenario) -> Estimate:
         "shared by every flow",
         f"airfield throughput = MOG x payload x 24 / ground time x {QUEUEING_EFFICIENCY} (AFPAM 10-1403)",
         "ignores windows, crew days, beddown capacity and aircraft arriving later than the first",
+        "a steady-flow figure: a move of a few sorties flown in one wave closes earlier",
     ]
     return Estimate(closure_hour=closure, binding=binding, destinations=dests, unassigned=unassigned,
                     lower_bound=lower_bound(s), notes=notes)
