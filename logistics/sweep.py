@@ -64,6 +64,7 @@ import math
 import multiprocessing
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -379,6 +380,15 @@ def _dask_client(address: str) -> Any:
     return Client(address)
 
 
+def _mp_context() -> Any:
+    """``spawn`` (safe beside threads, e.g. in the app), unless the main script cannot be
+    re-imported by a spawned process (code piped to ``python -``): then ``fork``."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if path is not None and not os.path.exists(path) and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _run(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
          on_result: Callable[[dict[str, Any]], None], stop: threading.Event | None) -> None:
     """Run every task on the executor, calling ``on_result`` as each completes."""
@@ -386,8 +396,7 @@ def _run(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
     try:
         if executor is None:
             n = max(1, min(max_workers or os.cpu_count() or 1, len(tasks)))
-            executor = owned = cf.ProcessPoolExecutor(
-                max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+            executor = owned = cf.ProcessPoolExecutor(max_workers=n, mp_context=_mp_context())
         elif isinstance(executor, str):
             if executor in ("inline", "sequential"):
                 executor = InlineExecutor()
