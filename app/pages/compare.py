@@ -58,6 +58,8 @@ st.subheader("KPIs")
 kdf = pd.DataFrame(rows).set_index("variant")
 st.dataframe(kdf, width="stretch", column_config={
     "closure_hour": st.column_config.NumberColumn("closure h", format="%.1f"),
+    "late_units": st.column_config.NumberColumn("late units"),
+    "undelivered_pax": st.column_config.NumberColumn("undelivered soldiers"),
     "undelivered_stons": st.column_config.NumberColumn("undelivered st", format="%.1f"),
     "flying_hours": st.column_config.NumberColumn("flying h", format="%.0f"),
     "gap_%": st.column_config.NumberColumn("gap %", format="%.1f"),
@@ -101,9 +103,10 @@ else:
 # ----- missions by type --------------------------------------------------------------------------
 st.subheader("Missions by aircraft type")
 cnt = []
+all_types = list(dict.fromkeys(t for n in picked for t in entries[n][1].fleet_types))
 for n in picked:
     p, _ = entries[n]
-    by_type: dict[str, int] = {}
+    by_type: dict[str, int] = dict.fromkeys(all_types, 0)  # a type not flown shows as 0
     for m in p.missions:
         by_type[m.aircraft] = by_type.get(m.aircraft, 0) + 1
     cnt.extend({"variant": n, "aircraft": t, "missions": c} for t, c in by_type.items())
