@@ -590,21 +590,33 @@ def test_deterministic_mode_gives_identical_plans(case: str) -> None:
     assert _comparable(a) == _comparable(b)
 
 
-# ----- known solver bugs -------------------------------------------------------------------
+# ----- regressions: solver bugs these tests found (fixed in 556416b) ---------------------
 def test_full_load_at_max_payload_flies_in_one_mission() -> None:
     # ACL 45 st = maximum payload 45 st, the leg is 400 nm (range 5,000 nm at that
-    # payload): 45 st fit one mission, landing at 2. The solver carries 44.99 + 0.01 st
-    # in two missions and closes at 6.
-    s = scenario([unit(bulk_stons=45)],
-                 aircraft_=[aircraft(count=1, acl_stons=45.0, max_payload_stons=45.0)])
-    plan = solve(s, time_limit=10, deterministic=True)
-    assert verify(s, plan) == []
+    # payload): 45 st fit one mission, landing at 2. The bug: a 1e-6 st payload margin,
+    # floored to 0.01-st ticks, left 44.99 st, so 44.99 + 0.01 st flew as two missions
+    # and closed at 6.
+    s = scenario([unit(bulk_stons=45)], aircraft_=[aircraft(count=1, acl_stons=45.0, max_payload_stons=45.0)])
+    plan = solved(s)
     assert plan.kpis["missions"] == 1
     assert plan.kpis["closure_hour"] == pytest.approx(2.0, abs=MINUTE)
 
 
+def test_catalogue_freighter_flies_its_full_acl() -> None:
+    # The bundled CRAF-B747-F has ACL = maximum payload = 90 st; KDOV-ETAR is within its
+    # range at that payload (4,400 nm). 90 st = one mission (the bug made it two).
+    s = Scenario.from_dict({
+        "name": "747F", "start": "2020-01-01T00:00:00Z", "horizon_hours": 48,
+        "aircraft": [{"type": "CRAF-B747-F", "count": 1}],
+        "units": [{"id": "U1", "origin": "KDOV", "destinations": ["ETAR"], "bulk_stons": 90}],
+    })
+    plan = solved(s)
+    assert plan.kpis["missions"] == 1
+    assert plan.missions[0].cargo_stons == pytest.approx(90.0)
+
+
 def test_hand_plan_of_the_max_payload_case_is_valid() -> None:
-    # the optimum the xfail above expects is a valid plan: one mission with all 45 st
+    # the optimum the regression above expects is a valid plan: one mission, all 45 st
     from logistics.plan import Leg, Load, Mission
 
     s = scenario([unit(bulk_stons=45)],
@@ -618,3 +630,47 @@ def test_hand_plan_of_the_max_payload_case_is_valid() -> None:
     # and a corrupted copy is not (guards the check itself)
     bad = dataclasses.replace(m, loads=(Load("U1", bulk_stons=45.5),))
     assert verify(s, Plan.from_missions(s, [bad], status="feasible")) != []
+
+
+# ----- every bundled scenario and generated S/M instances verify -------------------------
+def _bundled() -> list[str]:
+    from logistics.catalog import scenarios_dir
+
+    return sorted(p.name for p in scenarios_dir().glob("*.yaml"))
+
+
+CASES = [*(f"bundled:{name}" for name in _bundled()), "S:1", "S:2", "M:1", "M:2"]
+
+
+def _case(case: str) -> Scenario:
+    from logistics.catalog import scenarios_dir
+    from logistics.generate import generate
+    from logistics.scenario import load_scenario
+
+    kind, arg = case.split(":", 1)
+    if kind == "bundled":
+        return load_scenario(scenarios_dir() / arg)
+    return generate(kind, int(arg))
+
+
+def _check_solved(s: Scenario, plan: Plan) -> None:
+    assert verify(s, plan) == [], [str(v) for v in verify(s, plan)][:10]
+    assert plan.status in ("optimal", "feasible")
+    assert plan.kpis["missions"] > 0
+    assert plan.solve.goals == list(s.objective)[: len(plan.solve.goals)]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_scenario_plans_verify_quick(case: str) -> None:
+    # default run: a 5 s wall-clock solve of each scenario returns a plan that verifies
+    s = _case(case)
+    _check_solved(s, solve(s, time_limit=5.0))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES)
+def test_scenario_plans_verify_deterministic(case: str) -> None:
+    # the repeatable mode with a 10 s deterministic limit (over 30 s of wall clock on 2
+    # cores for every one of these, hence slow)
+    s = _case(case)
+    _check_solved(s, solve(s, time_limit=10.0, deterministic=True))
