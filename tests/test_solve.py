@@ -156,6 +156,16 @@ def test_fleet_available_hour_delays_the_first_mission() -> None:
     assert arrivals(plan) == pytest.approx([7.0, 11.0], abs=MINUTE)
 
 
+def test_fleet_entries_of_one_type_add_up() -> None:
+    # One aircraft from hour 0 and one more from hour 5: missions start at 0 and 4 on the
+    # first (landing 2 and 6) and at 5 on the second (landing 7): closure 7 (two aircraft
+    # from hour 0 would close at 6, one alone at 10).
+    s = scenario([unit(pax=300)], aircraft_=[aircraft(count=1), {"type": "T", "count": 1, "available_hour": 5}])
+    plan = solved(s)
+    assert plan.kpis["closure_hour"] == pytest.approx(7.0, abs=MINUTE)
+    assert arrivals(plan) == pytest.approx([2.0, 6.0, 7.0], abs=MINUTE)
+
+
 # ----- MOG -----------------------------------------------------------------------------
 @pytest.mark.parametrize("where", ["destination", "origin"])
 def test_mog_one_staggers_the_missions(where: str) -> None:
@@ -353,6 +363,30 @@ def test_crew_hours_two_aircraft_long_legs() -> None:
     assert plan.kpis["missions"] == 3
     assert plan.kpis["closure_hour"] == pytest.approx(23.0, abs=MINUTE)
     assert plan.kpis["flying_hours"] == pytest.approx(36.0, abs=1e-6)
+
+
+# ----- runways ----------------------------------------------------------------------------
+def test_short_runway_rules_out_the_bigger_type() -> None:
+    # BBBB's runway is 6,000 ft. Type BIG (3 aircraft) needs 8,000 ft; type T (1 aircraft)
+    # needs 5,000 ft. 200 soldiers: T flies both missions, starts 0 and 4, closure 6
+    # (BIG could have closed at 2).
+    s = scenario([unit(pax=200)],
+                 aircraft_=[aircraft("BIG", count=3, min_runway_ft=8000.0), aircraft("T", count=1)],
+                 airfields=[airfield("AAAA"), airfield("BBBB", runway_ft=6000.0)])
+    plan = solved(s)
+    assert {m.aircraft for m in plan.missions} == {"T"}
+    assert arrivals(plan) == pytest.approx([2.0, 6.0], abs=MINUTE)
+
+
+def test_short_runway_stop_is_not_used() -> None:
+    # The range case with one aircraft, but the only stop CCCC has a 4,000 ft runway
+    # (T needs 5,000): no stop, so three direct missions, landings 7, 21, 35.
+    s = scenario([unit(dests=("DDDD",), bulk_stons=45)], aircraft_=[aircraft(count=1, **RANGE)],
+                 airfields=[airfield("AAAA"), airfield("CCCC", runway_ft=4000.0), airfield("DDDD")],
+                 enroute=["CCCC"])
+    plan = solved(s)
+    assert all(m.routing == "AAAA-DDDD-AAAA" for m in plan.missions)
+    assert arrivals(plan) == pytest.approx([7.0, 21.0, 35.0], abs=MINUTE)
 
 
 # ----- beddown -------------------------------------------------------------------------
