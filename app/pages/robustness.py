@@ -41,7 +41,7 @@ if problems or scen is None:
     st.page_link("pages/scenario.py", label="Go to the Scenario page", icon=":material/edit_note:")
     st.stop()
 
-st.markdown(f"**{scen.name}**: {len(scen.units)} units; fleet "
+st.markdown(f"**{scen.name}**: {len(scen.units)} unit{'s' if len(scen.units) != 1 else ''}; fleet "
             + ", ".join(f"{scen.fleet_count(t)} {t}" for t in scen.fleet_types) + ".")
 
 # settings survive a visit to another page (widget state alone would not)
