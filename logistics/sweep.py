@@ -93,11 +93,11 @@ __all__ = [
 ]
 
 #: columns that say where and how fast a sample ran, not what it found
-VOLATILE_COLUMNS = ("seconds", "worker")
+VOLATILE_COLUMNS = ("seconds", "cpu_seconds", "worker")
 #: the per-sample KPI columns, in order (the perturbation columns follow them)
 SAMPLE_COLUMNS = (
     "sample", "status", "closure_hour", "late_units", "undelivered_pax", "undelivered_stons",
-    "missions", "flying_hours", "violations", "binding", "error", "seconds", "worker",
+    "missions", "flying_hours", "violations", "binding", "error", "seconds", "cpu_seconds", "worker",
 )
 UNIT_COLUMNS = (
     "sample", "unit", "destination", "closure_hour", "late_hours", "undelivered_pax",
@@ -301,13 +301,13 @@ def run_sample(task: Mapping[str, Any]) -> dict[str, Any]:
     from .solve import solve  # late imports: keep `import logistics.sweep` light
     from .verify import verify
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     i = int(task["index"])
     row: dict[str, Any] = {
         "sample": i, "status": "error", "closure_hour": None, "late_units": None,
         "undelivered_pax": None, "undelivered_stons": None, "missions": None,
         "flying_hours": None, "violations": None, "binding": "", "error": "",
-        "seconds": 0.0, "worker": f"{socket.gethostname()}:{os.getpid()}",
+        "seconds": 0.0, "cpu_seconds": 0.0, "worker": f"{socket.gethostname()}:{os.getpid()}",
     }
     units: list[dict[str, Any]] = []
     limits: list[dict[str, Any]] = []
@@ -324,7 +324,7 @@ def run_sample(task: Mapping[str, Any]) -> dict[str, Any]:
         viol = verify(s, plan)
     except Exception as exc:  # one failed sample must not lose the sweep
         row.update(status="error", error=f"{type(exc).__name__}: {exc}",
-                   seconds=time.perf_counter() - t0)
+                   seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0)
         return {"sample": row, "units": units, "limits": limits}
     k = plan.kpis
     seen = sorted({(f.kind, f.subject) for f in plan.findings})
@@ -347,6 +347,7 @@ def run_sample(task: Mapping[str, Any]) -> dict[str, Any]:
         })
     limits = [{"sample": i, "kind": kind, "subject": subject} for kind, subject in seen]
     row["seconds"] = time.perf_counter() - t0
+    row["cpu_seconds"] = time.process_time() - c0  # all threads of the worker process
     return {"sample": row, "units": units, "limits": limits}
 
 
@@ -440,7 +441,7 @@ def _run(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
 
 # ----- results -----------------------------------------------------------------------------
 _INT_COLS = ("late_units", "undelivered_pax", "missions", "violations")
-_FLOAT_COLS = ("closure_hour", "undelivered_stons", "flying_hours", "seconds")
+_FLOAT_COLS = ("closure_hour", "undelivered_stons", "flying_hours", "seconds", "cpu_seconds")
 
 
 def _samples_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -567,7 +568,8 @@ class SweepResult:
         One row per sample: ``sample``, ``status``, the KPIs (``closure_hour``,
         ``late_units``, ``undelivered_pax``, ``undelivered_stons``, ``missions``,
         ``flying_hours``), ``violations`` (checker), ``binding`` (the binding-limit
-        kinds, ``;``-separated), ``error``, ``seconds``, ``worker``, then the
+        kinds, ``;``-separated), ``error``, ``seconds`` (wall), ``cpu_seconds`` (CPU of
+        every thread of the worker process while it ran the sample), ``worker``, then the
         perturbations drawn (see :func:`draw_sample`).
     units
         One row per (sample, unit): ``destination``, ``closure_hour``, ``late_hours``,
