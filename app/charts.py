@@ -263,11 +263,12 @@ def fleet_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
 
 def missions_by_type_chart(counts: pd.DataFrame) -> alt.Chart:
     """Grouped bars: missions per aircraft type per variant (``variant, aircraft, missions``)."""
+    order = list(dict.fromkeys(counts["variant"]))  # as picked, baseline first
     return alt.Chart(counts).mark_bar().encode(
         x=alt.X("aircraft:N", title=None),
-        xOffset="variant:N",
+        xOffset=alt.XOffset("variant:N", sort=order),
         y=alt.Y("missions:Q"),
-        color=alt.Color("variant:N", legend=alt.Legend(orient="bottom")),
+        color=alt.Color("variant:N", sort=order, legend=alt.Legend(orient="bottom")),
         tooltip=["variant", "aircraft", "missions"],
     ).properties(height=260)
 
