@@ -508,6 +508,8 @@ class SweepSummary:
     limits
         The most frequent binding limits: ``kind``, ``subject``, ``samples`` (in how many
         samples the plan's findings name it) and ``share``.
+    kinds
+        The same by kind of limit only (``mog``, ``fleet``, ``crew`` ...).
     """
 
     samples: int
