@@ -68,8 +68,10 @@ class SolveOptions:
     workers
         Search workers (default: 8, or the machine's cores if more).
     deterministic
-        Repeatable runs: interleaved search in one thread and a deterministic time
-        limit (for tests, benchmarks and sweeps).
+        Repeatable runs (tests, benchmarks, sweeps): one CP-SAT worker (or interleaved
+        workers if ``workers`` > 1) and ``time_limit`` in CP-SAT's deterministic time
+        units instead of seconds (on this kind of machine one unit takes roughly 1-5 s
+        of wall time, more on a loaded one).
     slack
         Extra mission slots per (origin, type) beyond a full-load estimate.
     log
@@ -211,8 +213,12 @@ def _solver(opts: SolveOptions, limit: float) -> cp_model.CpSolver:
     p.random_seed = opts.seed
     p.log_search_progress = opts.log
     if opts.deterministic:
-        p.interleave_search = True
-        p.num_workers = 8
+        # one worker repeats exactly (interleaved portfolios were seen to return other
+        # missions of equal value); more workers, if asked for, are interleaved
+        n = opts.workers or 1
+        p.num_workers = n
+        if n > 1:
+            p.interleave_search = True
         p.max_deterministic_time = max(0.05, limit)
     else:
         # CP-SAT's portfolio (LNS workers among them) needs ~8 workers to be complete;
