@@ -617,7 +617,7 @@ def test_deterministic_mode_gives_identical_plans(case: str) -> None:
         from logistics.generate import generate
 
         s = generate("S", 2)
-        limit = 1.0
+        limit = 0.5
     a = solve(s, time_limit=limit, seed=3, deterministic=True)
     b = solve(s, time_limit=limit, seed=3, deterministic=True)
     assert verify(s, a) == []
