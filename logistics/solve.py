@@ -191,6 +191,13 @@ def solve(
         plan = fallback
         if stages_all and stages_all[-1]["status"] == "infeasible":
             plan.status = "infeasible"
+    # report the returned plan's own goal values (recomputed from its missions): a stage
+    # stopped short of optimality counted loose variables, and later stages may have
+    # improved an earlier goal under its '<= value' constraint; bounds stay below them
+    if plan.solve.objective:
+        actual = plan.objective_values(scenario)[: len(plan.solve.objective)]
+        plan.solve.bound = [min(b, v) for b, v in zip(plan.solve.bound, actual, strict=True)]
+        plan.solve.objective = actual
     plan.solve.seconds = time.perf_counter() - t0
     plan.solve.stages = stages_all
     plan.solve.extra.update({
