@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from logistics.errors import ScenarioError
@@ -320,6 +320,8 @@ def test_generated_plans_verify_and_corruptions_fail(seed: int) -> None:
     s = generate("S", seed)
     plan = solve(s, time_limit=SOLVE_SECONDS, seed=seed % 7)
     applied = check_plan_and_corruptions(s, plan)
+    for name in sorted(applied):
+        event(f"corruption applied: {name}")
     if loaded(plan):
         # these apply to any plan with a load
         assert {"too_fast", "over_seats", "before_ready", "wrong_unit", "duplicated_for_fleet",
@@ -414,7 +416,9 @@ def small_scenarios(draw: st.DrawFn) -> Scenario:
 @given(s=small_scenarios())
 def test_random_plans_verify_and_corruptions_fail(s: Scenario) -> None:
     plan = solve(s, time_limit=SOLVE_SECONDS)
-    check_plan_and_corruptions(s, plan)
+    event(f"status: {plan.status}")
+    for name in sorted(check_plan_and_corruptions(s, plan)):
+        event(f"corruption applied: {name}")
 
 
 # ----- every corruption on one fixed plan -------------------------------------------------
