@@ -76,6 +76,8 @@ class SolveOptions:
         Extra mission slots per (origin, type) beyond a full-load estimate.
     log
         Print CP-SAT's search log.
+    params
+        Extra CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``).
     """
 
     time_limit: float = 30.0
@@ -87,6 +89,7 @@ class SolveOptions:
     max_crew_rounds: int = 3
     slots_from_greedy: float | None = None
     crew_always: bool = False
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
@@ -145,7 +148,8 @@ def solve(
     stop = stop or threading.Event()
     data = build_data(scenario, slack=opts.slack)
     tg = time.perf_counter()
-    first = dispatch_best(data)
+    # the multi-start dispatcher gets at most a fifth of the time (repeatable mode: all)
+    first = dispatch_best(data, None if opts.deterministic else opts.time_limit / 5)
     used = dispatch_stats(data, first)
     for gi, g in enumerate(data.groups):
         n = used.get(gi, 0)
@@ -232,6 +236,8 @@ def _solver(opts: SolveOptions, limit: float) -> cp_model.CpSolver:
         # on fewer cores they time-share, which still beats a thin portfolio
         p.num_workers = opts.workers or max(8, os.cpu_count() or 8)
         p.max_time_in_seconds = max(0.05, limit)
+    for k, v in opts.params.items():
+        setattr(p, k, v)
     return s
 
 

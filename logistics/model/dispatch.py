@@ -173,10 +173,19 @@ def dispatch_objective(data: ModelData, plan: list[Dispatch]) -> tuple[int, ...]
     return tuple(vals[g] for g in data.goals)
 
 
-def dispatch_best(data: ModelData) -> list[Dispatch]:
-    """The best of the earliest-landing dispatcher over several unit orders."""
+def dispatch_best(data: ModelData, seconds: float | None = None) -> list[Dispatch]:
+    """The best of the earliest-landing dispatcher over several unit orders.
+
+    With ``seconds``, no further order is tried once that much time has passed (the
+    first always runs).
+    """
+    import time
+
+    t0 = time.perf_counter()
     best: tuple | None = None
     for order in ORDERS:
+        if best is not None and seconds is not None and time.perf_counter() - t0 > seconds:
+            break
         plan = dispatch_greedy(data, rule="earliest", order=order)
         key = dispatch_objective(data, plan)
         if best is None or key < best[0]:
