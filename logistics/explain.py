@@ -363,6 +363,11 @@ def _unit_findings(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tupl
                 else:
                     msg = f"window: {uid}'s LAD {lad:g} is before its earliest possible arrival {best:.1f}"
                     out.append((us.impact, Finding("window", uid, msg, lad, best, (uid,))))
+            closed = [a for a in (u.origin, *u.destinations) if s.airfield(a).mog == 0]
+            if closed:
+                msg = (f"MOG: {', '.join(closed)} {'has' if len(closed) == 1 else 'have'} MOG 0, so no "
+                       f"aircraft can be on the ground there for {uid}")
+                out.append((us.impact, Finding("mog", closed[0], msg, None, None, (uid,))))
             out += _route_findings(s, us, undelivered_by_class.get(uid, {}))
             out += _beddown_findings(s, plan, st, us)
         if us.late > 1e-6 and best is not None:

@@ -172,3 +172,16 @@ def test_saturation_after_landing_does_not_affect_the_unit():
     assert verify(s, p) == []
     fs = explain(s, p)
     assert [(f.kind, f.start_hour, f.end_hour, f.units) for f in fs] == [("mog", 12.5, 15.0, ("U1",))]
+
+
+def test_closed_destination_is_named() -> None:
+    # OKAS with MOG 0: no aircraft may be on the ground there, so the unit's 100
+    # soldiers and 20 st stay home; the finding must name OKAS's MOG, not fall back to
+    # "no single binding limit"
+    from conftest import make_scenario
+
+    s = make_scenario(airfields=[{"icao": "OKAS", "mog": 0}])
+    plan = Plan.from_missions(s, [], status="feasible")
+    found = explain(s, plan)
+    assert any(f.kind == "mog" and f.subject == "OKAS" and "MOG 0" in f.message for f in found)
+    assert not any("no single binding limit" in f.message for f in found)
