@@ -181,6 +181,16 @@ def presolve_seconds(s) -> dict:  # noqa: ANN001
             "cp_variables": len(stats.variables), "cp_constraints": len(stats.constraints)}
 
 
+def _commit() -> str:
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    except Exception:  # pragma: no cover - not a checkout
+        return ""
+
+
 # ----- one instance -------------------------------------------------------------------------
 def run_solve(s, time_limit: float) -> tuple[Any, list[dict], float]:  # noqa: ANN001
     """The optimiser in deterministic mode, with every progress report recorded."""
@@ -212,7 +222,7 @@ def measure(inst: Instance, solved: tuple[Any, list[dict], float] | None = None,
         "units": len(s.units), "days": s.horizon_hours / 24.0,
         "size": len(s.units) * s.horizon_hours / 24.0, "goals": goals,
         "demand_pax": sum(u.pax for u in s.units), "demand_stons": round(sum(u.cargo_stons for u in s.units), 1),
-        "aircraft": sum(e.count for e in s.aircraft), "errors": {},
+        "aircraft": sum(e.count for e in s.aircraft), "errors": {}, "commit": _commit(),
     }
     t0 = time.perf_counter()
     data = build_data(s)
@@ -520,8 +530,8 @@ def _targets_section(records: list[dict], targets: list[dict]) -> str:
 
 
 def write_report(records: list[dict], targets: list[dict] | None = None, out: Path = HERE,
-                 command: str = "python benchmarks/run.py") -> None:
-    """Write RESULTS.md, results.json and scaling.png."""
+                 command: str = "python benchmarks/run.py", meta: dict | None = None) -> None:
+    """Write RESULTS.md, results.json and scaling.png (``meta``: keep a run's metadata)."""
     import ortools
 
     targets = targets or []
@@ -534,7 +544,7 @@ def write_report(records: list[dict], targets: list[dict] | None = None, out: Pa
         except Exception:  # pragma: no cover - not a checkout
             return ""
 
-    meta = {
+    meta = meta or {
         "commit": git("rev-parse", "--short", "HEAD"),
         "library_changes_uncommitted": bool(git("status", "--porcelain", "--", "../logistics")),
         "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "python": platform.python_version(),

@@ -28,6 +28,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--bench-write", action="store_true", help="write RESULTS.md, results.json, scaling.png")
     g.addoption("--bench-no-mip", action="store_true", help="skip the MIP peer")
     g.addoption("--bench-no-targets", action="store_true", help="skip the wall-clock target runs")
+    g.addoption("--bench-out", default=None, help="folder for the report (default: benchmarks/)")
+    g.addoption("--bench-resume", action="store_true",
+                help="keep the instances already in the folder's results.json and run only the others")
+
+
+def _out(config: pytest.Config) -> Path:
+    from bench import HERE
+
+    o = config.getoption("--bench-out")
+    return Path(o) if o else HERE
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--bench-resume"):
+        import json
+
+        f = _out(config) / "results.json"
+        if f.exists():
+            data = json.loads(f.read_text(encoding="utf-8"))
+            for r in data.get("instances", []):
+                _RECORDS[r["instance"]] = r
+            for r in data.get("targets", []):
+                _TARGETS[r["instance"]] = r
 
 
 def _kinds(config: pytest.Config) -> list[str]:
@@ -53,7 +76,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
-def records() -> dict[str, dict]:
+def records(request: pytest.FixtureRequest) -> dict[str, dict]:
     return _RECORDS
 
 
@@ -63,19 +86,38 @@ def target_records() -> dict[str, dict]:
 
 
 @pytest.fixture
+def resumed(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--bench-resume"))
+
+
+def _write(config: pytest.Config) -> None:
+    if not config.getoption("--bench-write") or not _RECORDS:
+        return
+    from bench import write_report
+
+    order = {i.name: n for n, i in enumerate(instances(("bundled", *SIZES)))}
+    recs = sorted(_RECORDS.values(), key=lambda r: order.get(r["instance"], 99))
+    write_report(recs, list(_TARGETS.values()), _out(config), command="python benchmarks/run.py")
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple) -> None:
+    # the report after every instance: a run that is stopped keeps what it measured
+    if _CONFIG:
+        _write(_CONFIG[0])
+
+
+_CONFIG: list[pytest.Config] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _CONFIG.append(session.config)
+
+
+@pytest.fixture
 def with_mip(request: pytest.FixtureRequest) -> bool:
     return not request.config.getoption("--bench-no-mip")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not session.config.getoption("--bench-write") or not _RECORDS:
-        return
-    from bench import HERE, write_report
-
-    order = {i.name: n for n, i in enumerate(instances(_kinds(session.config)))}
-    recs = sorted(_RECORDS.values(), key=lambda r: order.get(r["instance"], 99))
-    cmd = "python benchmarks/run.py"
-    kinds = _kinds(session.config)
-    if kinds != ["bundled", *SIZES]:
-        cmd += " --sizes " + " ".join(kinds)
-    write_report(recs, list(_TARGETS.values()), HERE, command=cmd)
+    _write(session.config)
