@@ -17,6 +17,12 @@ from importlib import import_module
 from typing import Any
 
 from .errors import Problem, ScenarioError
+
+# Functions named like their modules are bound here explicitly, so that
+# `logistics.solve(...)` is the function even after `import logistics.solve`.
+from .explain import explain
+from .generate import generate
+from .plan import Plan
 from .scenario import (
     Scenario,
     Unit,
@@ -26,12 +32,6 @@ from .scenario import (
     save_scenario,
     scenario_to_dict,
 )
-
-# Functions named like their modules are bound here explicitly, so that
-# `logistics.solve(...)` is the function even after `import logistics.solve`.
-from .explain import explain
-from .generate import generate
-from .plan import Plan
 from .solve import Progress, SolveOptions, solve
 from .verify import Violation, verify
 

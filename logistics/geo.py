@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 from geopy.distance import geodesic
 
-from .catalog import Airfield, AircraftType
+from .catalog import AircraftType, Airfield
 
 NM_PER_M = 1.0 / 1852.0
 _A = 6378137.0

@@ -307,7 +307,7 @@ def build_mip(data: ModelData, step_minutes: int = 30, *, solver: str = "SCIP",
     buckets = _enumerate(data, step)
     chain = _class_chain(data)
     if chain is None:  # pragma: no cover - the catalogue's types nest
-        raise NotImplementedError("cargo classes of the fleet's types do not nest")
+        raise ValueError("the MIP peer needs the fleet's cargo classes to nest (each type carrying a prefix of bulk < oversize < outsize); this fleet's do not")
     classes = {lvl: cs for cs, lvl in chain.items()}
     m = pywraplp.Solver.CreateSolver(solver)
     if m is None:

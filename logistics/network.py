@@ -22,7 +22,7 @@ from itertools import permutations
 
 from .catalog import AircraftType
 from .geo import distance_nm, payload_for_distance
-from .scenario import Scenario, Unit, CLASS_OF, COMMODITIES
+from .scenario import CLASS_OF, COMMODITIES, Scenario, Unit
 
 TICKS_PER_HOUR = 60
 TONS_SCALE = 100  # weight ticks per short ton

@@ -34,8 +34,8 @@ from pydantic import (
 
 from .catalog import (
     AIRCRAFT_FIELDS,
-    Airfield,
     AircraftType,
+    Airfield,
     CargoClass,
     aircraft_catalog,
     airfield_catalog,
