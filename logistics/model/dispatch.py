@@ -55,6 +55,7 @@ class _Timeline:
             self.occ["F:" + t] = np.zeros(self.T, dtype=np.int32)
             self.cap["F:" + t] = cap
         self.days = self.T // 1440 + 2
+        self._cs: dict[str, np.ndarray] = {}
         self.fly: dict[str, np.ndarray] = {t: np.zeros(self.days) for t in data.fleet}
         self.fly_cap: dict[str, np.ndarray] = {}
         for t, steps in data.fleet.items():
@@ -69,21 +70,55 @@ class _Timeline:
         out += [("A:" + gr.airfield, gr.start, gr.end - gr.start) for gr in r.ground]
         return out
 
+    def _blocked(self, key: str) -> np.ndarray:
+        """Prefix sums of the minutes at which ``key`` is full (cached until a booking)."""
+        cs = self._cs.get(key)
+        if cs is None:
+            bad = self.occ[key] >= self.cap[key]
+            cs = self._cs[key] = np.concatenate(([0], np.cumsum(bad, dtype=np.int64)))
+        return cs
+
     def feasible_starts(self, g: Group, r: Routing, lo: int, hi: int) -> np.ndarray:
         """All start minutes in [lo, hi] at which fleet and MOG have room."""
         if hi < lo:
             return np.empty(0, dtype=np.int64)
         ok = np.ones(hi - lo + 1, dtype=bool)
+        s = np.arange(lo, hi + 1)
         for key, off, ln in self._intervals(g, r):
             if ln <= 0:
                 continue
-            bad = self.occ[key] >= self.cap[key]
-            cs = np.concatenate(([0], np.cumsum(bad, dtype=np.int64)))
-            s = np.arange(lo, hi + 1)
-            a = np.clip(s + off, 0, self.T)
-            b = np.clip(s + off + ln, 0, self.T)
-            ok &= (cs[b] - cs[a]) == 0
+            cs = self._blocked(key)
+            a = np.minimum(np.maximum(s + off, 0), self.T)
+            b = np.minimum(np.maximum(s + off + ln, 0), self.T)
+            ok &= cs[b] == cs[a]
         return np.nonzero(ok)[0] + lo
+
+    def first_crew_ok(self, g: Group, r: Routing, starts: np.ndarray) -> int | None:
+        """The first of ``starts`` at which the type's daily crew budgets take the legs.
+
+        Vectorised form of :meth:`crew_ok`: each leg's minutes in every day it touches,
+        for all starts at once.
+        """
+        if len(starts) == 0 or not r.legs:
+            return int(starts[0]) if len(starts) else None
+        t = g.aircraft
+        fly, cap = self.fly[t], self.fly_cap[t]
+        n = len(fly)
+        first, last = r.legs[0].depart, r.legs[-1].arrive
+        s = starts.astype(np.int64)
+        d0 = (s + first) // 1440
+        ok = np.ones(len(s), dtype=bool)
+        for j in range(0, (last - first) // 1440 + 2):
+            day = d0 + j
+            lo, hi = day * 1440, day * 1440 + 1440
+            mins = np.zeros(len(s), dtype=np.int64)
+            for lg in r.legs:
+                part = np.minimum(s + lg.arrive, hi) - np.maximum(s + lg.depart, lo)
+                mins += np.maximum(part, 0)
+            dd = np.minimum(day, n - 1)
+            ok &= (mins <= 0) | (fly[dd] + mins <= cap[dd] + 1e-9)
+        hit = np.nonzero(ok)[0]
+        return int(s[hit[0]]) if len(hit) else None
 
     def crew_ok(self, g: Group, r: Routing, s: int) -> bool:
         add = self._crew_minutes(r, s)
@@ -106,6 +141,7 @@ class _Timeline:
     def book(self, g: Group, r: Routing, s: int) -> None:
         for key, off, ln in self._intervals(g, r):
             self.occ[key][s + off: s + off + ln] += 1
+            self._cs.pop(key, None)
         for k, v in self._crew_minutes(r, s).items():
             self.fly[g.aircraft][k] += v
 
@@ -252,7 +288,7 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
                 lo = max(lo, u.ead - r.arrive)
                 starts = tl.feasible_starts(g, r, lo, hi)
                 probe = np.concatenate((starts[:240], starts[240::15]))
-                st = next((int(x) for x in probe if tl.crew_ok(g, r, int(x))), None)
+                st = tl.first_crew_ok(g, r, probe)
                 if st is None:
                     continue
                 size = load.get("pax", 0) * g.pax_w + sum(v for c, v in load.items() if c != "pax")
