@@ -29,6 +29,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from decimal import ROUND_HALF_UP, Decimal
 
 from .catalog import AircraftType
@@ -997,3 +998,100 @@ def estimate(s: Scenario) -> Estimate:
 
 def _can_carry(ac: AircraftType, u: Unit) -> bool:
     return any(u.amount(c) > 0 and ac.carries(CLASS_OF[c]) for c in COMMODITIES)
+
+
+# ----- a lower bound on the undelivered goal ---------------------------------------------
+@dataclass
+class UndeliveredBound:
+    """What no plan can deliver, weighted as the ``undelivered`` goal counts it.
+
+    Attributes
+    ----------
+    value
+        Σ priority weight × (soldiers + short tons) that every plan leaves undelivered.
+    proven
+        Whether the assignment problem below was solved to optimality (if not,
+        ``value`` is its proven bound, still valid but weaker).
+    destinations
+        An assignment reaching ``value``: unit id → base, or ``None`` for a unit that
+        is left out (empty when not proven).
+    """
+
+    value: float
+    proven: bool
+    destinations: dict[str, str | None] = field(default_factory=dict)
+
+
+def undelivered_bound(s: Scenario, time_limit: float = 10.0) -> UndeliveredBound:
+    """A lower bound on the ``undelivered`` goal from beds and transit alone.
+
+    Derivation: a plan gives each unit at most one base, and the full strength of every
+    unit with a base counts against that base's beds (SPEC rules 1 and 11); a unit
+    without a base delivers nothing. Of a unit sent to base ``d``, a commodity whose
+    earliest possible landing at ``d`` (ready + onload + fastest outbound flight on a
+    type that carries it, as in :func:`unit_lower_bounds`) is after the unit's latest
+    arrival or the horizon cannot be delivered either. So every plan leaves at least
+    ``min over assignments of Σ weight × (what the assignment cannot deliver)``, a
+    small assignment problem (units × allowed bases, beds as knapsacks) that CP-SAT
+    solves exactly; its proven bound is used if it runs out of time. Fleet, MOG and
+    crew limits are ignored, so a plan may leave more undelivered than this.
+    """
+    key = ("undelivered-bound", round(time_limit, 3))
+    return s.cached(key, lambda: _undelivered_bound(s, time_limit))
+
+
+def _undelivered_bound(s: Scenario, time_limit: float) -> UndeliveredBound:
+    from ortools.sat.python import cp_model
+
+    SC = 100  # short tons to hundredths, soldiers × 100
+    m = cp_model.CpModel()
+    fixed = 0
+    gain_terms = []
+    prefer = []  # tie-break: the unit's earlier-listed (preferred) bases
+    choice: dict[str, dict[str, Any]] = {}
+    per_base: dict[str, list[tuple[int, Any]]] = {}
+    for u in s.units:
+        dem = _demand(u)
+        total = sum(dem.values())
+        if total <= 0:
+            continue
+        fixed += u.weight * math.ceil(total * SC - 1e-7)
+        lad = min(s.lad(u), s.horizon_hours)
+        lits = {}
+        for rank, d in enumerate(u.destinations):
+            arr = _unit_arrivals(s, u, (d,))
+            ok = sum(q for c, q in dem.items() if arr.get(c, math.inf) <= lad + 1e-9)
+            if ok <= 0:
+                continue
+            x = m.NewBoolVar(f"{u.id}->{d}")
+            lits[d] = x
+            prefer.append((len(u.destinations) - rank, x))
+            # delivered amount rounded up: the bound stays a lower bound
+            gain_terms.append((u.weight * math.ceil(ok * SC - 1e-7), x))
+            if u.pax > 0:
+                per_base.setdefault(d, []).append((u.pax, x))
+        if lits:
+            m.AddAtMostOne(list(lits.values()))
+            choice[u.id] = lits
+    for d, terms in per_base.items():
+        cap = s.capacity_pax(d)
+        if cap is not None and sum(p for p, _ in terms) > cap:
+            m.Add(sum(p * x for p, x in terms) <= cap)
+    if not gain_terms:
+        return UndeliveredBound(fixed / SC, True, {u.id: None for u in s.units})
+    big = sum(c for c, _ in prefer) + 1
+    m.Maximize(sum(big * c * x for c, x in gain_terms) + sum(c * x for c, x in prefer))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    st = solver.Solve(m)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        ub = solver.BestObjectiveBound() / big if st == cp_model.UNKNOWN else sum(c for c, _ in gain_terms)
+        return UndeliveredBound(max(0.0, (fixed - math.floor(ub + 1e-9)) / SC), False)
+    best_gain = math.floor(solver.BestObjectiveBound() / big + 1e-9)
+    dests = {}
+    if st == cp_model.OPTIMAL:
+        for u in s.units:
+            lits = choice.get(u.id, {})
+            dests[u.id] = next((d for d, x in lits.items() if solver.Value(x)), None)
+    return UndeliveredBound(max(0.0, (fixed - best_gain) / SC), st == cp_model.OPTIMAL, dests)

@@ -54,6 +54,9 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], Any]
 
+#: above this many demand-sized slots, slots are sized from the dispatched plan
+LARGE_MODEL_SLOTS = 2500
+
 
 @dataclass
 class SolveOptions:
@@ -76,6 +79,15 @@ class SolveOptions:
         Extra mission slots per (origin, type) beyond a full-load estimate.
     log
         Print CP-SAT's search log.
+    max_crew_rounds
+        Re-solves allowed after adding a crew limit the plan broke.
+    slots_from_greedy
+        Size each (origin, type)'s slots from the first dispatched plan instead: its
+        missions × (1 + this) + 2 (never fewer than it flies). ``None``: from demand,
+        switching to the plan with 0.25 once demand would give more than
+        ``LARGE_MODEL_SLOTS`` slots (there model size, not search, dominates).
+    crew_always
+        Model daily crew hours for every type from the start.
     params
         Extra CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``).
     """
@@ -151,10 +163,13 @@ def solve(
     # the multi-start dispatcher gets at most a fifth of the time (repeatable mode: all)
     first = dispatch_best(data, None if opts.deterministic else opts.time_limit / 5)
     used = dispatch_stats(data, first)
+    from_plan = opts.slots_from_greedy
+    if from_plan is None and data.n_slots > LARGE_MODEL_SLOTS:
+        from_plan = 0.25
     for gi, g in enumerate(data.groups):
         n = used.get(gi, 0)
-        if opts.slots_from_greedy is not None:
-            g.k = min(g.k, math.ceil(n * (1 + opts.slots_from_greedy)) + 2)
+        if from_plan is not None:
+            g.k = min(g.k, math.ceil(n * (1 + from_plan)) + 2)
         g.k = max(g.k, n)
     greedy_s = time.perf_counter() - tg
     goals = list(data.goals)
@@ -210,6 +225,12 @@ def solve(
 
             i = goals.index("closure")
             bounds[i] = max(bounds[i], lower_bound(scenario))
+        if "undelivered" in goals:
+            # beds and transit alone strand this much in every plan (estimate.undelivered_bound)
+            from .estimate import undelivered_bound
+
+            i = goals.index("undelivered")
+            bounds[i] = max(bounds[i], undelivered_bound(scenario, time_limit=2.0).value)
         plan.solve.bound = [min(b, v) for b, v in zip(bounds, actual, strict=True)]
         plan.solve.objective = actual
         if plan.status == "feasible" and all(abs(b - v) < 1e-6 for b, v in zip(plan.solve.bound, actual, strict=True)) \
@@ -258,6 +279,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                 on_progress: ProgressCallback | None, stop: threading.Event, t0: float,
                 first: list[Dispatch], budget: float):
     tb = time.perf_counter()
+    t_end = tb + budget  # wall clock: building the model and completing the hint count too
     am = AirliftModel(data, crew_types=crew)
     build_s = time.perf_counter() - tb
     goals = list(data.goals)
@@ -269,10 +291,10 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     values: dict = {}
     status_all = "optimal"
     deadline = budget
-    t_end = time.perf_counter() + budget
     spent = 0.0
     leading = isinstance(hint, dict)  # still on the dispatcher's plan
-    full_hint = _complete(am, hint, opts, min(5.0, budget / 4)) if isinstance(hint, dict) else None
+    left = budget if opts.deterministic else max(0.0, t_end - time.perf_counter())
+    full_hint = _complete(am, hint, opts, min(5.0, left / 4)) if isinstance(hint, dict) and left > 1.0 else None
     for i, goal in enumerate(goals):
         expr = am.goal_exprs[goal]
         if leading and hint:

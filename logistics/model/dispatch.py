@@ -212,17 +212,22 @@ def dispatch_objective(data: ModelData, plan: list[Dispatch]) -> tuple[int, ...]
 def dispatch_best(data: ModelData, seconds: float | None = None) -> list[Dispatch]:
     """The best of the earliest-landing dispatcher over several unit orders.
 
-    With ``seconds``, no further order is tried once that much time has passed (the
+    Where beds are short, each order is also tried with every unit held to the base
+    of the bed assignment that strands the least (:func:`estimate.undelivered_bound`):
+    a first-come choice of bases can leave a later unit with no base that has room.
+    With ``seconds``, no further variant is tried once that much time has passed (the
     first always runs).
     """
     import time
 
     t0 = time.perf_counter()
+    beds = _bed_plan(data)
+    variants = [(o, b) for o in ORDERS for b in ((None, beds) if beds is not None else (None,))]
     best: tuple | None = None
-    for order in ORDERS:
+    for order, assign in variants:
         if best is not None and seconds is not None and time.perf_counter() - t0 > seconds:
             break
-        plan = dispatch_greedy(data, rule="earliest", order=order)
+        plan = dispatch_greedy(data, rule="earliest", order=order, beds=assign)
         key = dispatch_objective(data, plan)
         if best is None or key < best[0]:
             best = (key, plan)
@@ -230,7 +235,23 @@ def dispatch_best(data: ModelData, seconds: float | None = None) -> list[Dispatc
     return best[1]
 
 
-def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready") -> list[Dispatch]:
+def _bed_plan(data: ModelData) -> dict[int, str | None] | None:
+    """Unit index -> base of a bed assignment that strands the least, where beds bind."""
+    tight = any(
+        sum(u.unit.pax for u in data.units if base in u.dests) > cap for base, cap in data.capacity.items()
+    )
+    if not tight:
+        return None
+    from ..estimate import undelivered_bound
+
+    b = undelivered_bound(data.scenario)
+    if not b.proven:
+        return None
+    return {u.idx: b.destinations.get(u.unit.id) for u in data.units}
+
+
+def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready",
+                    beds: dict[int, str | None] | None = None) -> list[Dispatch]:
     """Schedule every unit, earliest-ready first, one mission at a time.
 
     Parameters
@@ -242,6 +263,9 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
         routing that carries the most.
     order
         Which unit is dispatched first: a key of :data:`ORDERS`.
+    beds
+        If given, unit index -> the only base the unit may go to (``None``: the unit
+        is not moved).
     """
     s = data.scenario
     tl = _Timeline(data)
@@ -264,7 +288,9 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
         if not rem or not cands:
             continue
         chosen_dest: str | None = dest_of.get(u.idx)
-        dests = [d for d in u.dests if any(data.groups[gi].options[oi].destination == d for gi, oi in cands)]
+        if beds is not None and beds.get(u.idx) is None:
+            continue
+        dests = [d for d in u.dests if (beds is None or d == beds[u.idx]) and any(data.groups[gi].options[oi].destination == d for gi, oi in cands)]
         dests = [d for d in dests if d == chosen_dest or room.get(d, 10**9) >= u.unit.pax]
         if not dests:
             continue
@@ -331,6 +357,8 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
                 if v.idx == u.idx or v.idx not in g.units or not remaining[v.idx]:
                     continue
                 if v.ready > st or not (v.ead <= arrive <= v.lad) or r.destination not in v.dests:
+                    continue
+                if beds is not None and beds.get(v.idx) != r.destination:
                     continue
                 dv = dest_of.get(v.idx)
                 if dv is None and room.get(r.destination, 10**9) < v.unit.pax:
