@@ -172,6 +172,13 @@ def solve(
             g.k = min(g.k, math.ceil(n * (1 + from_plan)) + 2)
         g.k = max(g.k, n)
     greedy_s = time.perf_counter() - tg
+    # search-free bounds, computed now so that they count against the time limit
+    from .estimate import lower_bound, undelivered_bound
+
+    if "undelivered" in data.goals:
+        undelivered_bound(scenario, time_limit=2.0)
+    if "closure" in data.goals:
+        lower_bound(scenario)
     goals = list(data.goals)
     # the dispatcher's plan respects every rule: it is the floor any solve result must beat
     fallback = plan_from_dispatch(
@@ -279,7 +286,9 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                 on_progress: ProgressCallback | None, stop: threading.Event, t0: float,
                 first: list[Dispatch], budget: float):
     tb = time.perf_counter()
-    t_end = tb + budget  # wall clock: building the model and completing the hint count too
+    # wall clock: building the model and completing the hint count too, and a reserve
+    # for stopping a large search, reading the plan back and explaining it
+    t_end = tb + budget - min(0.25 * budget, 1.0 + 0.003 * data.n_slots)
     am = AirliftModel(data, crew_types=crew)
     build_s = time.perf_counter() - tb
     goals = list(data.goals)
@@ -301,7 +310,8 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
             # the dispatcher's plan already meets a bound that needs no search: proven
             val = am.goal_value(goal, hint)
             delivered_all = all(hint[x] == 0 for x in am.v.short.values())
-            lb = am.trivial_bound(goal, delivered_all and "undelivered" in goals[:i])
+            lb = max(am.trivial_bound(goal, delivered_all and "undelivered" in goals[:i]),
+                     _search_free_bound(data, goal, delivered_all and "undelivered" in goals[:i]))
             if val <= lb:
                 scale = GOAL_SCALE[goal]
                 objective.append(val / scale)
@@ -321,6 +331,10 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                     break
                 continue
             leading = False
+        delivered_fixed = "undelivered" in goals[:i] and objective[goals.index("undelivered")] == 0
+        sfb = _search_free_bound(data, goal, delivered_fixed)
+        if sfb > 0:
+            am.m.Add(expr >= sfb)  # a proven bound: lets CP-SAT stop as soon as it meets it
         am.m.ClearHints()
         if isinstance(hint, dict) and full_hint is not None:
             hint = full_hint
@@ -427,6 +441,18 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         status_all = "feasible"
     plan = _extract(data, am, values, status_all, info)
     return plan, stages, values
+
+
+def _search_free_bound(data: ModelData, goal: str, delivered_all: bool) -> int:
+    """The estimate's bounds in model units (goal value × GOAL_SCALE, rounded up)."""
+    from .estimate import lower_bound, undelivered_bound
+
+    if goal == "closure" and delivered_all:
+        lb = lower_bound(data.scenario)
+        return math.ceil(lb * GOAL_SCALE[goal] - 1e-6) if math.isfinite(lb) else 0
+    if goal == "undelivered":
+        return math.ceil(undelivered_bound(data.scenario, time_limit=2.0).value * GOAL_SCALE[goal] - 1e-6)
+    return 0
 
 
 def _complete(am: AirliftModel, hint: dict, opts: SolveOptions, limit: float) -> list[int] | None:
