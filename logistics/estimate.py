@@ -29,8 +29,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from .catalog import AircraftType
 from .geo import distance_nm

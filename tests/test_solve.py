@@ -762,3 +762,28 @@ def test_scenario_plans_verify_quick(case: str) -> None:
 def test_scenario_plans_verify_deterministic(case: str, limit: float) -> None:
     s = _case(case)
     _check_solved(s, solve(s, time_limit=limit, deterministic=True))
+
+
+def test_large_models_size_slots_from_the_dispatched_plan(monkeypatch) -> None:
+    # Above LARGE_MODEL_SLOTS demand-sized slots, each (origin, type) gets the dispatched
+    # plan's missions n as ceil(1.25 n) + 2 slots (never fewer than n). Forcing the
+    # switch on M seed 1 must still give a verified plan of no more slots than that.
+    import importlib
+    import math
+
+    import logistics.model.dispatch as dispatch
+    from logistics.generate import generate
+    from logistics.model.data import build_data
+
+    solve_mod = importlib.import_module("logistics.solve")
+
+    s = generate("M", 1)
+    demand_sized = build_data(s).n_slots
+    monkeypatch.setattr(solve_mod, "LARGE_MODEL_SLOTS", 0)
+    plan = solve(s, time_limit=3, deterministic=True)
+    assert verify(s, plan) == []
+    d = build_data(s)
+    used = dispatch.dispatch_stats(d, dispatch.dispatch_best(d))
+    cap = sum(max(used.get(gi, 0), min(g.k, math.ceil(used.get(gi, 0) * 1.25) + 2))
+              for gi, g in enumerate(d.groups))
+    assert plan.solve.extra["slots"] == cap < demand_sized
