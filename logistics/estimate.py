@@ -1095,3 +1095,48 @@ def _undelivered_bound(s: Scenario, time_limit: float) -> UndeliveredBound:
             lits = choice.get(u.id, {})
             dests[u.id] = next((d for d, x in lits.items() if solver.Value(x)), None)
     return UndeliveredBound(max(0.0, (fixed - best_gain) / SC), st == cp_model.OPTIMAL, dests)
+
+
+# ----- a lower bound on flying hours -----------------------------------------------------
+def flying_hours_bound(s: Scenario) -> float:
+    """Flying hours that no plan delivering everything can go below.
+
+    Derivation: a mission of type ``t`` to base ``d`` flies out and back, at least
+    ``2 × distance(origin, d) / cruise`` hours (geodesics obey the triangle inequality,
+    so stops only lengthen it; SPEC rule 5). Its loads obey ``pax / S + cargo / A ≤ 1``
+    (rule 3), with ``S`` the seats and ``A`` the ACL; a passenger-only type also carries
+    at most ``payload / pax weight`` soldiers and a cargo-only type at most its payload
+    (rule 4). Charging each soldier ``F / S`` and each short ton ``F / A`` of the
+    mission's flying hours ``F`` therefore never charges more than ``F``. So the total
+    is at least, summed over every unit and commodity, the amount × the least charge over
+    the types that carry it (runways allowing) and the unit's allowed bases.
+    ``inf`` when some commodity cannot be carried at all.
+    """
+    return s.cached("flying-hours-bound", lambda: _flying_hours_bound(s))
+
+
+def _flying_hours_bound(s: Scenario) -> float:
+    F = _facts(s)
+    w = s.pax_weight_stons
+    total = 0.0
+    for u in s.units:
+        for c, amount in _demand(u).items():
+            best = math.inf
+            for t in _live_types(s):
+                ac = F.ac[t]
+                if not ac.carries(CLASS_OF[c]) or not _runway_ok(s, u.origin, ac):
+                    continue
+                cargo_type = ac.acl_stons > 0 and bool(ac.cargo_classes)
+                if c == "pax":
+                    cap = ac.seats if cargo_type else min(ac.seats, ac.max_payload_stons / w if w > 0 else ac.seats)
+                else:
+                    cap = ac.acl_stons if ac.seats > 0 else min(ac.acl_stons, ac.max_payload_stons)
+                if cap <= 0:
+                    continue
+                for d in u.destinations:
+                    if not _runway_ok(s, d, ac) or not math.isfinite(_fastest_outbound_hours(s, u.origin, d, t)):
+                        continue
+                    dist = distance_nm(F.airfield(s, u.origin), F.airfield(s, d))
+                    best = min(best, 2.0 * dist / ac.cruise_kt / cap)
+            total += amount * best
+    return total

@@ -232,6 +232,12 @@ def solve(
 
             i = goals.index("closure")
             bounds[i] = max(bounds[i], lower_bound(scenario))
+        if "flying_hours" in goals and "undelivered" in goals[: goals.index("flying_hours")] \
+                and actual[goals.index("undelivered")] == 0:
+            from .estimate import flying_hours_bound
+
+            i = goals.index("flying_hours")
+            bounds[i] = max(bounds[i], flying_hours_bound(scenario))
         if "undelivered" in goals:
             # beds and transit alone strand this much in every plan (estimate.undelivered_bound)
             from .estimate import undelivered_bound
@@ -445,13 +451,16 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
 
 def _search_free_bound(data: ModelData, goal: str, delivered_all: bool) -> int:
     """The estimate's bounds in model units (goal value × GOAL_SCALE, rounded up)."""
-    from .estimate import lower_bound, undelivered_bound
+    from .estimate import flying_hours_bound, lower_bound, undelivered_bound
 
     if goal == "closure" and delivered_all:
         lb = lower_bound(data.scenario)
         return math.ceil(lb * GOAL_SCALE[goal] - 1e-6) if math.isfinite(lb) else 0
     if goal == "undelivered":
         return math.ceil(undelivered_bound(data.scenario, time_limit=2.0).value * GOAL_SCALE[goal] - 1e-6)
+    if goal == "flying_hours" and delivered_all:
+        lb = flying_hours_bound(data.scenario)
+        return math.ceil(lb * GOAL_SCALE[goal] - 1e-6) if math.isfinite(lb) else 0
     return 0
 
 

@@ -212,3 +212,36 @@ def test_estimate_generated(seed):
     assert e.destinations
     assert all(d.closure_hour >= min(u.ready_hour for u in s.units) for d in e.destinations)
     assert e.lower_bound <= e.closure_hour + 200  # a figure, not a bound: just sane
+
+
+def test_flying_hours_bound_by_hand():
+    # tiny: 100 soldiers + 20 st bulk, KPOB -> OKAS on C-17s (102 seats, ACL 45 st,
+    # 450 kt). A round trip is at least 2 x 5,904.7 nm / 450 kt = 26.24 h; each soldier
+    # is charged 1/102 of it and each short ton 1/45 (the mixed-load rule keeps the
+    # charges of one mission within its flying hours):
+    # 26.24 x (100 / 102 + 20 / 45) = 26.24 x 1.4248 = 37.39 h
+    from logistics.estimate import flying_hours_bound
+
+    s = make_scenario()
+    rt = 2 * distance_nm(s.airfield("KPOB"), s.airfield("OKAS")) / 450.0
+    assert flying_hours_bound(s) == pytest.approx(rt * (100 / 102 + 20 / 45))
+    plan = solve(s, time_limit=5, deterministic=True)
+    assert verify(s, plan) == []
+    assert plan.kpis["flying_hours"] >= flying_hours_bound(s)
+    # the solve reports it (or better) as the flying-hours bound
+    assert plan.solve.bound[plan.solve.goals.index("flying_hours")] >= flying_hours_bound(s) - 1e-9
+
+
+@pytest.mark.parametrize("size", ["S", "M"])
+def test_flying_hours_bound_holds_for_dispatched_plans(size):
+    from logistics.estimate import flying_hours_bound
+    from logistics.model.dispatch import ORDERS
+
+    for seed in (1, 2, 3):
+        s = generate(size, seed)
+        d = build_data(s)
+        for order in ORDERS:
+            plan = plan_from_dispatch(d, dispatch_greedy(d, order=order), status="feasible",
+                                      info=SolveInfo(solver="test", goals=list(d.goals)))
+            if _fully_delivered(plan):
+                assert plan.kpis["flying_hours"] >= flying_hours_bound(s) - 1e-9
