@@ -294,7 +294,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     tb = time.perf_counter()
     # wall clock: building the model and completing the hint count too, and a reserve
     # for stopping a large search, reading the plan back and explaining it
-    t_end = tb + budget - min(0.25 * budget, 1.0 + 0.003 * data.n_slots)
+    t_end = tb + budget - min(0.25 * budget, 1.0 + 0.004 * data.n_slots)
     am = AirliftModel(data, crew_types=crew)
     build_s = time.perf_counter() - tb
     goals = list(data.goals)
