@@ -1022,7 +1022,7 @@ class UndeliveredBound:
     destinations: dict[str, str | None] = field(default_factory=dict)
 
 
-def undelivered_bound(s: Scenario, time_limit: float = 10.0) -> UndeliveredBound:
+def undelivered_bound(s: Scenario, time_limit: float = 2.0) -> UndeliveredBound:
     """A lower bound on the ``undelivered`` goal from beds and transit alone.
 
     Derivation: a plan gives each unit at most one base, and the full strength of every

@@ -176,7 +176,7 @@ def solve(
     from .estimate import lower_bound, undelivered_bound
 
     if "undelivered" in data.goals:
-        undelivered_bound(scenario, time_limit=2.0)
+        undelivered_bound(scenario)
     if "closure" in data.goals:
         lower_bound(scenario)
     goals = list(data.goals)
@@ -224,26 +224,12 @@ def solve(
         actual = plan.objective_values(scenario)[: len(plan.solve.objective)]
         bounds = list(plan.solve.bound)
         goals = plan.solve.goals
-        if "closure" in goals and "undelivered" in goals[: goals.index("closure")] \
-                and actual[goals.index("undelivered")] == 0:
-            # every unit is delivered and that is fixed: the search-free lower bound on
-            # closure of plans that deliver everything (estimate.lower_bound) applies
-            from .estimate import lower_bound
-
-            i = goals.index("closure")
-            bounds[i] = max(bounds[i], lower_bound(scenario))
-        if "flying_hours" in goals and "undelivered" in goals[: goals.index("flying_hours")] \
-                and actual[goals.index("undelivered")] == 0:
-            from .estimate import flying_hours_bound
-
-            i = goals.index("flying_hours")
-            bounds[i] = max(bounds[i], flying_hours_bound(scenario))
-        if "undelivered" in goals:
-            # beds and transit alone strand this much in every plan (estimate.undelivered_bound)
-            from .estimate import undelivered_bound
-
-            i = goals.index("undelivered")
-            bounds[i] = max(bounds[i], undelivered_bound(scenario, time_limit=2.0).value)
+        # the search-free bounds (estimate) hold for every plan; closure's and flying
+        # hours' for plans that deliver everything, once that is fixed by an earlier goal
+        delivered = "undelivered" in goals and actual[goals.index("undelivered")] == 0
+        for i, g in enumerate(goals):
+            fixed = delivered and "undelivered" in goals[:i]
+            bounds[i] = max(bounds[i], _search_free_bound_value(scenario, g, fixed))
         plan.solve.bound = [min(b, v) for b, v in zip(bounds, actual, strict=True)]
         plan.solve.objective = actual
         if plan.status == "feasible" and all(abs(b - v) < 1e-6 for b, v in zip(plan.solve.bound, actual, strict=True)) \
@@ -449,19 +435,28 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     return plan, stages, values
 
 
-def _search_free_bound(data: ModelData, goal: str, delivered_all: bool) -> int:
-    """The estimate's bounds in model units (goal value × GOAL_SCALE, rounded up)."""
+def _search_free_bound_value(s: Scenario, goal: str, delivered_all: bool) -> float:
+    """A goal's bound from :mod:`estimate` (SPEC units), no search; 0 where none applies.
+
+    Closure and flying hours are bounded only for plans that deliver everything
+    (``delivered_all``); the undelivered bound holds for every plan.
+    """
     from .estimate import flying_hours_bound, lower_bound, undelivered_bound
 
-    if goal == "closure" and delivered_all:
-        lb = lower_bound(data.scenario)
-        return math.ceil(lb * GOAL_SCALE[goal] - 1e-6) if math.isfinite(lb) else 0
     if goal == "undelivered":
-        return math.ceil(undelivered_bound(data.scenario, time_limit=2.0).value * GOAL_SCALE[goal] - 1e-6)
-    if goal == "flying_hours" and delivered_all:
-        lb = flying_hours_bound(data.scenario)
-        return math.ceil(lb * GOAL_SCALE[goal] - 1e-6) if math.isfinite(lb) else 0
-    return 0
+        return undelivered_bound(s).value
+    if goal == "closure" and delivered_all:
+        lb = lower_bound(s)
+    elif goal == "flying_hours" and delivered_all:
+        lb = flying_hours_bound(s)
+    else:
+        return 0.0
+    return lb if math.isfinite(lb) else 0.0
+
+
+def _search_free_bound(data: ModelData, goal: str, delivered_all: bool) -> int:
+    """:func:`_search_free_bound_value` in model units (× GOAL_SCALE, rounded up)."""
+    return math.ceil(_search_free_bound_value(data.scenario, goal, delivered_all) * GOAL_SCALE[goal] - 1e-6)
 
 
 def _complete(am: AirliftModel, hint: dict, opts: SolveOptions, limit: float) -> list[int] | None:

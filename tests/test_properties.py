@@ -422,6 +422,15 @@ def test_random_plans_verify_and_corruptions_fail(s: Scenario) -> None:
 
 
 # ----- every corruption on one fixed plan -------------------------------------------------
+def _mix_and_jet(mix_count: int) -> list[dict]:
+    """A mixed-load type that needs a 7,000 ft runway, and one passenger jet."""
+    common = {"range_nm_at_max_payload": 2500.0, "ferry_range_nm": 5000.0, "onload_hours": 1.0,
+              "offload_hours": 1.0, "enroute_ground_hours": 1.0, "ute_hours": 24.0}
+    return [{"type": "MIX", "count": mix_count, **TYPES["MIX"], **common, "cruise_kt": 400.0,
+             "min_runway_ft": 7000.0},
+            {"type": "JET", "count": 1, **TYPES["JET"], **common, "cruise_kt": 450.0}]
+
+
 def test_every_corruption_applies_to_a_solved_plan() -> None:
     # two origins (wrong_unit takes a unit from the other one), a base with a beddown
     # limit, and a second type without a runway limit (so a short runway stays valid)
@@ -433,13 +442,7 @@ def test_every_corruption_applies_to_a_solved_plan() -> None:
             {"icao": "BSEA", "lat": 0.0, "lon": 7.0, "mog": 2, "runway_ft": 10000},
             {"icao": "BSEB", "lat": 2.0, "lon": 12.0, "mog": 2, "runway_ft": 10000},
         ],
-        "aircraft": [{"type": "MIX", "count": 2, **TYPES["MIX"], "range_nm_at_max_payload": 2500.0,
-                      "ferry_range_nm": 5000.0, "cruise_kt": 400.0, "onload_hours": 1.0,
-                      "offload_hours": 1.0, "enroute_ground_hours": 1.0, "ute_hours": 24.0,
-                      "min_runway_ft": 7000.0},
-                     {"type": "JET", "count": 1, **TYPES["JET"], "range_nm_at_max_payload": 2500.0,
-                      "ferry_range_nm": 5000.0, "cruise_kt": 450.0, "onload_hours": 1.0,
-                      "offload_hours": 1.0, "enroute_ground_hours": 1.0, "ute_hours": 24.0}],
+        "aircraft": _mix_and_jet(2),
         "destinations": [{"airfield": "BSEA", "capacity_pax": 500}],
         "units": [
             {"id": "U1", "origin": "ORGA", "destinations": ["BSEA"], "pax": 150, "bulk_stons": 20},
@@ -492,13 +495,7 @@ def test_corruptions_on_a_hand_plan() -> None:
         "airfields": [{"icao": "ORGA", "lat": 0.0, "lon": 0.0, "mog": 1, "runway_ft": 10000},
                       {"icao": "ORGB", "lat": 0.0, "lon": -4.0, "mog": 1, "runway_ft": 10000},
                       {"icao": "BSEA", "lat": 0.0, "lon": 6.65, "mog": 1, "runway_ft": 10000}],
-        "aircraft": [{"type": "MIX", "count": 1, **TYPES["MIX"], "range_nm_at_max_payload": 2500.0,
-                      "ferry_range_nm": 5000.0, "cruise_kt": 400.0, "onload_hours": 1.0,
-                      "offload_hours": 1.0, "enroute_ground_hours": 1.0, "ute_hours": 24.0,
-                      "min_runway_ft": 7000.0},
-                     {"type": "JET", "count": 1, **TYPES["JET"], "range_nm_at_max_payload": 2500.0,
-                      "ferry_range_nm": 5000.0, "cruise_kt": 450.0, "onload_hours": 1.0,
-                      "offload_hours": 1.0, "enroute_ground_hours": 1.0, "ute_hours": 24.0}],
+        "aircraft": _mix_and_jet(1),
         "destinations": [{"airfield": "BSEA", "capacity_pax": 100}],
         "units": [{"id": "U1", "origin": "ORGA", "destinations": ["BSEA"], "pax": 100},
                   {"id": "U2", "origin": "ORGB", "destinations": ["BSEA"], "pax": 0,

@@ -96,8 +96,8 @@ class _Timeline:
     def first_crew_ok(self, g: Group, r: Routing, starts: np.ndarray) -> int | None:
         """The first of ``starts`` at which the type's daily crew budgets take the legs.
 
-        Vectorised form of :meth:`crew_ok`: each leg's minutes in every day it touches,
-        for all starts at once.
+        Each leg's minutes in every day it touches (as :meth:`_crew_minutes` books
+        them), for all starts at once.
         """
         if len(starts) == 0 or not r.legs:
             return int(starts[0]) if len(starts) else None
@@ -119,11 +119,6 @@ class _Timeline:
             ok &= (mins <= 0) | (fly[dd] + mins <= cap[dd] + 1e-9)
         hit = np.nonzero(ok)[0]
         return int(s[hit[0]]) if len(hit) else None
-
-    def crew_ok(self, g: Group, r: Routing, s: int) -> bool:
-        add = self._crew_minutes(r, s)
-        f = self.fly[g.aircraft]
-        return all(f[k] + v <= self.fly_cap[g.aircraft][k] + 1e-9 for k, v in add.items())
 
     @staticmethod
     def _crew_minutes(r: Routing, s: int) -> dict[int, float]:
