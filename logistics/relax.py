@@ -1,0 +1,427 @@
+"""A time-indexed relaxation of the CP-SAT model, solved exactly to prove stage bounds.
+
+The slot model (:mod:`logistics.model.build`) finds good plans but its own relaxation is
+weak: on the bundled Baghdad case its closure bound stays at "ready + fastest transit"
+(110.3 h) while the best plans close near 118 h, because the proof needs whole aircraft
+loads on a full origin ramp under daily crew budgets, reasoned about together.
+
+This module builds a *relaxation* of the same model (same groups, routings, integer
+minutes, ticks and rules) in which missions are counted rather than placed:
+
+* a *bucket* ``(group, routing, period p)`` stands for every mission of that shape whose
+  start minute lies in ``[p·Δ, p·Δ + Δ - 1]`` (Δ = ``step`` minutes); ``n[b]`` counts
+  them (no slot symmetry, no slot limit);
+* loads are aggregated per (unit, bucket): the per-mission rules summed over the bucket's
+  missions (seats, ACL, the mixed-load rule and the routing's payload);
+* a unit may ride a bucket only if *some* start in it meets the unit's window (ready,
+  EAD, LAD, and the earlier goals' limits: required date when lateness is fixed at 0,
+  the closure when it is fixed);
+* a resource (origin ramp, en-route and destination parking, aircraft of a type) is
+  counted at one sample minute per period, and only where *every* start in the bucket
+  occupies it; crew minutes per day are the least any start in the bucket flies in that
+  day;
+* cargo classes keep Hall's condition (the cargo of every set of classes rides on
+  buckets whose type takes one of them); beddown, shortfall and the objective
+  expressions are the model's.
+
+Every solution of the slot model maps to a solution of this one (each mission to its
+bucket) with the same goal values, so the optimum of the relaxation bounds the model's.
+It is a pure integer program that CP-SAT solves exactly on the bundled scenarios because
+it has no slots to permute and its linear relaxation already sees the ramp, fleet and
+crew budgets. :func:`closure_bound` finds the least closure the relaxation allows (a
+bisection of feasibility checks). The same model minimises flying hours
+(:meth:`Relaxation.solve`), but on Baghdad it takes minutes to beat the search-free
+bound, so the solve uses it for closure only.
+
+The bound is for the model: missions keep their minimum ground times and whole-minute
+starts (as in the model), so "optimal" means optimal for the model.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .model.data import CARGO, Group, ModelData
+from .network import Routing
+
+__all__ = ["RelaxResult", "Relaxation", "closure_bound"]
+
+#: default grid of the relaxation (minutes); the bundled onload times are multiples of it
+STEP_MINUTES = 15
+
+
+@dataclass
+class RelaxResult:
+    """A lower bound of one goal from the relaxation (model units: minutes)."""
+
+    goal: str
+    bound: int | None  # proven lower bound (None: nothing proven)
+    proven_optimal_at: int | None  # the bound meets this incumbent
+    seconds: float
+    step: int
+    stats: dict = field(default_factory=dict)
+    spent: float = 0.0  # solver time: seconds, or deterministic units in repeatable mode
+
+
+@dataclass
+class _Bucket:
+    gi: int
+    oi: int
+    lo: int  # earliest start minute of a mission here that carries something
+    hi: int  # latest
+    units: dict[int, tuple[int, int]]  # unit -> its own start range in the bucket
+
+
+class Relaxation:
+    """The relaxation of :class:`~logistics.model.data.ModelData` under fixed goals.
+
+    Parameters
+    ----------
+    data
+        The model's preprocessed data.
+    fixed
+        Earlier goals' values in model units (``undelivered`` in weighted
+        hundredths, times in minutes). ``undelivered`` is imposed as ``≤``;
+        ``lateness`` only when it is 0 and ``undelivered`` is fixed at 0 (every unit
+        then lands by its required date); ``closure`` as a latest landing;
+        ``flying_hours`` as ``≤``. Anything else is left out, which only relaxes.
+    closure_limit
+        An extra latest landing (minutes) for every load (the closure check).
+    step
+        Grid in minutes.
+    """
+
+    def __init__(self, data: ModelData, fixed: dict[str, int], *, closure_limit: int | None = None,
+                 step: int = STEP_MINUTES, exact: bool = False):
+        self.data = data
+        self.step = step
+        self.exact = exact
+        self.m = cp_model.CpModel()
+        self.fixed = dict(fixed)
+        all_full = fixed.get("undelivered") == 0
+        self.by_rdd = all_full and fixed.get("lateness") == 0
+        limit = closure_limit
+        if "closure" in fixed:
+            limit = fixed["closure"] if limit is None else min(limit, fixed["closure"])
+        self.limit = data.horizon if limit is None else min(limit, data.horizon)
+        self.buckets = self._enumerate()
+        self._build()
+
+    # ------------------------------------------------------------------ buckets
+    def _unit_range(self, ui: int, g: Group, r: Routing, lo: int, hi: int) -> tuple[int, int] | None:
+        u = self.data.units[ui]
+        if r.destination not in u.dests:
+            return None
+        latest = min(u.lad, self.limit)
+        if self.by_rdd:
+            latest = min(latest, u.rdd)
+        a = max(lo, u.ready, u.ead - r.arrive)
+        b = min(hi, latest - r.arrive)
+        return (a, b) if a <= b else None
+
+    def _enumerate(self) -> list[_Bucket]:
+        d, st = self.data, self.step
+        out = []
+        for gi, g in enumerate(d.groups):
+            units = [ui for ui in g.units if any(d.units[ui].demand[c] > 0 for c in g.commodities)]
+            for oi, r in enumerate(g.options):
+                lst = min(g.lst, self.limit - r.arrive, d.horizon - r.arrive)
+                if lst < g.est:
+                    continue
+                for p in range(g.est // st, lst // st + 1):
+                    lo, hi = max(p * st, g.est), min(p * st + st - 1, lst)
+                    if self.exact:  # a restriction: missions start on the grid only
+                        hi = lo
+                    if lo > hi:
+                        continue
+                    rng = {}
+                    for ui in units:
+                        x = self._unit_range(ui, g, r, lo, hi)
+                        if x is not None:
+                            rng[ui] = x
+                    if rng:
+                        # a mission that carries nothing is not in the model: the bucket
+                        # holds only starts some unit aboard can use
+                        out.append(_Bucket(gi, oi, min(a for a, _ in rng.values()),
+                                           max(b for _, b in rng.values()), rng))
+        return out
+
+    # ------------------------------------------------------------------ model
+    def _build(self) -> None:
+        m, d, st = self.m, self.data, self.step
+        fleet_total = {t: sum(c for _, c in steps) for t, steps in d.fleet.items()}
+        self.n: list[cp_model.IntVar] = []
+        #: (unit, bucket index) -> (soldiers, cargo ticks of the classes the type takes)
+        self.loads: dict[tuple[int, int], list] = {}
+        pax_of: dict[int, list] = defaultdict(list)
+        cargo_of: dict[int, list[tuple[cp_model.IntVar, frozenset]]] = defaultdict(list)
+        to_dest: dict[tuple[int, str], tuple[list, list]] = defaultdict(lambda: ([], []))
+        # resource events on the sample grid: key -> sample -> [(var, +1/-1)]
+        events: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+        spans_of: dict[str, list] = defaultdict(list)  # exact mode: key -> [(start, end, n)]
+        crew: dict[tuple[str, int], list] = defaultdict(list)
+        for bi, b in enumerate(self.buckets):
+            g = d.groups[b.gi]
+            r = g.options[b.oi]
+            ub = fleet_total[g.aircraft]
+            n = m.NewIntVar(0, ub, f"n[{bi}]")
+            self.n.append(n)
+            pax_terms, cargo_terms = [], []
+            for ui in b.units:
+                u = d.units[ui]
+                if "pax" in g.commodities and u.demand["pax"] > 0 and g.seats > 0:
+                    x = m.NewIntVar(0, min(u.demand["pax"], g.seats * ub), f"pax[{ui},{bi}]")
+                    self.loads.setdefault((ui, bi), [None, None])[0] = x
+                    pax_terms.append(x)
+                    pax_of[ui].append(x)
+                    to_dest[(ui, r.destination)][0].append(x)
+                classes = frozenset(c for c in CARGO if c in g.commodities and u.demand[c] > 0)
+                if classes and g.acl > 0:
+                    tot = sum(u.demand[c] for c in classes)
+                    x = m.NewIntVar(0, min(tot, g.acl * ub), f"cargo[{ui},{bi}]")
+                    self.loads.setdefault((ui, bi), [None, None])[1] = x
+                    cargo_terms.append(x)
+                    cargo_of[ui].append((x, classes))
+                    to_dest[(ui, r.destination)][1].append(x)
+            # the per-mission capacity rules, summed over the bucket's missions
+            if pax_terms:
+                m.Add(sum(pax_terms) <= g.seats * n)
+            if cargo_terms:
+                m.Add(sum(cargo_terms) <= g.acl * n)
+            if pax_terms and cargo_terms:
+                m.Add(sum(pax_terms) * g.acl + sum(cargo_terms) * g.seats <= g.seats * g.acl * n)
+            pay = math.floor(r.payload_stons * 100 + 1e-7)
+            if pax_terms or cargo_terms:
+                m.Add(sum(pax_terms) * g.pax_w + sum(cargo_terms) <= pay * n)
+            # resources, where every start in [lo, hi] occupies them
+            spans = [(f"A:{gr.airfield}", gr.start, gr.end) for gr in r.ground]
+            spans.append((f"F:{g.aircraft}", 0, r.cycle))
+            for key, s0, s1 in spans:
+                a, e = b.hi + s0, b.lo + s1  # surely occupied during [a, e)
+                if self.exact:
+                    if e > a:
+                        spans_of[key].append((a, e, n))
+                    continue
+                q0 = -(-(a - (st - 1)) // st)  # first sample q with q·st + st - 1 ≥ a
+                q1 = (e - 1 - (st - 1)) // st  # last sample with q·st + st - 1 < e
+                if q1 >= q0:
+                    events[key][q0].append((n, 1))
+                    events[key][q1 + 1].append((n, -1))
+            # crew: the least minutes any start in the bucket flies in each day
+            days: dict[int, int] = {}
+            for s in range(b.lo, b.hi + 1):
+                per: dict[int, int] = defaultdict(int)
+                for lg in r.legs:
+                    x0, x1 = s + lg.depart, s + lg.arrive
+                    for k in range(x0 // 1440, (x1 - 1) // 1440 + 1):
+                        per[k] += min(x1, 1440 * (k + 1)) - max(x0, 1440 * k)
+                if s == b.lo:
+                    days = dict(per)
+                else:
+                    days = {k: min(v, per.get(k, 0)) for k, v in days.items()}
+            for k, mins in days.items():
+                if mins > 0:
+                    crew[(g.aircraft, k)].append((n, mins))
+        self.flight_terms = [(d.groups[b.gi].options[b.oi].flight_minutes, n)
+                             for b, n in zip(self.buckets, self.n, strict=True)]
+
+        # delivery, classes (Hall's condition), destinations, beddown
+        self.short: dict[tuple[int, str], cp_model.IntVar] = {}
+        self._dest: dict[tuple[int, str], cp_model.IntVar] = {}
+        for u in d.units:
+            ui = u.idx
+            for com in ("pax", *CARGO):
+                if u.demand[com] > 0:
+                    self.short[(ui, com)] = m.NewIntVar(0, u.demand[com], f"short[{ui},{com}]")
+            if u.demand["pax"] > 0:
+                m.Add(sum(pax_of[ui]) + self.short[(ui, "pax")] == u.demand["pax"])
+            present = [c for c in CARGO if u.demand[c] > 0]
+            if present:
+                delivered = {c: u.demand[c] - self.short[(ui, c)] for c in present}
+                m.Add(sum(x for x, _ in cargo_of[ui]) == sum(delivered.values()))
+                for k in range(1, len(present)):
+                    for sub in itertools.combinations(present, k):
+                        m.Add(sum(x for x, cl in cargo_of[ui] if cl & set(sub)) >= sum(delivered[c] for c in sub))
+            lits = {}
+            for dest in u.dests:
+                lits[dest] = m.NewBoolVar(f"dest[{ui},{dest}]")
+            m.AddAtMostOne(lits.values())
+            for dest, z in lits.items():
+                px, cg = to_dest.get((ui, dest), ([], []))
+                if px:
+                    m.Add(sum(px) <= u.demand["pax"] * z)
+                if cg:
+                    m.Add(sum(cg) <= sum(u.demand[c] for c in CARGO) * z)
+            for dest, z in lits.items():
+                self._dest[(ui, dest)] = z
+        for base, cap in d.capacity.items():
+            terms = [u.unit.pax * self._dest[(u.idx, base)] for u in d.units
+                     if (u.idx, base) in self._dest and u.unit.pax > 0]
+            if terms:
+                m.Add(sum(terms) <= cap)
+
+        # MOG and fleet on the sample grid: occupancy chains, two terms per bucket
+        n_fleet = sum(fleet_total.values())
+        for key, ev in events.items():
+            kind, name = key.split(":", 1)
+            if kind == "A":
+                cap = d.mog.get(name, 0)
+                if cap >= n_fleet:
+                    continue
+
+                def cap_at(_q: int, _c: int = cap) -> int:
+                    return _c
+            else:
+                steps = d.fleet[name]
+
+                def cap_at(q: int, _s: list = steps) -> int:
+                    t = q * st + st - 1
+                    return sum(c for a, c in _s if a <= t)
+            occ_prev = None
+            for q in sorted(ev):
+                occ = m.NewIntVar(0, n_fleet, f"occ[{key},{q}]")
+                delta = sum(sign * v for v, sign in ev[q])
+                m.Add(occ == (delta if occ_prev is None else occ_prev + delta))
+                if any(sign > 0 for _, sign in ev[q]):
+                    m.Add(occ <= cap_at(q))
+                occ_prev = occ
+
+        for key, sp in spans_of.items():  # exact mode: cumulatives over fixed intervals
+            kind, name = key.split(":", 1)
+            ivs = [m.NewFixedSizeIntervalVar(a, e - a, f"iv[{key},{a}]") for a, e, _ in sp]
+            dem: list = [n for _, _, n in sp]
+            if kind == "A":
+                cap = d.mog.get(name, 0)
+                if cap >= n_fleet:
+                    continue
+            else:
+                cap = fleet_total[name]
+                for a, c in d.fleet[name]:
+                    if a > 0:
+                        ivs.append(m.NewFixedSizeIntervalVar(0, a, f"unavailable[{name},{a}]"))
+                        dem.append(c)
+            m.AddCumulative(ivs, dem, cap)
+
+        # crew hours per type and day
+        for (t, k), terms in crew.items():
+            ute = d.scenario.aircraft_type(t).ute_hours
+            avail = sum(c for a, c in d.fleet[t] if a < 1440 * (k + 1))
+            m.Add(sum(mins * n for n, mins in terms) <= int(ute * 60 * avail))
+
+        # the earlier goals
+        self.undelivered = sum(
+            u.weight * (100 if com == "pax" else 1) * self.short[(u.idx, com)]
+            for u in d.units for com in ("pax", *CARGO) if (u.idx, com) in self.short
+        )
+        self.flying = sum(c * n for c, n in self.flight_terms)
+        if "undelivered" in self.fixed:
+            m.Add(self.undelivered <= self.fixed["undelivered"])
+        if "flying_hours" in self.fixed:
+            m.Add(self.flying <= self.fixed["flying_hours"])
+
+    @property
+    def stats(self) -> dict:
+        p = self.m.Proto()
+        return {"step_minutes": self.step, "buckets": len(self.buckets), "variables": len(p.variables),
+                "constraints": len(p.constraints)}
+
+    def solve(self, time_limit: float, *, minimize: str | None = None, workers: int = 8,
+              upper: int | None = None, deterministic: bool = False,
+              stop: threading.Event | None = None) -> tuple[str, int | None]:
+        """Check feasibility, or minimise ``minimize`` (``flying_hours`` or
+        ``undelivered``). Returns (status, proven lower bound or None).
+
+        ``deterministic``: one worker and ``time_limit`` in CP-SAT's deterministic
+        time, so that a run repeats exactly.
+        """
+        if minimize is not None:
+            expr = self.flying if minimize == "flying_hours" else self.undelivered
+            if upper is not None:
+                self.m.Add(expr <= upper)
+            self.m.Minimize(expr)
+        s = cp_model.CpSolver()
+        p = s.parameters
+        if deterministic:
+            p.num_workers = 1
+            p.max_deterministic_time = max(0.05, time_limit)
+        else:
+            p.num_workers = workers
+            p.max_time_in_seconds = max(0.1, time_limit)
+        # the LP with cuts proves the ramp/fleet/crew infeasibilities (0.2 s instead of
+        # > 30 s on Baghdad's last wave at level 1)
+        p.linearization_level = 2
+        if stop is not None and stop.is_set():
+            return "unknown", None
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(0.05):
+                if stop is not None and stop.is_set():
+                    s.stop_search()
+                    return
+
+        th = threading.Thread(target=watch, daemon=True)
+        th.start()
+        try:
+            st = s.Solve(self.m)
+        finally:
+            done.set()
+            th.join()
+        self.solver = s
+        self.spent = s.deterministic_time if deterministic else s.wall_time
+        name = s.StatusName(st).lower()
+        if minimize is None or st == cp_model.INFEASIBLE:
+            return name, None
+        bnd = s.BestObjectiveBound()
+        return name, (math.ceil(bnd - 1e-6) if math.isfinite(bnd) else None)
+
+
+def _elapsed(t0: float) -> float:
+    return time.perf_counter() - t0
+
+
+def closure_bound(data: ModelData, fixed: dict[str, int], incumbent: int, lower: int, *,
+                  time_limit: float = 30.0, step: int = STEP_MINUTES, workers: int = 8,
+                  deterministic: bool = False, stop: threading.Event | None = None) -> RelaxResult:
+    """The least closure (minutes) the relaxation allows, between ``lower`` (a bound
+    already proven) and ``incumbent`` (a plan's closure).
+
+    A search over feasibility checks: "no landing after ``T``" infeasible proves
+    closure > ``T``. Checks below the relaxation's optimum are fast (the LP shows the
+    infeasibility), checks above it may not finish (finding a solution is the hard part),
+    so the search bisects the open range with a third of the time left per check; a check
+    that does not prove infeasibility closes the range above it. The last check is
+    ``incumbent - 1``: infeasible proves the incumbent optimal. The result is the best
+    bound proven when time is up.
+    """
+    t0 = time.perf_counter()
+    lo, hi = lower, incumbent  # closure ≥ lo proven; above hi nothing left to prove
+    stats: dict = {"checks": []}
+    spent = 0.0
+    while lo < hi:
+        left = time_limit - (spent if deterministic else _elapsed(t0))
+        if left <= 0.1:
+            break
+        probe, cap = (lo + hi - 1) // 2, left / 3
+        if probe == hi - 1:
+            cap = left
+        rel = Relaxation(data, fixed, closure_limit=probe, step=step)
+        stats.update(rel.stats)
+        status, _ = rel.solve(cap, workers=workers, deterministic=deterministic, stop=stop)
+        if stop is not None and stop.is_set():
+            break
+        stats["checks"].append((probe, status))
+        spent += rel.spent
+        if status == "infeasible":
+            lo = probe + 1
+        else:
+            hi = probe
+    return RelaxResult("closure", lo, incumbent if lo >= incumbent else None, _elapsed(t0), step, stats,
+                       spent)
