@@ -54,6 +54,9 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], Any]
 
+#: goals whose stage bound the time-indexed relaxation (logistics.relax) can raise
+RELAX_GOALS = ("closure",)
+
 #: above this many demand-sized slots, slots are sized from the dispatched plan
 LARGE_MODEL_SLOTS = 2500
 
@@ -90,6 +93,9 @@ class SolveOptions:
         Model daily crew hours for every type from the start.
     params
         Extra CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``).
+    relax_share
+        Share of the closure stage given to the time-indexed relaxation (:mod:`logistics.relax`) when the search has not proven the stage;
+        0 turns it off.
     """
 
     time_limit: float = 30.0
@@ -102,6 +108,7 @@ class SolveOptions:
     slots_from_greedy: float | None = None
     crew_always: bool = False
     params: dict[str, Any] = field(default_factory=dict)
+    relax_share: float = 0.3
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
@@ -344,7 +351,10 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         share = remaining / (len(goals) - i)
         # earlier stages get the larger share; unused time carries over
         limit = remaining if i == len(goals) - 1 else max(share, min(remaining, share * 1.5))
-        solver = _solver(opts, limit)
+        # closure: part of the stage's time goes to the time-indexed
+        # relaxation (logistics.relax), which proves bounds the search cannot
+        relax = goal in RELAX_GOALS and opts.relax_share > 0
+        solver = _solver(opts, limit * (1 - opts.relax_share) if relax else limit)
         if crew and "cp_model_probing_level" not in opts.params:
             # the crew cumulative's division constraints make probing the bulk of
             # presolve (12.8 s of 13 on Baghdad); without it presolve takes 0.9 s
@@ -387,9 +397,16 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                "crew_limited": sorted(crew)}
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             val = int(round(solver.ObjectiveValue()))
-            bnd = solver.BestObjectiveBound()
+            bnd = max(math.ceil(solver.BestObjectiveBound() - 1e-9), sfb)
+            if relax and st != cp_model.OPTIMAL and not stop.is_set():
+                bnd, r_spent = _relax_stage(data, goal, goals[:i], objective, val, bnd, limit - used,
+                                            opts, stop, t_end, rec)
+                spent += r_spent
+                if bnd >= val:
+                    st = cp_model.OPTIMAL
+                    rec["status"] = "optimal"
             objective.append(val / scale)
-            bound.append(math.ceil(bnd - 1e-9) / scale)
+            bound.append(min(bnd, val) / scale)
             rec.update(objective=val / scale, bound=bound[-1])
             if st != cp_model.OPTIMAL:
                 status_all = "feasible"
@@ -409,12 +426,20 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
             # feasible for this stage; report its value and the bound proven so far
             val = int(round(best.Value(expr))) if best is not None else am.goal_value(goal, values)
             bnd = solver.BestObjectiveBound()
-            bnd = min(val, math.ceil(bnd - 1e-9)) if math.isfinite(bnd) else 0
+            bnd = max(min(val, math.ceil(bnd - 1e-9)) if math.isfinite(bnd) else 0, min(sfb, val))
+            rec["note"] = "kept the previous stage's plan"
+            if relax and not stop.is_set():
+                bnd, r_spent = _relax_stage(data, goal, goals[:i], objective, val, bnd, limit - used,
+                                            opts, stop, t_end, rec)
+                spent += r_spent
             objective.append(val / scale)
-            bound.append(bnd / scale)
-            rec.update(objective=val / scale, bound=bound[-1], note="kept the previous stage's plan")
+            bound.append(min(bnd, val) / scale)
+            rec.update(objective=val / scale, bound=bound[-1])
             stages.append(rec)
-            status_all = "feasible"
+            if bnd >= val:
+                rec["status"] = "optimal"
+            else:
+                status_all = "feasible"
             am.m.Add(expr <= val)
             if stop.is_set():
                 break
@@ -433,6 +458,34 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         status_all = "feasible"
     plan = _extract(data, am, values, status_all, info)
     return plan, stages, values
+
+
+def _relax_stage(data: ModelData, goal: str, earlier: list[str], objective: list[float], val: int,
+                 bnd: int, limit: float, opts: SolveOptions, stop: threading.Event, t_end: float,
+                 rec: dict) -> tuple[int, float]:
+    """Raise a stage's bound (model units) with the time-indexed relaxation.
+
+    ``limit`` is the stage's time left (seconds, or deterministic units); in wall-clock
+    mode the solve's own end ``t_end`` caps it. Returns the bound and the time spent.
+    """
+    from .relax import closure_bound
+
+    if not opts.deterministic:
+        limit = min(limit, t_end - time.perf_counter())
+    if limit < 0.2 or bnd >= val:
+        return bnd, 0.0
+    fixed = {g: int(round(objective[j] * GOAL_SCALE[g])) for j, g in enumerate(earlier)}
+    workers = opts.workers or max(8, os.cpu_count() or 8)
+    res = closure_bound(data, fixed, val, bnd, time_limit=limit, workers=workers,
+                        deterministic=opts.deterministic, stop=stop)
+    rec["relaxation"] = {"bound": None if res.bound is None else res.bound / GOAL_SCALE[goal],
+                         "seconds": round(res.seconds, 3), "step_minutes": res.step,
+                         "buckets": res.stats.get("buckets")}
+    if res.bound is not None and res.bound > bnd:
+        bnd = res.bound
+        rec["note"] = (rec.get("note", "") + "; " if rec.get("note") else "") + (
+            "proven by the time-indexed relaxation" if bnd >= val else "bound from the time-indexed relaxation")
+    return bnd, res.spent
 
 
 def _search_free_bound_value(s: Scenario, goal: str, delivered_all: bool) -> float:
