@@ -109,7 +109,7 @@ class SolveOptions:
     slots_from_greedy: float | None = None
     crew_always: bool = False
     params: dict[str, Any] = field(default_factory=dict)
-    relax_share: float = 0.3
+    relax_share: float = 0.7
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
@@ -399,10 +399,15 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             val = int(round(solver.ObjectiveValue()))
             bnd = max(math.ceil(solver.BestObjectiveBound() - 1e-9), sfb)
+            sol_vec = list(solver.ResponseProto().solution)
+            new_values = {var: solver.Value(var) for var in _hint_vars(am)}
             if relax and st != cp_model.OPTIMAL and not stop.is_set():
-                bnd, r_spent = _relax_stage(data, goal, goals[:i], objective, val, bnd, limit - used,
-                                            opts, stop, t_end, rec)
+                bnd, r_spent, better = _relax_stage(data, am, new_values, goal, goals[:i], objective, val, bnd,
+                                                    limit - used, opts, stop, t_end, rec)
                 spent += r_spent
+                if better is not None:
+                    val, sol_vec = better
+                    new_values = {var: sol_vec[var.Index()] for var in new_values}
                 if bnd >= val:
                     st = cp_model.OPTIMAL
                     rec["status"] = "optimal"
@@ -416,8 +421,8 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                     Progress(goal, i, len(goals), val / scale, bound[-1], time.perf_counter() - t0, state["n"])) is True:
                 stop.set()
             best = solver
-            hint = list(solver.ResponseProto().solution)
-            values = {var: solver.Value(var) for var in _hint_vars(am)}
+            hint = sol_vec
+            values = new_values
             am.m.Add(expr <= val)
             if stop.is_set():
                 status_all = "feasible" if (st != cp_model.OPTIMAL or i < len(goals) - 1) else status_all
@@ -425,14 +430,18 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         elif values and st == cp_model.UNKNOWN:
             # no new solution in time: the previous stage's solution stands, and it is
             # feasible for this stage; report its value and the bound proven so far
-            val = int(round(best.Value(expr))) if best is not None else am.goal_value(goal, values)
+            val = am.goal_value(goal, values)
             bnd = solver.BestObjectiveBound()
             bnd = max(min(val, math.ceil(bnd - 1e-9)) if math.isfinite(bnd) else 0, min(sfb, val))
             rec["note"] = "kept the previous stage's plan"
             if relax and not stop.is_set():
-                bnd, r_spent = _relax_stage(data, goal, goals[:i], objective, val, bnd, limit - used,
-                                            opts, stop, t_end, rec)
+                bnd, r_spent, better = _relax_stage(data, am, values, goal, goals[:i], objective, val, bnd,
+                                                    limit - used, opts, stop, t_end, rec)
                 spent += r_spent
+                if better is not None:
+                    val, hint = better
+                    values = {var: hint[var.Index()] for var in values}
+                    rec["note"] = "repaired by the relaxation-guided search"
             objective.append(val / scale)
             bound.append(min(bnd, val) / scale)
             rec.update(objective=val / scale, bound=bound[-1])
@@ -461,32 +470,44 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
     return plan, stages, values
 
 
-def _relax_stage(data: ModelData, goal: str, earlier: list[str], objective: list[float], val: int,
-                 bnd: int, limit: float, opts: SolveOptions, stop: threading.Event, t_end: float,
-                 rec: dict) -> tuple[int, float]:
-    """Raise a stage's bound (model units) with the time-indexed relaxation.
+def _relax_stage(data: ModelData, am: AirliftModel, values: dict, goal: str, earlier: list[str],
+                 objective: list[float], val: int, bnd: int, limit: float, opts: SolveOptions,
+                 stop: threading.Event, t_end: float, rec: dict
+                 ) -> tuple[int, float, tuple[int, list[int]] | None]:
+    """Close a closure stage's gap with the relaxation-guided search
+    (:func:`logistics.guided.closure_search`): proven bounds from the time-indexed
+    relaxation, better plans from repairs it guides.
 
-    ``limit`` is the stage's time left (seconds, or deterministic units); in wall-clock
-    mode the solve's own end ``t_end`` caps it. Returns the bound and the time spent.
+    ``values`` is the stage's plan (model units, ``val``), ``limit`` the stage's time
+    left (seconds, or deterministic units); in wall-clock mode the solve's own end
+    ``t_end`` caps it. Returns the bound, the time spent and, if a repair improved the
+    plan, ``(value, full solution vector)``.
     """
-    from .relax import closure_bound
+    from .guided import closure_search
 
     if not opts.deterministic:
         limit = min(limit, t_end - time.perf_counter())
     if limit < 0.2 or bnd >= val:
-        return bnd, 0.0
+        return bnd, 0.0, None
     fixed = {g: int(round(objective[j] * GOAL_SCALE[g])) for j, g in enumerate(earlier)}
     workers = opts.workers or max(8, os.cpu_count() or 8)
-    res = closure_bound(data, fixed, val, bnd, time_limit=limit, workers=workers,
-                        deterministic=opts.deterministic, stop=stop)
-    rec["relaxation"] = {"bound": None if res.bound is None else res.bound / GOAL_SCALE[goal],
-                         "seconds": round(res.seconds, 3), "step_minutes": res.step,
-                         "buckets": res.stats.get("buckets")}
-    if res.bound is not None and res.bound > bnd:
+    res = closure_search(data, am, values, fixed, val, bnd, time_limit=limit, workers=workers,
+                         deterministic=opts.deterministic, seed=opts.seed, stop=stop)
+    scale = GOAL_SCALE[goal]
+    rec["relaxation"] = {"bound": res.bound / scale, "found": res.value / scale, "seconds": round(res.seconds, 3),
+                         "checks": [{k: v for k, v in c.items() if k != "critical"} for c in res.checks],
+                         "critical": sorted({u for c in res.checks for u in c["critical"]})}
+    notes = []
+    if res.solution is not None:
+        notes.append(f"relaxation-guided repair landed everything by {res.value / scale:.2f} h")
+    if res.bound > bnd:
         bnd = res.bound
-        rec["note"] = (rec.get("note", "") + "; " if rec.get("note") else "") + (
-            "proven by the time-indexed relaxation" if bnd >= val else "bound from the time-indexed relaxation")
-    return bnd, res.spent
+        notes.append("proven by the time-indexed relaxation" if bnd >= res.value
+                     else "bound from the time-indexed relaxation")
+    if notes:
+        rec["note"] = "; ".join(([rec["note"]] if rec.get("note") else []) + notes)
+    better = (res.value, res.solution) if res.solution is not None else None
+    return bnd, res.spent, better
 
 
 def _search_free_bound_value(s: Scenario, goal: str, delivered_all: bool) -> float:

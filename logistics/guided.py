@@ -1,0 +1,401 @@
+"""Relaxation-guided repair: re-plan the units that set the closure so that they land
+by a target, with the time-indexed relaxation choosing the missions.
+
+The slot model's search struggles to find the tight packings that the relaxation
+(:mod:`logistics.relax`) shows to exist: on Baghdad's last wave, whole aircraft loads
+on a full Pope ramp within the C-5 and B747 crew budgets of one day. The relaxation, on
+the other hand, finds such a packing quickly once most of the plan is held fixed, and
+its missions are nearly a plan: only the start minute inside each 15-minute period and
+the split of a period's loads between its missions are left open. So a repair is
+
+1. *critical units*: those the incumbent lands after the target, plus every unit whose
+   window overlaps theirs (it competes for the same ramp, fleet and crew) and every unit
+   sharing a mission with one of them;
+2. the relaxation with a closure limit of the target, the other units' missions held at
+   the incumbent's (their counts as a floor per period, their loads fixed), and the
+   critical units' loads only on the missions added on top;
+3. the slot model restricted to that shape: the other units' missions hinted with the
+   incumbent's, each added mission on its routing with a start inside its period and
+   only the units the relaxation put there.
+
+A solution of step 3 is a plan of the model landing everything by the target. With the
+target at the relaxation's proven closure bound, it is an optimal plan. Step 2 or 3 may
+fail (no solution in time, or the restriction has none): then nothing changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .model.build import AirliftModel
+from .model.data import ModelData, build_data
+from .relax import Relaxation
+
+__all__ = ["SearchResult", "closure_search", "critical_units"]
+
+#: periods a repaired mission may start after the one the relaxation chose
+SLACK_PERIODS = 1
+
+
+@dataclass
+class _Mission:
+    group: int
+    slot: int
+    option: int
+    start: int
+    loads: dict[int, dict[str, int]]  # unit -> commodity -> quantity
+
+
+@dataclass
+class SearchResult:
+    """What :func:`closure_search` proved and found (minutes)."""
+
+    bound: int  # closure proven ≥ this
+    value: int  # the best plan's closure
+    solution: list[int] | None  # its full assignment, if it improved on the incumbent
+    checks: list[dict]
+    seconds: float
+    spent: float  # solver time: seconds, or deterministic units in repeatable mode
+
+
+def _missions(data: ModelData, am: AirliftModel, values: dict) -> list[_Mission]:
+    out = []
+    for gi in range(len(data.groups)):
+        for slot in am.v.slots[gi]:
+            if not values.get(slot.present, 0):
+                continue
+            oi = next(i for i, yy in enumerate(slot.y) if values.get(yy, 0))
+            loads: dict[int, dict[str, int]] = {}
+            for (ui, com), x in slot.load.items():
+                q = values.get(x, 0)
+                if q > 0:
+                    loads.setdefault(ui, {})[com] = q
+            out.append(_Mission(gi, slot.k, oi, values[slot.start], loads))
+    return out
+
+
+def _latest(data: ModelData, ui: int, target: int, by_rdd: bool) -> int:
+    u = data.units[ui]
+    t = min(u.lad, target)
+    return min(t, u.rdd) if by_rdd else t
+
+
+def critical_units(data: ModelData, missions: list[_Mission], closure: dict[int, int], target: int,
+                   by_rdd: bool) -> set[int]:
+    """Units to re-plan so that everything lands by ``target``.
+
+    Those landing later, then (to a fixed point) every unit whose window
+    ``[ready, latest landing]`` overlaps ``[earliest ready of the set, target]`` and every
+    unit riding a mission with one of the set.
+    """
+    crit = {ui for ui, c in closure.items() if c > target}
+    if not crit:
+        return crit
+    while True:
+        t0 = min(data.units[ui].ready for ui in crit)
+        grown = set(crit)
+        for u in data.units:
+            if u.idx not in grown and u.ready <= target and _latest(data, u.idx, target, by_rdd) > t0:
+                grown.add(u.idx)
+        for ms in missions:
+            if set(ms.loads) & grown:
+                grown |= set(ms.loads)
+        if grown == crit:
+            return crit
+        crit = grown
+
+
+def _landings(data: ModelData, missions: list[_Mission]) -> dict[int, int]:
+    """Each unit's last landing (the model's own closure variables may be loose)."""
+    out: dict[int, int] = {}
+    for ms in missions:
+        arrive = ms.start + data.groups[ms.group].options[ms.option].arrive
+        for ui in ms.loads:
+            out[ui] = max(out.get(ui, 0), arrive)
+    return out
+
+
+def _subset(data: ModelData, crit: set[int], beds_taken: dict[str, int] | None = None) -> ModelData:
+    """The model's data for some units only; bases keep ``beds_taken`` fewer beds."""
+    s = data.scenario
+    upd: dict = {"units": [data.units[ui].unit for ui in sorted(crit)]}
+    if beds_taken:
+        upd["destinations"] = [
+            d.model_copy(update={"capacity_pax": max(0, d.capacity_pax - beds_taken.get(d.airfield, 0))})
+            if d.capacity_pax is not None else d
+            for d in s.destinations
+        ]
+    return build_data(s.model_copy(update=upd))
+
+
+class _Clock:
+    def __init__(self, limit: float, deterministic: bool):
+        self.t0 = time.perf_counter()
+        self.limit = limit
+        self.deterministic = deterministic
+        self.spent = 0.0
+
+    def left(self) -> float:
+        used = self.spent if self.deterministic else time.perf_counter() - self.t0
+        return self.limit - used
+
+    def charge(self, s: cp_model.CpSolver) -> None:
+        self.spent += s.deterministic_time if self.deterministic else s.wall_time
+
+
+def closure_search(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, int], incumbent: int,
+                   lower: int, *, time_limit: float, workers: int = 8, deterministic: bool = False,
+                   seed: int = 0, stop: threading.Event | None = None) -> SearchResult:
+    """Close the gap between a proven closure bound ``lower`` and the ``incumbent`` plan
+    (``values``: a value for every variable of ``am`` the solve reads back).
+
+    A bisection over targets ``T``; at each, in order:
+
+    1. the relaxation of the critical units alone (units the incumbent lands after
+       ``T`` and those competing with them): infeasible proves closure > ``T``, since
+       leaving units out only relaxes;
+    2. otherwise a repair: the same relaxation, with the beds the other units take,
+       chooses the critical units' missions and the slot model restricted to them
+       finds a plan landing everything by ``T``: the new incumbent;
+    3. if the repair finds nothing, the relaxation of the whole force: infeasible
+       proves closure > ``T``; otherwise targets at or above ``T`` are left alone.
+
+    Each step gets a share of the time left (``time_limit``: seconds, or deterministic
+    units). Returns the bound proven, the best closure found and, if it improved, its
+    full assignment of ``am``'s variables.
+    """
+    clock = _Clock(time_limit, deterministic)
+    by_rdd = fixed.get("undelivered") == 0 and fixed.get("lateness") == 0
+    lo, hi, top = lower, incumbent, incumbent
+    res = SearchResult(lower, incumbent, None, [], 0.0, 0.0)
+    while lo < top and (stop is None or not stop.is_set()):
+        left = clock.left()
+        if left <= 0.2:
+            break
+        probe = (lo + top - 1) // 2
+        cap = left if probe == top - 1 else left / 3
+        missions = _missions(data, am, values)
+        crit = critical_units(data, missions, _landings(data, missions), probe, by_rdd)
+        check = {"target": probe, "critical": sorted(data.units[ui].unit.id for ui in crit)}
+        res.checks.append(check)
+        spent0 = clock.spent
+        if not crit:  # the incumbent already lands everything by the probe
+            top = probe
+            continue
+        # 1. the critical units alone
+        sdata = _subset(data, crit)
+        rel = Relaxation(sdata, fixed, closure_limit=probe)
+        st, solver = _run_solver(rel.m, clock, workers, deterministic, seed, cap / 3, stop, linearization=2)
+        check["subset"] = st
+        if st == "infeasible":
+            lo = probe + 1
+            check["spent"] = round(clock.spent - spent0, 3)
+            continue
+        # 2. the repair
+        sol = _repair(data, am, values, missions, crit, fixed, probe, clock, workers, deterministic, seed,
+                      cap / 3, stop, check, (sdata, rel, solver) if solver is not None else None)
+        if sol is not None:
+            values = {var: sol[var.Index()] for var in values}
+            # the plan's last landing (its closure variable need only be ≤ the probe)
+            hi = top = max(_landings(data, _missions(data, am, values)).values())
+            res.value, res.solution = hi, sol
+            check["spent"] = round(clock.spent - spent0, 3)
+            continue
+        # 3. the whole force
+        rel = Relaxation(data, fixed, closure_limit=probe)
+        st = _run(rel.m, clock, workers, deterministic, seed, max(0.1, min(cap / 3, clock.left())), stop,
+                  linearization=2)
+        check["whole"] = st
+        check["spent"] = round(clock.spent - spent0, 3)
+        if st == "infeasible":
+            lo = probe + 1
+        else:
+            top = probe
+    res.bound = lo
+    res.seconds = time.perf_counter() - clock.t0
+    res.spent = clock.spent
+    return res
+
+
+def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mission], crit: set[int],
+            fixed: dict[str, int], target: int, clock: _Clock, workers: int, deterministic: bool, seed: int,
+            cap: float, stop: threading.Event | None, check: dict,
+            found: tuple | None) -> list[int] | None:
+    """Re-plan the critical units to land by ``target``; a full solution of ``am`` or None.
+
+    ``found``: (data, relaxation, solver) of a solved relaxation of the critical units
+    alone, used as the guide if its destinations fit the beds the other units leave.
+    """
+    kept = [ms for ms in missions if not (set(ms.loads) & crit)]
+    beds: dict[str, int] = {}
+    for (ui, d), z in am.v.dest.items():
+        if ui not in crit and values.get(z, 0):
+            beds[d] = beds.get(d, 0) + data.units[ui].unit.pax
+    fits = False
+    if found is not None:
+        sdata, rel, s = found
+        use: dict[str, int] = dict(beds)
+        for (ui, d), z in rel._dest.items():
+            if s.Value(z):
+                use[d] = use.get(d, 0) + sdata.units[ui].unit.pax
+        fits = all(use.get(b, 0) <= c for b, c in data.capacity.items())
+    if fits:
+        check["guide"] = "subset"
+    else:
+        sdata = _subset(data, crit, beds)
+        rel = Relaxation(sdata, fixed, closure_limit=target)
+        st, s = _run_solver(rel.m, clock, workers, deterministic, seed, cap, stop, linearization=2)
+        check["guide"] = st
+        if s is None:
+            return None
+    group_of = {g.name: gi for gi, g in enumerate(data.groups)}
+    unit_of = {u.unit.id: u.idx for u in data.units}
+    new: list[tuple[int, int, int, int, set[int]]] = []  # (group, option, lo, hi, riders)
+    for bi, (b, n) in enumerate(zip(rel.buckets, rel.n, strict=True)):
+        k = s.Value(n)
+        if k <= 0:
+            continue
+        g = sdata.groups[b.gi]
+        gi = group_of[g.name]
+        oi = [r.label for r in data.groups[gi].options].index(g.options[b.oi].label)
+        riders = {unit_of[sdata.units[ui].unit.id] for ui in b.units if any(
+            x is not None and s.Value(x) > 0 for x in rel.loads.get((ui, bi), (None, None)))}
+        new += [(gi, oi, b.lo, b.hi, riders)] * k
+    dest_of = {unit_of[sdata.units[ui].unit.id]: d for (ui, d), z in rel._dest.items() if s.Value(z)}
+    check["missions"] = len(new)
+
+    # the slot model restricted to that shape
+    probe = am.m.Clone()
+
+    def V(var):  # noqa: N802 - the clone's copy of a variable
+        return probe.GetIntVarFromProtoIndex(var.Index())
+
+    by_group: dict[int, list[tuple[int, str, object]]] = {}
+    for ms in kept:
+        by_group.setdefault(ms.group, []).append((ms.start, "held", ms))
+    for x in new:
+        by_group.setdefault(x[0], []).append((x[2], "new", x))
+    probe.ClearHints()
+    for gi, row in enumerate(am.v.slots):
+        todo = sorted(by_group.get(gi, []), key=lambda t: (t[0], t[1]))
+        if len(todo) > len(row):
+            check["restriction"] = f"needs {len(todo)} slots of {data.groups[gi].name}, has {len(row)}"
+            return None
+        for k, slot in enumerate(row):
+            if k >= len(todo):
+                probe.Add(V(slot.present) == 0)
+                continue
+            _, kind, x = todo[k]
+            probe.Add(V(slot.present) == 1)
+            if kind == "new":
+                # the routing the relaxation chose, a start in its period or the next
+                # ones (the relaxation samples the ramp once a period), critical units only
+                _, oi, lo, hi, riders = x
+                probe.Add(V(slot.y[oi]) == 1)
+                probe.Add(V(slot.start) >= lo)
+                probe.Add(V(slot.start) <= hi + SLACK_PERIODS * (hi - lo + 1))
+                probe.AddHint(V(slot.start), lo)
+                for ui, c in slot.carries.items():
+                    if ui not in crit:
+                        probe.Add(V(c) == 0)
+                    else:
+                        probe.AddHint(V(c), int(ui in riders))
+            else:
+                ms = x
+                probe.AddHint(V(slot.start), ms.start)
+                for oi, yy in enumerate(slot.y):
+                    probe.AddHint(V(yy), int(oi == ms.option))
+                for ui, c in slot.carries.items():
+                    if ui in crit:
+                        probe.Add(V(c) == 0)
+                    else:
+                        probe.AddHint(V(c), int(ui in ms.loads))
+                for (ui, com), var in slot.load.items():
+                    if ui not in crit:
+                        probe.AddHint(V(var), ms.loads.get(ui, {}).get(com, 0))
+    for (ui, d), z in am.v.dest.items():
+        if ui in crit:
+            probe.Add(V(z) == int(dest_of.get(ui) == d))
+        else:
+            probe.AddHint(V(z), values.get(z, 0))
+    probe.Add(V(am.v.force_closure) <= target)
+    for goal, val in fixed.items():  # the earlier goals stay at their values
+        if goal in am.goal_terms and goal != "closure":
+            probe.Add(sum(c * V(x) for c, x in am.goal_terms[goal]) <= val)
+    probe.clear_objective()
+    status, s2 = _run_solver(probe, clock, workers, deterministic, seed, max(0.5, min(2 * cap, clock.left())),
+                             stop, probing=0 if am.crew_types else None)
+    check["restriction"] = status
+    if s2 is None:
+        return None
+    sol = list(s2.ResponseProto().solution)
+    # closure variables need only bound the landings from above: set them to the
+    # landings, so that the next stage's "closure <= value" holds for this solution
+    vals = {var: sol[var.Index()] for var in values}
+    landed = _landings(data, _missions(data, am, vals))
+    v = am.v
+    for u in data.units:
+        if u.idx in landed and sol[v.full[u.idx].Index()]:
+            clo = max(landed[u.idx], u.min_arrival or 0)
+            sol[v.closure[u.idx].Index()] = clo
+            sol[v.late[u.idx].Index()] = max(0, clo - u.rdd)
+    sol[v.force_closure.Index()] = max([0, *landed.values(), *(
+        sol[v.closure[u.idx].Index()] for u in data.units if sol[v.full[u.idx].Index()] and u.idx in landed)])
+    return sol
+
+
+def _run(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic: bool, seed: int, limit: float,
+         stop: threading.Event | None, **kw) -> str:
+    return _run_solver(m, clock, workers, deterministic, seed, limit, stop, **kw)[0]
+
+
+def _run_solver(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic: bool, seed: int,
+                limit: float, stop: threading.Event | None, *, linearization: int | None = None,
+                probing: int | None = None) -> tuple[str, cp_model.CpSolver | None]:
+    """Solve with a limit; (status name, the solver if it holds a solution)."""
+    s = _solver(workers, deterministic, seed, limit)
+    if linearization is not None:
+        s.parameters.linearization_level = linearization
+    if probing is not None:
+        s.parameters.cp_model_probing_level = probing
+    st = _solve(s, m, stop)
+    clock.charge(s)
+    name = s.StatusName(st).lower()
+    return name, (s if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
+
+
+def _solver(workers: int, deterministic: bool, seed: int, limit: float) -> cp_model.CpSolver:
+    s = cp_model.CpSolver()
+    p = s.parameters
+    p.random_seed = seed
+    if deterministic:
+        p.num_workers = 1
+        p.max_deterministic_time = max(0.05, limit)
+    else:
+        p.num_workers = workers
+        p.max_time_in_seconds = max(0.05, limit)
+    return s
+
+
+def _solve(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.Event | None):
+    if stop is not None and stop.is_set():
+        return cp_model.UNKNOWN
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if stop is not None and stop.is_set():
+                s.stop_search()
+                return
+
+    th = threading.Thread(target=watch, daemon=True)
+    th.start()
+    try:
+        return s.Solve(m)
+    finally:
+        done.set()
+        th.join()

@@ -1,0 +1,104 @@
+"""The relaxation-guided closure search (logistics.guided): which units it re-plans,
+and that its repairs are plans of the model that verify, with the bound proven."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_scenario
+from ortools.sat.python import cp_model
+from test_relax import _ramp_case
+
+from logistics.guided import _Mission, closure_search, critical_units
+from logistics.model.build import AirliftModel
+from logistics.model.data import build_data
+from logistics.model.dispatch import Dispatch
+from logistics.plan import SolveInfo
+from logistics.solve import _extract, _hint_vars, hint_from_dispatch
+from logistics.verify import verify
+
+FIXED = {"undelivered": 0, "lateness": 0}
+
+
+def _waves():
+    # A ready at 0 h and due by 20 h (latest landing 1,200 min); B and C ready at 30 h
+    # (1,800 min), latest landing at the 120 h horizon.
+    return make_scenario(units=[
+        {"id": "A", "origin": "KPOB", "destinations": ["OKAS"], "pax": 10, "ready_hour": 0,
+         "required_hour": 20, "latest_arrival_hour": 20},
+        {"id": "B", "origin": "KPOB", "destinations": ["OKAS"], "pax": 10, "ready_hour": 30},
+        {"id": "C", "origin": "KPOB", "destinations": ["OKAS"], "pax": 10, "ready_hour": 30},
+    ])
+
+
+def test_critical_units_are_the_late_ones_and_their_competitors():
+    d = build_data(_waves())
+    a, b, c = 0, 1, 2
+    landed = {a: 1000, b: 2500, c: 3600}
+    alone = [_Mission(0, 0, 0, 0, {a: {"pax": 10}}), _Mission(0, 1, 0, 1800, {b: {"pax": 10}}),
+             _Mission(0, 2, 0, 2400, {c: {"pax": 10}})]
+    # target 3,000 min: C lands later (3,600); B's window [1,800, 3,000] overlaps C's
+    # (from C's ready minute 1,800); A's ends at 1,200 < 1,800, so A is kept as planned
+    assert critical_units(d, alone, landed, 3000, by_rdd=True) == {b, c}
+    # nobody late: nothing to re-plan
+    assert critical_units(d, alone, landed, 3600, by_rdd=True) == set()
+    # A sharing a mission with B must be re-planned with it
+    shared = [_Mission(0, 0, 0, 0, {a: {"pax": 10}, b: {"pax": 10}}), alone[2]]
+    assert critical_units(d, shared, landed, 3000, by_rdd=True) == {a, b, c}
+
+
+def test_a_late_plan_is_repaired_to_the_ramp_optimum_and_proven():
+    # the ramp case of test_relax: two 45-st C-17 loads via Ramstein, one ramp spot; the
+    # optimum lands the second at 195 + 1,119 = 1,314 min. The incumbent starts it at
+    # minute 600 instead: 600 + 1,119 = 1,719.
+    d = build_data(_ramp_case())
+    gi = 0
+    oi = [r.label for r in d.groups[gi].options].index("KPOB-ETAR-OKAS")
+    late = [Dispatch(gi, oi, 0, {0: {"bulk_stons": 4500}}), Dispatch(gi, oi, 600, {0: {"bulk_stons": 4500}})]
+    am = AirliftModel(d)
+    hint = hint_from_dispatch(d, am, late)
+    values = {v: hint[v] for v in _hint_vars(am)}
+    assert values[am.v.force_closure] == 1719
+    res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=60, deterministic=True)
+    assert (res.bound, res.value) == (1314, 1314)
+    assert res.solution is not None
+    # the repair is a plan of the model: it verifies and lands the unit at 21.9 h
+    sol = {v: res.solution[v.Index()] for v in _hint_vars(am)}
+    plan = _extract(d, am, sol, "feasible", SolveInfo(solver="test"))
+    assert verify(d.scenario, plan) == []
+    assert plan.kpis["closure_hour"] == pytest.approx(1314 / 60)
+    # every check below 1,314 was proven infeasible; the one at 1,314 repaired the plan
+    below = [c for c in res.checks if c["target"] < 1314]
+    assert below and all("infeasible" in (c.get("subset"), c.get("whole")) for c in below)
+    assert any(c["target"] >= 1314 and c.get("restriction") == "optimal" for c in res.checks)
+
+
+def test_a_proven_incumbent_is_left_alone():
+    d = build_data(_ramp_case())
+    gi = 0
+    oi = [r.label for r in d.groups[gi].options].index("KPOB-ETAR-OKAS")
+    best = [Dispatch(gi, oi, 0, {0: {"bulk_stons": 4500}}), Dispatch(gi, oi, 195, {0: {"bulk_stons": 4500}})]
+    am = AirliftModel(d)
+    hint = hint_from_dispatch(d, am, best)
+    values = {v: hint[v] for v in _hint_vars(am)}
+    res = closure_search(d, am, values, FIXED, 1314, 1314, time_limit=10, deterministic=True)
+    assert (res.bound, res.value, res.solution, res.checks) == (1314, 1314, None, [])
+
+
+def test_the_repaired_solution_is_a_solution_of_the_model_at_its_closure():
+    # the repair's closure variables are set to its landings, so the vector satisfies the
+    # model with "closure <= 1,314" added (the next stage's constraint)
+    d = build_data(_ramp_case())
+    oi = [r.label for r in d.groups[0].options].index("KPOB-ETAR-OKAS")
+    late = [Dispatch(0, oi, 0, {0: {"bulk_stons": 4500}}), Dispatch(0, oi, 600, {0: {"bulk_stons": 4500}})]
+    am = AirliftModel(d)
+    hint = hint_from_dispatch(d, am, late)
+    res = closure_search(d, am, {v: hint[v] for v in _hint_vars(am)}, FIXED, 1719, 0, time_limit=60,
+                         deterministic=True)
+    assert res.solution[am.v.force_closure.Index()] == 1314
+    m = am.m.Clone()
+    m.Add(m.GetIntVarFromProtoIndex(am.v.force_closure.Index()) <= 1314)
+    for i, x in enumerate(res.solution):
+        v = m.GetIntVarFromProtoIndex(i)
+        m.Add(v == x)
+    solver = cp_model.CpSolver()
+    assert solver.StatusName(solver.Solve(m)) in ("OPTIMAL", "FEASIBLE")
