@@ -1,26 +1,27 @@
-"""Relaxation-guided repair: re-plan the units that set the closure so that they land
-by a target, with the time-indexed relaxation choosing the missions.
+"""Relaxation-guided closure search: bounds from the time-indexed relaxation, better
+plans from repairs it guides.
 
 The slot model's search struggles to find the tight packings that the relaxation
 (:mod:`logistics.relax`) shows to exist: on Baghdad's last wave, whole aircraft loads
-on a full Pope ramp within the C-5 and B747 crew budgets of one day. The relaxation, on
-the other hand, finds such a packing quickly once most of the plan is held fixed, and
-its missions are nearly a plan: only the start minute inside each 15-minute period and
-the split of a period's loads between its missions are left open. So a repair is
+on a full Pope ramp within the C-5 and B747 crew budgets of one day. The relaxation
+finds such a packing quickly when only the units that matter are in it, and its
+missions are nearly a plan: only the start minute inside each 15-minute period and the
+split of a period's loads between its missions are left open.
 
-1. *critical units*: those the incumbent lands after the target, plus every unit whose
-   window overlaps theirs (it competes for the same ramp, fleet and crew) and every unit
-   sharing a mission with one of them;
-2. the relaxation with a closure limit of the target, the other units' missions held at
-   the incumbent's (their counts as a floor per period, their loads fixed), and the
-   critical units' loads only on the missions added on top;
-3. the slot model restricted to that shape: the other units' missions hinted with the
-   incumbent's, each added mission on its routing with a start inside its period and
-   only the units the relaxation put there.
+:func:`closure_search` bisects targets ``T`` between a proven bound and the incumbent's
+closure. At each, the *critical units* are those the incumbent lands after ``T``, every
+unit whose window overlaps theirs (it competes for the same ramp, fleet and crew) and
+every unit sharing a mission with one of them. Then
 
-A solution of step 3 is a plan of the model landing everything by the target. With the
-target at the relaxation's proven closure bound, it is an optimal plan. Step 2 or 3 may
-fail (no solution in time, or the restriction has none): then nothing changes.
+1. the relaxation of the critical units alone: infeasible proves closure > ``T`` for the
+   whole force (leaving units out only relaxes);
+2. otherwise a repair: a solution of that relaxation (with the beds the other units
+   take) fixes the critical units' missions (routing, start period, riders), the other
+   missions are hinted where they were, and the slot model restricted to that shape
+   finds a plan landing everything by ``T``, the new incumbent;
+3. if the repair finds nothing, the relaxation of the whole force decides ``T``.
+
+A repair at the proven bound is an optimal plan of the model.
 """
 
 from __future__ import annotations

@@ -94,9 +94,10 @@ class SolveOptions:
     params
         Extra CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``).
     relax_share
-        Share of the closure stage given to the time-indexed relaxation
-        (:mod:`logistics.relax`) when the search has not proven the stage; 0 turns it
-        off.
+        Share of the closure stage given to the relaxation-guided search
+        (:mod:`logistics.guided`: bounds from the time-indexed relaxation of
+        :mod:`logistics.relax`, repairs it guides) when CP-SAT has not proven the
+        stage; 0 turns it off.
     """
 
     time_limit: float = 30.0
@@ -352,8 +353,8 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         share = remaining / (len(goals) - i)
         # earlier stages get the larger share; unused time carries over
         limit = remaining if i == len(goals) - 1 else max(share, min(remaining, share * 1.5))
-        # closure: part of the stage's time goes to the time-indexed relaxation
-        # (logistics.relax), which proves bounds the search cannot
+        # closure: most of the stage's time goes to the relaxation-guided search
+        # (logistics.guided), which proves bounds and finds packings the search cannot
         relax = goal in RELAX_GOALS and opts.relax_share > 0
         solver = _solver(opts, limit * (1 - opts.relax_share) if relax else limit)
         if crew and "cp_model_probing_level" not in opts.params:
