@@ -34,7 +34,7 @@ from ortools.sat.python import cp_model
 
 from .model.build import AirliftModel
 from .model.data import ModelData, build_data
-from .relax import Relaxation
+from .relax import Relaxation, solve_stoppable
 
 __all__ = ["SearchResult", "closure_search", "critical_units"]
 
@@ -363,7 +363,7 @@ def _run_solver(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic:
         s.parameters.linearization_level = linearization
     if probing is not None:
         s.parameters.cp_model_probing_level = probing
-    st = _solve(s, m, stop)
+    st = solve_stoppable(s, m, stop)
     clock.charge(s)
     name = s.StatusName(st).lower()
     return name, (s if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
@@ -380,23 +380,3 @@ def _solver(workers: int, deterministic: bool, seed: int, limit: float) -> cp_mo
         p.num_workers = workers
         p.max_time_in_seconds = max(0.05, limit)
     return s
-
-
-def _solve(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.Event | None):
-    if stop is not None and stop.is_set():
-        return cp_model.UNKNOWN
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.05):
-            if stop is not None and stop.is_set():
-                s.stop_search()
-                return
-
-    th = threading.Thread(target=watch, daemon=True)
-    th.start()
-    try:
-        return s.Solve(m)
-    finally:
-        done.set()
-        th.join()

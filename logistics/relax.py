@@ -329,27 +329,34 @@ class Relaxation:
         p.linearization_level = 2
         if stop is not None and stop.is_set():
             return "unknown", None
-        done = threading.Event()
-
-        def watch() -> None:
-            while not done.wait(0.05):
-                if stop is not None and stop.is_set():
-                    s.stop_search()
-                    return
-
-        th = threading.Thread(target=watch, daemon=True)
-        th.start()
-        try:
-            st = s.Solve(self.m)
-        finally:
-            done.set()
-            th.join()
+        st = solve_stoppable(s, self.m, stop)
         self.spent = s.deterministic_time if deterministic else s.wall_time
         name = s.StatusName(st).lower()
         if minimize is None or st == cp_model.INFEASIBLE:
             return name, None
         bnd = s.BestObjectiveBound()
         return name, (math.ceil(bnd - 1e-6) if math.isfinite(bnd) else None)
+
+
+def solve_stoppable(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.Event | None):
+    """``s.Solve(m)``, stopped early when ``stop`` is set (from another thread)."""
+    if stop is not None and stop.is_set():
+        return cp_model.UNKNOWN
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if stop is not None and stop.is_set():
+                s.stop_search()
+                return
+
+    th = threading.Thread(target=watch, daemon=True)
+    th.start()
+    try:
+        return s.Solve(m)
+    finally:
+        done.set()
+        th.join()
 
 
 def _elapsed(t0: float) -> float:

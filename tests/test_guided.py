@@ -46,17 +46,22 @@ def test_critical_units_are_the_late_ones_and_their_competitors():
     assert critical_units(d, shared, landed, 3000, by_rdd=True) == {a, b, c}
 
 
+def _ramp_plan(second_start: int):
+    """The ramp case of test_relax with its two 45-st C-17 loads via Ramstein, the second
+    starting at ``second_start``: (data, model, the plan as model values)."""
+    d = build_data(_ramp_case())
+    oi = [r.label for r in d.groups[0].options].index("KPOB-ETAR-OKAS")
+    plan = [Dispatch(0, oi, 0, {0: {"bulk_stons": 4500}}), Dispatch(0, oi, second_start, {0: {"bulk_stons": 4500}})]
+    am = AirliftModel(d)
+    hint = hint_from_dispatch(d, am, plan)
+    return d, am, {v: hint[v] for v in _hint_vars(am)}
+
+
 def test_a_late_plan_is_repaired_to_the_ramp_optimum_and_proven():
     # the ramp case of test_relax: two 45-st C-17 loads via Ramstein, one ramp spot; the
     # optimum lands the second at 195 + 1,119 = 1,314 min. The incumbent starts it at
     # minute 600 instead: 600 + 1,119 = 1,719.
-    d = build_data(_ramp_case())
-    gi = 0
-    oi = [r.label for r in d.groups[gi].options].index("KPOB-ETAR-OKAS")
-    late = [Dispatch(gi, oi, 0, {0: {"bulk_stons": 4500}}), Dispatch(gi, oi, 600, {0: {"bulk_stons": 4500}})]
-    am = AirliftModel(d)
-    hint = hint_from_dispatch(d, am, late)
-    values = {v: hint[v] for v in _hint_vars(am)}
+    d, am, values = _ramp_plan(600)
     assert values[am.v.force_closure] == 1719
     res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=60, deterministic=True)
     assert (res.bound, res.value) == (1314, 1314)
@@ -73,13 +78,7 @@ def test_a_late_plan_is_repaired_to_the_ramp_optimum_and_proven():
 
 
 def test_a_proven_incumbent_is_left_alone():
-    d = build_data(_ramp_case())
-    gi = 0
-    oi = [r.label for r in d.groups[gi].options].index("KPOB-ETAR-OKAS")
-    best = [Dispatch(gi, oi, 0, {0: {"bulk_stons": 4500}}), Dispatch(gi, oi, 195, {0: {"bulk_stons": 4500}})]
-    am = AirliftModel(d)
-    hint = hint_from_dispatch(d, am, best)
-    values = {v: hint[v] for v in _hint_vars(am)}
+    d, am, values = _ramp_plan(195)  # the optimum, already proven by the bound
     res = closure_search(d, am, values, FIXED, 1314, 1314, time_limit=10, deterministic=True)
     assert (res.bound, res.value, res.solution, res.checks) == (1314, 1314, None, [])
 
@@ -87,13 +86,8 @@ def test_a_proven_incumbent_is_left_alone():
 def test_the_repaired_solution_is_a_solution_of_the_model_at_its_closure():
     # the repair's closure variables are set to its landings, so the vector satisfies the
     # model with "closure <= 1,314" added (the next stage's constraint)
-    d = build_data(_ramp_case())
-    oi = [r.label for r in d.groups[0].options].index("KPOB-ETAR-OKAS")
-    late = [Dispatch(0, oi, 0, {0: {"bulk_stons": 4500}}), Dispatch(0, oi, 600, {0: {"bulk_stons": 4500}})]
-    am = AirliftModel(d)
-    hint = hint_from_dispatch(d, am, late)
-    res = closure_search(d, am, {v: hint[v] for v in _hint_vars(am)}, FIXED, 1719, 0, time_limit=60,
-                         deterministic=True)
+    d, am, values = _ramp_plan(600)
+    res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=60, deterministic=True)
     assert res.solution[am.v.force_closure.Index()] == 1314
     m = am.m.Clone()
     m.Add(m.GetIntVarFromProtoIndex(am.v.force_closure.Index()) <= 1314)
