@@ -34,7 +34,7 @@ from ortools.sat.python import cp_model
 
 from .model.build import AirliftModel
 from .model.data import ModelData, build_data
-from .relax import Relaxation, solve_stoppable
+from .relax import Relaxation, make_solver, solve_stoppable
 
 __all__ = ["SearchResult", "closure_search", "critical_units"]
 
@@ -208,8 +208,8 @@ def closure_search(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
             continue
         # 3. the whole force
         rel = Relaxation(data, fixed, closure_limit=probe)
-        st = _run(rel.m, clock, workers, deterministic, seed, max(0.1, min(cap / 3, clock.left())), stop,
-                  linearization=2)
+        st, _ = _run_solver(rel.m, clock, workers, deterministic, seed, max(0.1, min(cap / 3, clock.left())), stop,
+                            linearization=2)
         check["whole"] = st
         check["spent"] = round(clock.spent - spent0, 3)
         if st == "infeasible":
@@ -349,16 +349,11 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     return sol
 
 
-def _run(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic: bool, seed: int, limit: float,
-         stop: threading.Event | None, **kw) -> str:
-    return _run_solver(m, clock, workers, deterministic, seed, limit, stop, **kw)[0]
-
-
 def _run_solver(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic: bool, seed: int,
                 limit: float, stop: threading.Event | None, *, linearization: int | None = None,
                 probing: int | None = None) -> tuple[str, cp_model.CpSolver | None]:
     """Solve with a limit; (status name, the solver if it holds a solution)."""
-    s = _solver(workers, deterministic, seed, limit)
+    s = make_solver(workers, deterministic, limit, seed)
     if linearization is not None:
         s.parameters.linearization_level = linearization
     if probing is not None:
@@ -367,16 +362,3 @@ def _run_solver(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic:
     clock.charge(s)
     name = s.StatusName(st).lower()
     return name, (s if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
-
-
-def _solver(workers: int, deterministic: bool, seed: int, limit: float) -> cp_model.CpSolver:
-    s = cp_model.CpSolver()
-    p = s.parameters
-    p.random_seed = seed
-    if deterministic:
-        p.num_workers = 1
-        p.max_deterministic_time = max(0.05, limit)
-    else:
-        p.num_workers = workers
-        p.max_time_in_seconds = max(0.05, limit)
-    return s

@@ -316,14 +316,8 @@ class Relaxation:
         """
         if minimize is not None:
             self.m.Minimize(self.flying if minimize == "flying_hours" else self.undelivered)
-        s = cp_model.CpSolver()
+        s = make_solver(workers, deterministic, time_limit)
         p = s.parameters
-        if deterministic:
-            p.num_workers = 1
-            p.max_deterministic_time = max(0.05, time_limit)
-        else:
-            p.num_workers = workers
-            p.max_time_in_seconds = max(0.1, time_limit)
         # the LP with cuts proves the ramp/fleet/crew infeasibilities (0.2 s instead of
         # > 30 s on Baghdad's last wave at level 1)
         p.linearization_level = 2
@@ -336,6 +330,22 @@ class Relaxation:
             return name, None
         bnd = s.BestObjectiveBound()
         return name, (math.ceil(bnd - 1e-6) if math.isfinite(bnd) else None)
+
+
+def make_solver(workers: int, deterministic: bool, limit: float, seed: int | None = None) -> cp_model.CpSolver:
+    """A solver with a time limit: ``workers`` and seconds, or (``deterministic``) one
+    worker and CP-SAT's deterministic time, so that a run repeats exactly."""
+    s = cp_model.CpSolver()
+    p = s.parameters
+    if seed is not None:
+        p.random_seed = seed
+    if deterministic:
+        p.num_workers = 1
+        p.max_deterministic_time = max(0.05, limit)
+    else:
+        p.num_workers = workers
+        p.max_time_in_seconds = max(0.1, limit)
+    return s
 
 
 def solve_stoppable(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.Event | None):
