@@ -34,9 +34,9 @@ from ortools.sat.python import cp_model
 
 from .model.build import AirliftModel
 from .model.data import ModelData, build_data
-from .relax import Relaxation, make_solver, solve_stoppable
+from .relax import STEP_MINUTES, Relaxation, RelaxResult, make_solver, solve_mip, solve_stoppable
 
-__all__ = ["SearchResult", "closure_search", "critical_units"]
+__all__ = ["SearchResult", "closure_search", "critical_units", "flying_bound", "mission_components"]
 
 #: periods a repaired mission may start after the one the relaxation chose
 SLACK_PERIODS = 1
@@ -347,6 +347,82 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     sol[v.force_closure.Index()] = max([0, *landed.values(), *(
         sol[v.closure[u.idx].Index()] for u in data.units if sol[v.full[u.idx].Index()] and u.idx in landed)])
     return sol
+
+
+def mission_components(data: ModelData, fixed: dict[str, int]) -> list[list[int]]:
+    """Groups of units that no mission can carry across, under the earlier goals' values
+    ``fixed``.
+
+    Two units are joined when some bucket of the time-indexed relaxation (a routing
+    and a 15-minute start period) holds starts that both could ride: its window, the
+    required dates when lateness is fixed at 0, and the closure fixed. Units in
+    different groups never share a mission of the model, since every mission lies in
+    the bucket of its start and every rider is among that bucket's units. On Baghdad
+    at the proven closure: the lead battalion; the next two battalions with the
+    headquarters (the headquarters and 3-504 may share a B747 starting at h54); the
+    last wave.
+    """
+    rel = Relaxation(data, fixed)
+    parent = list(range(len(data.units)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for b in rel.buckets:
+        first, *rest = b.units
+        for ui in rest:
+            parent[find(ui)] = find(first)
+    groups: dict[int, list[int]] = {}
+    for ui in range(len(data.units)):
+        groups.setdefault(find(ui), []).append(ui)
+    return sorted(groups.values())
+
+
+def flying_bound(data: ModelData, fixed: dict[str, int], *, time_limit: float,
+                 deterministic: bool = False, stop: threading.Event | None = None) -> RelaxResult:
+    """A lower bound of flying hours (minutes) under the earlier goals ``fixed``: the
+    sum over :func:`mission_components` of each one's least flying hours in the
+    time-indexed relaxation, each solved as a MIP by SCIP (:func:`logistics.relax.solve_mip`).
+
+    Every mission of a plan carries a unit of exactly one component, and a plan's
+    missions of one component are a solution of that component's relaxation (the
+    other units' missions only take aircraft, parking, crew hours and beds), so the
+    plan flies at least the sum of the components' optima; a component not solved in
+    its share of the time adds SCIP's proven bound instead. Components solved one at a
+    time are far easier than the whole force: on Baghdad at closure 117.07 h SCIP
+    proves 262.8 + 228.3 + 450.8 = 941.9 h this way, where the whole-force MIP has
+    reached 874 h after 600 s.
+    """
+    t0 = time.perf_counter()
+    comps = mission_components(data, fixed)
+    total, spent, parts = 0, 0.0, []
+    # smaller components first: they finish quickly and leave their time to the rest
+    order = sorted(comps, key=len)
+    for k, comp in enumerate(order):
+        left = time_limit - (spent if deterministic else time.perf_counter() - t0)
+        if left <= 0.05 or (stop is not None and stop.is_set()):
+            parts.append({"units": [data.units[ui].unit.id for ui in comp], "status": "skipped", "bound": 0})
+            continue
+        sdata = data if len(comp) == len(data.units) else _subset(data, set(comp))
+        rel = Relaxation(sdata, fixed)
+        rel.m.Minimize(rel.flying)
+        res = solve_mip(rel.m, left / (len(order) - k), deterministic=deterministic, stop=stop)
+        if res is None:  # no SCIP in this OR-Tools build: CP-SAT on the same model
+            st, lb = rel.solve(left / (len(order) - k), deterministic=deterministic, stop=stop)
+            spent += rel.spent
+            part = {"status": st, "bound": lb or 0}
+        else:
+            spent += res.spent
+            part = {"status": res.status, "bound": res.bound or 0}
+        if part["status"] == "infeasible":  # the earlier goals cannot hold: nothing to add
+            part["bound"] = 0
+        total += part["bound"]
+        parts.append({"units": [sdata.units[ui].unit.id for ui in range(len(sdata.units))], **part})
+    return RelaxResult("flying_hours", total, None, time.perf_counter() - t0, STEP_MINUTES,
+                       {"components": parts}, spent)
 
 
 def _run_solver(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic: bool, seed: int,

@@ -47,12 +47,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from .model.data import CARGO, Group, ModelData, ticks_down
 from .network import Routing
 
-__all__ = ["RelaxResult", "Relaxation", "closure_bound"]
+__all__ = ["MipResult", "RelaxResult", "Relaxation", "closure_bound", "solve_mip"]
 
 #: default grid of the relaxation (minutes); the bundled onload times are multiples of it
 STEP_MINUTES = 15
@@ -367,6 +368,124 @@ def solve_stoppable(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.E
     finally:
         done.set()
         th.join()
+
+
+@dataclass
+class MipResult:
+    """A relaxation solved as a MIP (:func:`solve_mip`)."""
+
+    status: str  # optimal | feasible | infeasible | unknown
+    value: int | None  # best solution's objective (model units), if any
+    bound: int | None  # proven lower bound of the objective (rounded up), if any
+    solution: list[int] | None  # a value per variable of the CP-SAT model
+    seconds: float
+    spent: float  # seconds, or deterministic units (see ``solve_mip``)
+
+
+#: deterministic mode: SCIP branch-and-bound nodes per deterministic unit of budget
+MIP_NODES_PER_UNIT = 40
+
+
+def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
+              stop: threading.Event | None = None) -> MipResult | None:
+    """Minimise a pure integer CP-SAT model (linear rows and at-most-one sets, as
+    :class:`Relaxation` builds) with SCIP, the MIP solver that ships with OR-Tools.
+
+    The relaxation is a covering-and-packing integer program whose LP bound SCIP's
+    cuts and branching close far faster than CP-SAT's search: Baghdad's last wave at
+    the proven closure, minimising flying hours, is solved to optimality by SCIP in
+    16 s, where CP-SAT left a 406-503 h gap after 600 s.
+
+    ``limit``: seconds, or in ``deterministic`` mode a budget of
+    :data:`MIP_NODES_PER_UNIT` nodes per unit (single-threaded SCIP repeats exactly
+    under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP).
+    Returns None if the model holds a constraint the conversion does not take.
+    """
+    t0 = time.perf_counter()
+    proto = m.Proto()
+    s = pywraplp.Solver.CreateSolver("SCIP")
+    if s is None:  # an OR-Tools build without SCIP
+        return None
+    inf = s.infinity()
+    xs = []
+    for i, v in enumerate(proto.variables):
+        d = list(v.domain)
+        if len(d) != 2:
+            return None
+        xs.append(s.IntVar(d[0], d[1], f"x{i}"))
+
+    def bound(b: int) -> float:
+        return b if abs(b) < 2**62 else (inf if b > 0 else -inf)
+
+    for c in proto.constraints:
+        if len(c.enforcement_literal):
+            return None
+        kind = str(c).split("{", 1)[0].strip()
+        if kind == "linear":
+            d = list(c.linear.domain)
+            if len(d) != 2:
+                return None
+            # a ranged row as two one-sided rows: SCIP solves Baghdad's last wave in
+            # 16 s this way and not in 100 s with ranged rows (same model)
+            for lo, hi in ((bound(d[0]), inf), (-inf, bound(d[1]))):
+                if lo == -inf and hi == inf:
+                    continue
+                row = s.RowConstraint(lo, hi)
+                for v, k in zip(c.linear.vars, c.linear.coeffs, strict=True):
+                    row.SetCoefficient(xs[v], row.GetCoefficient(xs[v]) + k)
+        elif kind in ("at_most_one", "exactly_one"):
+            lits = list(c.at_most_one.literals if kind == "at_most_one" else c.exactly_one.literals)
+            neg = sum(1 for lit in lits if lit < 0)
+            row = s.RowConstraint(-inf if kind == "at_most_one" else 1 - neg, 1 - neg)
+            for lit in lits:
+                x = xs[lit] if lit >= 0 else xs[-lit - 1]
+                row.SetCoefficient(x, row.GetCoefficient(x) + (1 if lit >= 0 else -1))
+        else:
+            return None
+    obj = s.Objective()
+    o = proto.objective
+    for v, k in zip(o.vars, o.coeffs, strict=True):
+        obj.SetCoefficient(xs[v], obj.GetCoefficient(xs[v]) + k)
+    obj.SetOffset(o.offset)
+    obj.SetMinimization()
+    if deterministic:
+        s.SetSolverSpecificParametersAsString(f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n")
+        s.SetTimeLimit(int(max(1.0, limit * 20) * 1000))
+    else:
+        s.SetTimeLimit(int(max(0.1, limit) * 1000))
+    if stop is not None and stop.is_set():
+        return MipResult("unknown", None, None, None, 0.0, 0.0)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if stop is not None and stop.is_set():
+                s.InterruptSolve()
+                return
+
+    th = threading.Thread(target=watch, daemon=True)
+    th.start()
+    try:
+        st = s.Solve()
+    finally:
+        done.set()
+        th.join()
+    secs = _elapsed(t0)
+    spent = limit if deterministic else secs
+    if st == pywraplp.Solver.INFEASIBLE:
+        return MipResult("infeasible", None, None, None, secs, spent)
+    has = st in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+    scale = o.scaling_factor or 1.0
+    lb = obj.BestBound() if has or st == pywraplp.Solver.NOT_SOLVED else None
+    lb_int = math.ceil(lb * scale - 1e-6) if lb is not None and math.isfinite(lb) and abs(lb) < 1e19 else None
+    if not has:
+        return MipResult("unknown", None, lb_int, None, secs, spent)
+    sol = [int(round(x.solution_value())) for x in xs]
+    val = int(round(obj.Value() * scale))
+    status = "optimal" if st == pywraplp.Solver.OPTIMAL else "feasible"
+    if status == "optimal":
+        lb_int = val
+    return MipResult(status, val, lb_int, sol, secs, spent)
 
 
 def _elapsed(t0: float) -> float:

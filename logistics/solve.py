@@ -55,7 +55,7 @@ class Progress:
 ProgressCallback = Callable[[Progress], Any]
 
 #: goals whose stage bound the time-indexed relaxation (logistics.relax) can raise
-RELAX_GOALS = ("closure",)
+RELAX_GOALS = ("closure", "flying_hours")
 
 #: above this many demand-sized slots, slots are sized from the dispatched plan
 LARGE_MODEL_SLOTS = 2500
@@ -98,6 +98,11 @@ class SolveOptions:
         (:mod:`logistics.guided`: bounds from the time-indexed relaxation of
         :mod:`logistics.relax`, repairs it guides) when CP-SAT has not proven the
         stage; 0 turns it off.
+    flying_bound_share
+        Share of the flying-hours stage given to the component bound of
+        :func:`logistics.guided.flying_bound` (least flying hours per group of units
+        that cannot share a mission, each solved by SCIP) when CP-SAT has not proven
+        the stage; 0 turns it off.
     """
 
     time_limit: float = 30.0
@@ -111,6 +116,7 @@ class SolveOptions:
     crew_always: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     relax_share: float = 0.7
+    flying_bound_share: float = 0.4
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
@@ -355,8 +361,9 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         limit = remaining if i == len(goals) - 1 else max(share, min(remaining, share * 1.5))
         # closure: most of the stage's time goes to the relaxation-guided search
         # (logistics.guided), which proves bounds and finds packings the search cannot
-        relax = goal in RELAX_GOALS and opts.relax_share > 0
-        solver = _solver(opts, limit * (1 - opts.relax_share) if relax else limit)
+        relax_share = opts.relax_share if goal == "closure" else opts.flying_bound_share
+        relax = goal in RELAX_GOALS and relax_share > 0
+        solver = _solver(opts, limit * (1 - relax_share) if relax else limit)
         if crew and "cp_model_probing_level" not in opts.params:
             # the crew cumulative's division constraints make probing the bulk of
             # presolve (12.8 s of 13 on Baghdad); without it presolve takes 0.9 s
@@ -477,20 +484,32 @@ def _relax_stage(data: ModelData, am: AirliftModel, values: dict, goal: str, ear
                  ) -> tuple[int, float, tuple[int, list[int]] | None]:
     """Close a closure stage's gap with the relaxation-guided search
     (:func:`logistics.guided.closure_search`): proven bounds from the time-indexed
-    relaxation, better plans from repairs it guides.
+    relaxation, better plans from repairs it guides. A flying-hours stage gets the
+    component bound (:func:`logistics.guided.flying_bound`) only.
 
     ``values`` is the stage's plan (model units, ``val``), ``limit`` the stage's time
     left (seconds, or deterministic units); in wall-clock mode the solve's own end
     ``t_end`` caps it. Returns the bound, the time spent and, if a repair improved the
     plan, ``(value, full solution vector)``.
     """
-    from .guided import closure_search
+    from .guided import closure_search, flying_bound
 
     if not opts.deterministic:
         limit = min(limit, t_end - time.perf_counter())
     if limit < 0.2 or bnd >= val:
         return bnd, 0.0, None
     fixed = {g: int(round(objective[j] * GOAL_SCALE[g])) for j, g in enumerate(earlier)}
+    if goal == "flying_hours":
+        fb = flying_bound(data, fixed, time_limit=limit, deterministic=opts.deterministic, stop=stop)
+        scale = GOAL_SCALE[goal]
+        rec["relaxation"] = {"bound": fb.bound / scale, "seconds": round(fb.seconds, 3),
+                             "components": [{**c, "bound": c["bound"] / scale} for c in fb.stats["components"]]}
+        if fb.bound > bnd:
+            bnd = fb.bound
+            note = ("proven by the component bound (SCIP)" if bnd >= val
+                    else "bound: least flying hours of each group of units that cannot share a mission (SCIP)")
+            rec["note"] = "; ".join(([rec["note"]] if rec.get("note") else []) + [note])
+        return bnd, fb.spent, None
     workers = opts.workers or max(8, os.cpu_count() or 8)
     res = closure_search(data, am, values, fixed, val, bnd, time_limit=limit, workers=workers,
                          deterministic=opts.deterministic, seed=opts.seed, stop=stop)

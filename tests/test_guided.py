@@ -8,10 +8,11 @@ from conftest import make_scenario
 from ortools.sat.python import cp_model
 from test_relax import _ramp_case
 
-from logistics.guided import _Mission, closure_search, critical_units
+from logistics.guided import _Mission, closure_search, critical_units, flying_bound, mission_components
 from logistics.model.build import AirliftModel
 from logistics.model.data import build_data
 from logistics.model.dispatch import Dispatch
+from logistics.relax import Relaxation, solve_mip
 from logistics.plan import SolveInfo
 from logistics.solve import _extract, _hint_vars, hint_from_dispatch
 from logistics.verify import verify
@@ -96,3 +97,36 @@ def test_the_repaired_solution_is_a_solution_of_the_model_at_its_closure():
         m.Add(v == x)
     solver = cp_model.CpSolver()
     assert solver.StatusName(solver.Solve(m)) in ("OPTIMAL", "FEASIBLE")
+
+
+def test_units_that_cannot_share_a_mission_are_bounded_apart():
+    # A must land by 1,200 min; B and C are ready at 1,800: no mission carries A with
+    # either, while B and C may ride together
+    d = build_data(_waves())
+    assert mission_components(d, FIXED) == [[0], [1, 2]]
+    # each group's least flying: one direct C-17 KPOB-OKAS round trip, 2 x 5,910 nm /
+    # 450 kt = 2 x 788 = 1,576 min (10 or 20 soldiers, 1.5 or 3 st, are under the
+    # 6.6 st the direct leg allows); the bound is the sum, 3,152 min = 52.53 h
+    res = flying_bound(d, FIXED, time_limit=60)
+    assert res.bound == 2 * 1576
+    assert [(c["units"], c["status"], c["bound"]) for c in res.stats["components"]] == [
+        (["A"], "optimal", 1576), (["B", "C"], "optimal", 1576)]
+
+
+def test_the_mip_solves_the_relaxation_to_its_hand_computed_optimum():
+    # the relaxation minimised by SCIP (solve_mip): the ramp case of test_relax needs two 45-st C-17 loads via Ramstein (90 st, ACL 45; the direct leg
+    # carries 6.6 st), 2 x 1,577 = 3,154 min
+    d = build_data(_ramp_case())
+    rel = Relaxation(d, FIXED)
+    rel.m.Minimize(rel.flying)
+    mip = solve_mip(rel.m, 30)
+    assert (mip.status, mip.value, mip.bound) == ("optimal", 3154, 3154)
+    # the MIP's solution is one of the CP-SAT model's: every row holds
+    check = Relaxation(d, FIXED)
+    for var, val in zip(check.m.Proto().variables, mip.solution, strict=True):
+        dom = list(var.domain)
+        assert dom[0] <= val <= dom[-1]
+    probe = check.m.Clone()
+    for i, val in enumerate(mip.solution):
+        probe.Add(probe.GetIntVarFromProtoIndex(i) == val)
+    assert cp_model.CpSolver().Solve(probe) == cp_model.OPTIMAL
