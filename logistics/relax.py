@@ -349,25 +349,30 @@ def make_solver(workers: int, deterministic: bool, limit: float, seed: int | Non
     return s
 
 
-def solve_stoppable(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.Event | None):
-    """``s.Solve(m)``, stopped early when ``stop`` is set (from another thread)."""
-    if stop is not None and stop.is_set():
-        return cp_model.UNKNOWN
+def _run_stoppable(run, halt, stop: threading.Event | None):
+    """``run()``, calling ``halt()`` from a watcher thread if ``stop`` is set meanwhile."""
     done = threading.Event()
 
     def watch() -> None:
         while not done.wait(0.05):
             if stop is not None and stop.is_set():
-                s.stop_search()
+                halt()
                 return
 
     th = threading.Thread(target=watch, daemon=True)
     th.start()
     try:
-        return s.Solve(m)
+        return run()
     finally:
         done.set()
         th.join()
+
+
+def solve_stoppable(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.Event | None):
+    """``s.Solve(m)``, stopped early when ``stop`` is set (from another thread)."""
+    if stop is not None and stop.is_set():
+        return cp_model.UNKNOWN
+    return _run_stoppable(lambda: s.Solve(m), s.stop_search, stop)
 
 
 @dataclass
@@ -455,21 +460,7 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
         s.SetTimeLimit(int(max(0.1, limit) * 1000))
     if stop is not None and stop.is_set():
         return MipResult("unknown", None, None, None, 0.0, 0.0)
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.05):
-            if stop is not None and stop.is_set():
-                s.InterruptSolve()
-                return
-
-    th = threading.Thread(target=watch, daemon=True)
-    th.start()
-    try:
-        st = s.Solve()
-    finally:
-        done.set()
-        th.join()
+    st = _run_stoppable(s.Solve, s.InterruptSolve, stop)
     secs = _elapsed(t0)
     spent = limit if deterministic else secs
     if st == pywraplp.Solver.INFEASIBLE:

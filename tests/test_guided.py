@@ -12,8 +12,8 @@ from logistics.guided import _Mission, closure_search, critical_units, flying_bo
 from logistics.model.build import AirliftModel
 from logistics.model.data import build_data
 from logistics.model.dispatch import Dispatch
-from logistics.relax import Relaxation, solve_mip
 from logistics.plan import SolveInfo
+from logistics.relax import Relaxation, solve_mip
 from logistics.solve import _extract, _hint_vars, hint_from_dispatch
 from logistics.verify import verify
 
