@@ -36,10 +36,14 @@ from .model.build import AirliftModel
 from .model.data import ModelData, build_data
 from .relax import STEP_MINUTES, Relaxation, RelaxResult, make_solver, solve_mip, solve_stoppable
 
-__all__ = ["SearchResult", "closure_search", "critical_units", "flying_bound", "mission_components"]
+__all__ = ["SearchResult", "closure_search", "critical_units", "flying_bound", "flying_search", "mission_components"]
 
 #: periods a repaired mission may start after the one the relaxation chose
 SLACK_PERIODS = 1
+#: share of :func:`flying_search`'s time the repairs may take (the bound has the rest)
+REPAIR_SHARE = 2 / 3
+#: times a repair lets go of the held missions in a conflict and tries again
+HOLD_RELEASES = 4
 
 
 @dataclass
@@ -225,11 +229,14 @@ def closure_search(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
 def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mission], crit: set[int],
             fixed: dict[str, int], target: int, clock: _Clock, workers: int, deterministic: bool, seed: int,
             cap: float, stop: threading.Event | None, check: dict,
-            found: tuple | None) -> list[int] | None:
+            found: tuple | None, *, minimize: tuple[str, int] | None = None, hold: bool = False
+            ) -> list[int] | None:
     """Re-plan the critical units to land by ``target``; a full solution of ``am`` or None.
 
     ``found``: (data, relaxation, solver) of a solved relaxation of the critical units
     alone, used as the guide if its destinations fit the beds the other units leave.
+    ``minimize``: (goal, incumbent value): the restriction then looks for the least
+    value of that goal below the incumbent's instead of any plan.
     """
     kept = [ms for ms in missions if not (set(ms.loads) & crit)]
     beds: dict[str, int] = {}
@@ -240,8 +247,9 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     if found is not None:
         sdata, rel, s = found
         use: dict[str, int] = dict(beds)
+        idx = {u.unit.id: u.idx for u in data.units}
         for (ui, d), z in rel._dest.items():
-            if s.Value(z):
+            if s.Value(z) and idx[sdata.units[ui].unit.id] in crit:
                 use[d] = use.get(d, 0) + sdata.units[ui].unit.pax
         fits = all(use.get(b, 0) <= c for b, c in data.capacity.items())
     if fits:
@@ -258,7 +266,7 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     new: list[tuple[int, int, int, int, set[int]]] = []  # (group, option, lo, hi, riders)
     for bi, (b, n) in enumerate(zip(rel.buckets, rel.n, strict=True)):
         k = s.Value(n)
-        if k <= 0:
+        if k <= 0 or not any(unit_of[sdata.units[ui].unit.id] in crit for ui in b.units):
             continue
         g = sdata.groups[b.gi]
         gi = group_of[g.name]
@@ -281,6 +289,7 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     for x in new:
         by_group.setdefault(x[0], []).append((x[2], "new", x))
     probe.ClearHints()
+    held: list[cp_model.IntVar] = []
     for gi, row in enumerate(am.v.slots):
         todo = sorted(by_group.get(gi, []), key=lambda t: (t[0], t[1]))
         if len(todo) > len(row):
@@ -318,6 +327,16 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
                 for (ui, com), var in slot.load.items():
                     if ui not in crit:
                         probe.AddHint(V(var), ms.loads.get(ui, {}).get(com, 0))
+                if hold:  # exactly as it is, while its literal is assumed
+                    lit = probe.NewBoolVar(f"hold[{gi},{k}]")
+                    held.append(lit)
+                    probe.Add(V(slot.start) == ms.start).OnlyEnforceIf(lit)
+                    for oi, yy in enumerate(slot.y):
+                        probe.Add(V(yy) == int(oi == ms.option)).OnlyEnforceIf(lit)
+                    for ui, c in slot.carries.items():
+                        probe.Add(V(c) == int(ui in ms.loads)).OnlyEnforceIf(lit)
+                    for (ui, com), var in slot.load.items():
+                        probe.Add(V(var) == ms.loads.get(ui, {}).get(com, 0)).OnlyEnforceIf(lit)
     for (ui, d), z in am.v.dest.items():
         if ui in crit:
             probe.Add(V(z) == int(dest_of.get(ui) == d))
@@ -328,9 +347,33 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
         if goal in am.goal_terms and goal != "closure":
             probe.Add(sum(c * V(x) for c, x in am.goal_terms[goal]) <= val)
     probe.clear_objective()
-    status, s2 = _run_solver(probe, clock, workers, deterministic, seed, max(0.5, min(2 * cap, clock.left())),
-                             stop, probing=0 if am.crew_types else None)
-    check["restriction"] = status
+    if minimize is not None:
+        goal, worse = minimize
+        expr = sum(c * V(x) for c, x in am.goal_terms[goal])
+        probe.Add(expr <= worse - 1)
+        probe.Minimize(expr)
+    # with ``hold``, the other missions stay exactly where they are; those in a conflict
+    # (a core of held missions that no shape of the new ones fits) are let go and
+    # re-placed, up to HOLD_RELEASES times
+    active = {lit.Index(): lit for lit in held}
+    end = clock.left() - max(0.5, min(2 * cap, clock.left()))
+    for _ in range(HOLD_RELEASES + 1 if hold else 1):
+        probe.ClearAssumptions()
+        probe.AddAssumptions(list(active.values()))
+        core: list[int] = []
+        # one worker while missions are held: it finds the small core (the portfolio's
+        # cores name every assumption) and the held model is small
+        status, s2 = _run_solver(probe, clock, 1 if active else workers, deterministic, seed,
+                                 max(0.5, clock.left() - end),
+                                 stop, probing=0 if am.crew_types else None, core=core)
+        check["restriction"] = status
+        if status != "infeasible" or not active:
+            break
+
+        freed = [i for i in core if i in active] or list(active)
+        check["released"] = check.get("released", 0) + len(freed)
+        for i in freed:
+            del active[i]
     if s2 is None:
         return None
     sol = list(s2.ResponseProto().solution)
@@ -396,39 +439,132 @@ def flying_bound(data: ModelData, fixed: dict[str, int], *, time_limit: float,
     proves 262.8 + 228.3 + 450.8 = 941.9 h this way, where the whole-force MIP has
     reached 874 h after 600 s.
     """
-    t0 = time.perf_counter()
-    comps = mission_components(data, fixed)
-    total, spent, parts = 0, 0.0, []
-    # smaller components first: they finish quickly and leave their time to the rest
-    order = sorted(comps, key=len)
-    for k, comp in enumerate(order):
-        left = time_limit - (spent if deterministic else time.perf_counter() - t0)
+    res = flying_search(data, fixed, time_limit=time_limit, deterministic=deterministic, stop=stop)
+    return RelaxResult("flying_hours", res.bound, None, res.seconds, STEP_MINUTES,
+                       {"components": res.checks}, res.spent)
+
+
+class _Vector:
+    """A solution vector read like a solver (``Value``), for :func:`_repair`'s guide."""
+
+    def __init__(self, sol: list[int]):
+        self.sol = sol
+
+    def Value(self, var) -> int:  # noqa: N802 - the CpSolver spelling
+        return self.sol[var.Index()]
+
+
+def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
+                  am: AirliftModel | None = None, values: dict | None = None, incumbent: int | None = None,
+                  workers: int = 8, deterministic: bool = False, seed: int = 0,
+                  stop: threading.Event | None = None) -> SearchResult:
+    """Bound the flying hours (minutes) under the earlier goals ``fixed`` and, given a
+    plan (``am``, ``values``, flying ``incumbent``), first improve it group by group.
+
+    1. Repairs, for each of the :func:`mission_components` (smaller first): SCIP
+       minimises the group's flying hours in the time-indexed relaxation on the *inner*
+       grid (:class:`~logistics.relax.Relaxation` with ``inner``), with the other
+       groups' missions held where the plan has them and the beds they take, below
+       the plan's flying hours for the group. Its solution guides a repair: the slot
+       model with the group's missions restricted to the relaxation's (routing, start
+       period, riders), the other missions held exactly (those in a conflict let go),
+       minimising flying hours below the incumbent's. On the inner grid any start in
+       a chosen period fits the aircraft, parking and crew hours the held missions
+       leave, so the repair rarely fails; where the plan is packed tight (Baghdad's
+       last wave through Al Asad's four spots) the inner grid may find no room at all.
+    2. The bound (:func:`flying_bound`): each group's least flying hours in the
+       relaxation, solved by SCIP, summed; a group not solved in its share of the
+       time adds SCIP's proven bound.
+
+    ``time_limit``: seconds, or deterministic units; the repairs get at most
+    :data:`REPAIR_SHARE` of it.
+    ``checks`` of the result holds, per group, its units, SCIP's status and bound,
+    and what the repair did (minutes).
+    """
+    clock = _Clock(time_limit, deterministic)
+    comps = sorted(mission_components(data, fixed), key=len)
+    target = fixed.get("closure", data.horizon)
+    res = SearchResult(0, incumbent if incumbent is not None else 0, None, [], 0.0, 0.0)
+    parts: list[dict] = [{"units": [data.units[ui].unit.id for ui in comp]} for comp in comps]
+    res.checks = parts
+    if am is not None and values is not None and incumbent is not None:
+        for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
+            # most of what is left to the next group: a repair that finds nothing to
+            # gain stops early, and the groups after it need less to fail fast
+            share = (REPAIR_SHARE * time_limit - (time_limit - clock.left())) * (0.6 if k < len(comps) - 1 else 1)
+            if share <= 0.2 or (stop is not None and stop.is_set()):
+                break
+            t0, spent0 = time.perf_counter(), clock.spent
+            sol = _flying_repair(data, am, values, fixed, target, set(comp), res.value, share, clock, workers,
+                                 deterministic, seed, stop, part)
+            part["repair_seconds"] = round(time.perf_counter() - t0 if not deterministic else clock.spent - spent0, 3)
+            if sol is not None:
+                values = {var: sol[var.Index()] for var in values}
+                res.value, res.solution = am.goal_value("flying_hours", values), sol
+                part["repaired"] = res.value
+    for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
+        left = clock.left()
         if left <= 0.05 or (stop is not None and stop.is_set()):
-            parts.append({"units": [data.units[ui].unit.id for ui in comp], "status": "skipped", "bound": 0})
+            part.update(status="skipped", bound=0)
             continue
         sdata = data if len(comp) == len(data.units) else _subset(data, set(comp))
         rel = Relaxation(sdata, fixed)
         rel.m.Minimize(rel.flying)
-        res = solve_mip(rel.m, left / (len(order) - k), deterministic=deterministic, stop=stop)
-        if res is None:  # no SCIP in this OR-Tools build: CP-SAT on the same model
-            st, lb = rel.solve(left / (len(order) - k), deterministic=deterministic, stop=stop)
-            spent += rel.spent
-            part = {"status": st, "bound": lb or 0}
+        mip = solve_mip(rel.m, left / (len(comps) - k), deterministic=deterministic, stop=stop)
+        if mip is None:  # no SCIP in this OR-Tools build: CP-SAT on the same model
+            st, lb = rel.solve(left / (len(comps) - k), deterministic=deterministic, stop=stop)
+            clock.spent += rel.spent
+            part.update(status=st, bound=lb or 0)
         else:
-            spent += res.spent
-            part = {"status": res.status, "bound": res.bound or 0}
+            clock.spent += mip.spent
+            part.update(status=mip.status, bound=mip.bound or 0)
         if part["status"] == "infeasible":  # the earlier goals cannot hold: nothing to add
             part["bound"] = 0
-        total += part["bound"]
-        parts.append({"units": [sdata.units[ui].unit.id for ui in range(len(sdata.units))], **part})
-    return RelaxResult("flying_hours", total, None, time.perf_counter() - t0, STEP_MINUTES,
-                       {"components": parts}, spent)
+        res.bound += part["bound"]
+    res.seconds = time.perf_counter() - clock.t0
+    res.spent = clock.spent
+    return res
+
+
+def _flying_repair(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, int], target: int,
+                   crit: set[int], incumbent: int, share: float, clock: _Clock, workers: int, deterministic: bool,
+                   seed: int, stop: threading.Event | None, part: dict) -> list[int] | None:
+    """One group's repair in :func:`flying_search`: a full solution of ``am`` flying
+    less than ``incumbent``, or None."""
+    missions = _missions(data, am, values)
+    flies = sum(data.groups[ms.group].options[ms.option].flight_minutes
+                for ms in missions if set(ms.loads) & crit)
+    part["plan"] = flies
+    beds: dict[str, int] = {}
+    for (ui, d), z in am.v.dest.items():
+        if ui not in crit and values.get(z, 0):
+            beds[d] = beds.get(d, 0) + data.units[ui].unit.pax
+    held = [(data.groups[ms.group].aircraft, ms.start, data.groups[ms.group].options[ms.option])
+            for ms in missions if not set(ms.loads) & crit]
+    sdata = _subset(data, crit, beds)
+    rel = Relaxation(sdata, fixed, inner=True, held=held)
+    rel.m.Add(rel.flying <= flies - 1)
+    rel.m.Minimize(rel.flying)
+    mip = solve_mip(rel.m, share * 0.8, deterministic=deterministic, stop=stop)
+    if mip is None:
+        return None
+    clock.spent += mip.spent
+    part["guide_status"] = mip.status
+    if mip.solution is None:
+        return None
+    part["guide_value"] = mip.value
+    left = share - (mip.spent if deterministic else mip.seconds)
+    return _repair(data, am, values, missions, crit, fixed, target, clock, workers, deterministic, seed,
+                   max(0.25, min(left, clock.left())) / 2, stop, part, (sdata, rel, _Vector(mip.solution)),
+                   minimize=("flying_hours", incumbent), hold=True)
 
 
 def _run_solver(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic: bool, seed: int,
                 limit: float, stop: threading.Event | None, *, linearization: int | None = None,
-                probing: int | None = None) -> tuple[str, cp_model.CpSolver | None]:
-    """Solve with a limit; (status name, the solver if it holds a solution)."""
+                probing: int | None = None, core: list[int] | None = None) -> tuple[str, cp_model.CpSolver | None]:
+    """Solve with a limit; (status name, the solver if it holds a solution). If the
+    model is infeasible under its assumptions, ``core`` receives a subset of them
+    that is."""
     s = make_solver(workers, deterministic, limit, seed)
     if linearization is not None:
         s.parameters.linearization_level = linearization
@@ -437,4 +573,6 @@ def _run_solver(m: cp_model.CpModel, clock: _Clock, workers: int, deterministic:
     st = solve_stoppable(s, m, stop)
     clock.charge(s)
     name = s.StatusName(st).lower()
+    if core is not None and st == cp_model.INFEASIBLE:
+        core.extend(s.SufficientAssumptionsForInfeasibility())
     return name, (s if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)

@@ -45,6 +45,7 @@ import math
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
@@ -98,12 +99,25 @@ class Relaxation:
         An extra latest landing (minutes) for every load (the closure check).
     step
         Grid in minutes.
+    inner
+        Count a bucket's missions on aircraft, parking and crew hours wherever in its
+        period they may start, instead of where every start surely is: the resource
+        rules then hold for *any* starts inside the buckets, so a solution is nearly a
+        plan (what is left open is the split of loads between a bucket's missions). A
+        restriction of the resources, not a relaxation: it guides repairs and proves
+        nothing.
+    held
+        Missions of other units kept exactly where they are, as (aircraft type, start
+        minute, routing): their aircraft, parking and crew minutes are taken first
+        (with ``inner``).
     """
 
     def __init__(self, data: ModelData, fixed: dict[str, int], *, closure_limit: int | None = None,
-                 step: int = STEP_MINUTES):
+                 step: int = STEP_MINUTES, inner: bool = False, held: Sequence[tuple[str, int, Routing]] = ()):
         self.data = data
         self.step = step
+        self.inner = inner
+        self.held = list(held)
         self.m = cp_model.CpModel()
         self.fixed = dict(fixed)
         all_full = fixed.get("undelivered") == 0
@@ -202,22 +216,25 @@ class Relaxation:
             spans = [(f"A:{gr.airfield}", gr.start, gr.end) for gr in r.ground]
             spans.append((f"F:{g.aircraft}", 0, r.cycle))
             for key, s0, s1 in spans:
-                a, e = b.hi + s0, b.lo + s1  # surely occupied during [a, e)
-                q0 = -(-(a - (st - 1)) // st)  # first sample q with q·st + st - 1 ≥ a
-                q1 = (e - 1 - (st - 1)) // st  # last sample with q·st + st - 1 < e
+                if self.inner:
+                    a, e = b.lo + s0, b.hi + s1  # possibly occupied during [a, e)
+                    q0, q1 = a // st, (e - 1) // st  # every period it touches
+                else:
+                    a, e = b.hi + s0, b.lo + s1  # surely occupied during [a, e)
+                    q0 = -(-(a - (st - 1)) // st)  # first sample q with q·st + st - 1 ≥ a
+                    q1 = (e - 1 - (st - 1)) // st  # last sample with q·st + st - 1 < e
                 if q1 >= q0:
                     events[key][q0].append((n, 1))
                     events[key][q1 + 1].append((n, -1))
-            # crew: the least minutes any start in the bucket flies in each day
+            # crew: the least minutes any start in the bucket flies in each day (inner:
+            # the most)
             days: dict[int, int] = {}
             for s in range(b.lo, b.hi + 1):
-                per: dict[int, int] = defaultdict(int)
-                for lg in r.legs:
-                    x0, x1 = s + lg.depart, s + lg.arrive
-                    for k in range(x0 // 1440, (x1 - 1) // 1440 + 1):
-                        per[k] += min(x1, 1440 * (k + 1)) - max(x0, 1440 * k)
+                per = _day_minutes(r, s)
                 if s == b.lo:
                     days = dict(per)
+                elif self.inner:
+                    days = {k: max(days.get(k, 0), per.get(k, 0)) for k in days.keys() | per.keys()}
                 else:
                     days = {k: min(v, per.get(k, 0)) for k, v in days.items()}
             for k, mins in days.items():
@@ -259,6 +276,14 @@ class Relaxation:
 
         # MOG and fleet on the sample grid: occupancy chains, two terms per bucket
         n_fleet = sum(fleet_total.values())
+        bg: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        crew_bg: dict[tuple[str, int], int] = defaultdict(int)
+        for t, s0, r in self.held:
+            for gr in r.ground:
+                bg[f"A:{gr.airfield}"].append((s0 + gr.start, s0 + gr.end))
+            bg[f"F:{t}"].append((s0, s0 + r.cycle))
+            for k, mins in _day_minutes(r, s0).items():
+                crew_bg[(t, k)] += mins
         for key, ev in events.items():
             kind, name = key.split(":", 1)
             if kind == "A":
@@ -275,11 +300,21 @@ class Relaxation:
                     t = q * st + st - 1
                     return sum(c for a, c in _s if a <= t)
             occ_prev = None
-            for q in sorted(ev):
+            qs = sorted(ev)
+            for j, q in enumerate(qs):
                 occ = m.NewIntVar(0, n_fleet, f"occ[{key},{q}]")
                 delta = sum(sign * v for v, sign in ev[q])
                 m.Add(occ == (delta if occ_prev is None else occ_prev + delta))
-                if any(sign > 0 for _, sign in ev[q]):
+                if self.inner:
+                    # the held missions' most on the ground (or away) until the next event
+                    # and the capacity at the period's first minute
+                    x1 = qs[j + 1] * st if j + 1 < len(qs) else q * st + st
+                    taken = _most_at_once(bg.get(key, []), q * st, x1)
+                    if kind == "F":
+                        m.Add(occ <= max(0, sum(c for a, c in steps if a <= q * st) - taken))
+                    else:
+                        m.Add(occ <= max(0, cap - taken))
+                elif any(sign > 0 for _, sign in ev[q]):
                     m.Add(occ <= cap_at(q))
                 occ_prev = occ
 
@@ -287,7 +322,7 @@ class Relaxation:
         for (t, k), terms in crew.items():
             ute = d.scenario.aircraft_type(t).ute_hours
             avail = sum(c for a, c in d.fleet[t] if a < 1440 * (k + 1))
-            m.Add(sum(mins * n for n, mins in terms) <= int(ute * 60 * avail))
+            m.Add(sum(mins * n for n, mins in terms) <= max(0, int(ute * 60 * avail) - crew_bg.get((t, k), 0)))
 
         # the earlier goals
         self.undelivered = sum(
@@ -331,6 +366,22 @@ class Relaxation:
             return name, None
         bnd = s.BestObjectiveBound()
         return name, (math.ceil(bnd - 1e-6) if math.isfinite(bnd) else None)
+
+
+def _day_minutes(r: Routing, start: int) -> dict[int, int]:
+    """Minutes a mission of routing ``r`` started at ``start`` flies in each day."""
+    per: dict[int, int] = defaultdict(int)
+    for lg in r.legs:
+        x0, x1 = start + lg.depart, start + lg.arrive
+        for k in range(x0 // 1440, (x1 - 1) // 1440 + 1):
+            per[k] += min(x1, 1440 * (k + 1)) - max(x0, 1440 * k)
+    return per
+
+
+def _most_at_once(spans: list[tuple[int, int]], x0: int, x1: int) -> int:
+    """The most of the intervals ``[a, e)`` that overlap at one minute of ``[x0, x1)``."""
+    points = [x0] + [a for a, e in spans if x0 < a < x1]
+    return max(sum(1 for a, e in spans if a <= x < e) for x in points)
 
 
 def make_solver(workers: int, deterministic: bool, limit: float, seed: int | None = None) -> cp_model.CpSolver:
@@ -392,7 +443,7 @@ MIP_NODES_PER_UNIT = 40
 
 
 def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
-              stop: threading.Event | None = None) -> MipResult | None:
+              stop: threading.Event | None = None, gap: float = 0.0) -> MipResult | None:
     """Minimise a pure integer CP-SAT model (linear rows and at-most-one sets, as
     :class:`Relaxation` builds) with SCIP, the MIP solver that ships with OR-Tools.
 
@@ -404,7 +455,9 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
     ``limit``: seconds, or in ``deterministic`` mode a budget of
     :data:`MIP_NODES_PER_UNIT` nodes per unit (single-threaded SCIP repeats exactly
     under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP).
-    Returns None if the model holds a constraint the conversion does not take.
+    ``gap``: stop once the best solution is within this relative gap of the bound
+    (0: prove it optimal). Returns None if the model holds a constraint the conversion
+    does not take.
     """
     t0 = time.perf_counter()
     proto = m.Proto()
@@ -453,11 +506,14 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
         obj.SetCoefficient(xs[v], obj.GetCoefficient(xs[v]) + k)
     obj.SetOffset(o.offset)
     obj.SetMinimization()
+    params = f"limits/gap = {gap}\n" if gap > 0 else ""
     if deterministic:
-        s.SetSolverSpecificParametersAsString(f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n")
+        params += f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n"
         s.SetTimeLimit(int(max(1.0, limit * 20) * 1000))
     else:
         s.SetTimeLimit(int(max(0.1, limit) * 1000))
+    if params:
+        s.SetSolverSpecificParametersAsString(params)
     if stop is not None and stop.is_set():
         return MipResult("unknown", None, None, None, 0.0, 0.0)
     st = _run_stoppable(s.Solve, s.InterruptSolve, stop)
@@ -473,7 +529,9 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
         return MipResult("unknown", None, lb_int, None, secs, spent)
     sol = [int(round(x.solution_value())) for x in xs]
     val = int(round(obj.Value() * scale))
-    status = "optimal" if st == pywraplp.Solver.OPTIMAL else "feasible"
+    # SCIP reports a gap limit reached as optimal: only a closed gap is
+    status = "optimal" if st == pywraplp.Solver.OPTIMAL and (gap <= 0 or (lb_int is not None and lb_int >= val)) \
+        else "feasible"
     if status == "optimal":
         lb_int = val
     return MipResult(status, val, lb_int, sol, secs, spent)

@@ -98,11 +98,11 @@ class SolveOptions:
         (:mod:`logistics.guided`: bounds from the time-indexed relaxation of
         :mod:`logistics.relax`, repairs it guides) when CP-SAT has not proven the
         stage; 0 turns it off.
-    flying_bound_share
-        Share of the flying-hours stage given to the component bound of
-        :func:`logistics.guided.flying_bound` (least flying hours per group of units
-        that cannot share a mission, each solved by SCIP) when CP-SAT has not proven
-        the stage; 0 turns it off.
+    flying_share
+        Share of the flying-hours stage given to :func:`logistics.guided.flying_search`
+        when CP-SAT has not proven the stage: the component bound (least flying hours
+        per group of units that cannot share a mission, each solved by SCIP) and the
+        repairs it guides; 0 turns it off.
     """
 
     time_limit: float = 30.0
@@ -116,7 +116,7 @@ class SolveOptions:
     crew_always: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     relax_share: float = 0.7
-    flying_bound_share: float = 0.4
+    flying_share: float = 0.8
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
@@ -361,7 +361,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         limit = remaining if i == len(goals) - 1 else max(share, min(remaining, share * 1.5))
         # closure: most of the stage's time goes to the relaxation-guided search
         # (logistics.guided), which proves bounds and finds packings the search cannot
-        relax_share = opts.relax_share if goal == "closure" else opts.flying_bound_share
+        relax_share = opts.relax_share if goal == "closure" else opts.flying_share
         relax = goal in RELAX_GOALS and relax_share > 0
         solver = _solver(opts, limit * (1 - relax_share) if relax else limit)
         if crew and "cp_model_probing_level" not in opts.params:
@@ -484,36 +484,44 @@ def _relax_stage(data: ModelData, am: AirliftModel, values: dict, goal: str, ear
                  ) -> tuple[int, float, tuple[int, list[int]] | None]:
     """Close a closure stage's gap with the relaxation-guided search
     (:func:`logistics.guided.closure_search`): proven bounds from the time-indexed
-    relaxation, better plans from repairs it guides. A flying-hours stage gets the
-    component bound (:func:`logistics.guided.flying_bound`) only.
+    relaxation, better plans from repairs it guides; a flying-hours stage's with
+    :func:`logistics.guided.flying_search` (the component bound, repairs it guides).
 
     ``values`` is the stage's plan (model units, ``val``), ``limit`` the stage's time
     left (seconds, or deterministic units); in wall-clock mode the solve's own end
     ``t_end`` caps it. Returns the bound, the time spent and, if a repair improved the
     plan, ``(value, full solution vector)``.
     """
-    from .guided import closure_search, flying_bound
+    from .guided import closure_search, flying_search
 
     if not opts.deterministic:
         limit = min(limit, t_end - time.perf_counter())
     if limit < 0.2 or bnd >= val:
         return bnd, 0.0, None
     fixed = {g: int(round(objective[j] * GOAL_SCALE[g])) for j, g in enumerate(earlier)}
-    if goal == "flying_hours":
-        fb = flying_bound(data, fixed, time_limit=limit, deterministic=opts.deterministic, stop=stop)
-        scale = GOAL_SCALE[goal]
-        rec["relaxation"] = {"bound": fb.bound / scale, "seconds": round(fb.seconds, 3),
-                             "components": [{**c, "bound": c["bound"] / scale} for c in fb.stats["components"]]}
-        if fb.bound > bnd:
-            bnd = fb.bound
-            note = ("proven by the component bound (SCIP)" if bnd >= val
-                    else "bound: least flying hours of each group of units that cannot share a mission (SCIP)")
-            rec["note"] = "; ".join(([rec["note"]] if rec.get("note") else []) + [note])
-        return bnd, fb.spent, None
     workers = opts.workers or max(8, os.cpu_count() or 8)
+    scale = GOAL_SCALE[goal]
+    if goal == "flying_hours":
+        fs = flying_search(data, fixed, time_limit=limit, am=am, values=values, incumbent=val, workers=workers,
+                           deterministic=opts.deterministic, seed=opts.seed, stop=stop)
+        hours = ("bound", "plan", "guide_value", "repaired")
+        rec["relaxation"] = {"bound": fs.bound / scale, "found": fs.value / scale, "seconds": round(fs.seconds, 3),
+                             "components": [{k: (v / scale if k in hours else v) for k, v in c.items()}
+                                            for c in fs.checks]}
+        notes = []
+        if fs.solution is not None:
+            notes.append(f"repairs guided by each group's least flying hours: {val / scale:.1f} -> "
+                         f"{fs.value / scale:.1f} h")
+        if fs.bound > bnd:
+            bnd = fs.bound
+            notes.append("proven by the component bound (SCIP)" if bnd >= fs.value
+                         else "bound: least flying hours of each group of units that cannot share a mission (SCIP)")
+        if notes:
+            rec["note"] = "; ".join(([rec["note"]] if rec.get("note") else []) + notes)
+        better = (fs.value, fs.solution) if fs.solution is not None else None
+        return bnd, fs.spent, better
     res = closure_search(data, am, values, fixed, val, bnd, time_limit=limit, workers=workers,
                          deterministic=opts.deterministic, seed=opts.seed, stop=stop)
-    scale = GOAL_SCALE[goal]
     rec["relaxation"] = {"bound": res.bound / scale, "found": res.value / scale, "seconds": round(res.seconds, 3),
                          "checks": [{k: v for k, v in c.items() if k != "critical"} for c in res.checks],
                          "critical": sorted({u for c in res.checks for u in c["critical"]})}

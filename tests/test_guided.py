@@ -8,7 +8,14 @@ from conftest import make_scenario
 from ortools.sat.python import cp_model
 from test_relax import _ramp_case
 
-from logistics.guided import _Mission, closure_search, critical_units, flying_bound, mission_components
+from logistics.guided import (
+    _Mission,
+    closure_search,
+    critical_units,
+    flying_bound,
+    flying_search,
+    mission_components,
+)
 from logistics.model.build import AirliftModel
 from logistics.model.data import build_data
 from logistics.model.dispatch import Dispatch
@@ -111,6 +118,31 @@ def test_units_that_cannot_share_a_mission_are_bounded_apart():
     assert res.bound == 2 * 1576
     assert [(c["units"], c["status"], c["bound"]) for c in res.stats["components"]] == [
         (["A"], "optimal", 1576), (["B", "C"], "optimal", 1576)]
+
+
+def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum():
+    # the waves case: A flies via Lajes (1,612 min, landing 1,154 <= 1,200), B and C on a
+    # direct C-17 each (2 x 1,576): 4,764 min. The least: A direct and B with C on one
+    # direct C-17, 2 x 1,576 = 3,152 min, which the component bound proves
+    d = build_data(_waves())
+    opt = {r.label: i for i, r in enumerate(d.groups[0].options)}
+    plan = [Dispatch(0, opt["KPOB-LERT-OKAS"], 0, {0: {"pax": 10}}),
+            Dispatch(0, opt["KPOB-OKAS"], 1800, {1: {"pax": 10}}),
+            Dispatch(0, opt["KPOB-OKAS"], 1800, {2: {"pax": 10}})]
+    am = AirliftModel(d)
+    hint = hint_from_dispatch(d, am, plan)
+    values = {v: hint[v] for v in _hint_vars(am)}
+    for goal, val in FIXED.items():  # the earlier stages' constraints, as solve adds them
+        am.m.Add(am.goal_exprs[goal] <= val)
+    assert am.goal_value("flying_hours", values) == 1612 + 2 * 1576
+    res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=4764, deterministic=True)
+    assert (res.bound, res.value) == (3152, 3152)
+    # each group was repaired in turn: A to 1,576 + 3,152 = 4,728, then B and C
+    assert [c.get("repaired") for c in res.checks] == [1576 + 2 * 1576, 3152]
+    sol = {v: res.solution[v.Index()] for v in _hint_vars(am)}
+    out = _extract(d, am, sol, "feasible", SolveInfo(solver="test"))
+    assert verify(d.scenario, out) == []
+    assert len(out.missions) == 2 and out.kpis["closure_hour"] <= 120
 
 
 def test_the_mip_solves_the_relaxation_to_its_hand_computed_optimum():
