@@ -502,36 +502,26 @@ def _relax_stage(data: ModelData, am: AirliftModel, values: dict, goal: str, ear
     workers = opts.workers or max(8, os.cpu_count() or 8)
     scale = GOAL_SCALE[goal]
     if goal == "flying_hours":
-        fs = flying_search(data, fixed, time_limit=limit, am=am, values=values, incumbent=val, workers=workers,
-                           deterministic=opts.deterministic, seed=opts.seed, stop=stop)
+        res = flying_search(data, fixed, time_limit=limit, am=am, values=values, incumbent=val, workers=workers,
+                            deterministic=opts.deterministic, seed=opts.seed, stop=stop)
         hours = ("bound", "plan", "guide_value", "repaired")
-        rec["relaxation"] = {"bound": fs.bound / scale, "found": fs.value / scale, "seconds": round(fs.seconds, 3),
-                             "components": [{k: (v / scale if k in hours else v) for k, v in c.items()}
-                                            for c in fs.checks]}
-        notes = []
-        if fs.solution is not None:
-            notes.append(f"repairs guided by each group's least flying hours: {val / scale:.1f} -> "
-                         f"{fs.value / scale:.1f} h")
-        if fs.bound > bnd:
-            bnd = fs.bound
-            notes.append("proven by the component bound (SCIP)" if bnd >= fs.value
-                         else "bound: least flying hours of each group of units that cannot share a mission (SCIP)")
-        if notes:
-            rec["note"] = "; ".join(([rec["note"]] if rec.get("note") else []) + notes)
-        better = (fs.value, fs.solution) if fs.solution is not None else None
-        return bnd, fs.spent, better
-    res = closure_search(data, am, values, fixed, val, bnd, time_limit=limit, workers=workers,
-                         deterministic=opts.deterministic, seed=opts.seed, stop=stop)
+        detail = {"components": [{k: (v / scale if k in hours else v) for k, v in c.items()} for c in res.checks]}
+        found = f"repairs guided by each group's least flying hours: {val / scale:.1f} -> {res.value / scale:.1f} h"
+        proven = "proven by the component bound (SCIP)"
+        bounded = "bound: least flying hours of each group of units that cannot share a mission (SCIP)"
+    else:
+        res = closure_search(data, am, values, fixed, val, bnd, time_limit=limit, workers=workers,
+                             deterministic=opts.deterministic, seed=opts.seed, stop=stop)
+        detail = {"checks": [{k: v for k, v in c.items() if k != "critical"} for c in res.checks],
+                  "critical": sorted({u for c in res.checks for u in c["critical"]})}
+        found = f"relaxation-guided repair landed everything by {res.value / scale:.2f} h"
+        proven, bounded = "proven by the time-indexed relaxation", "bound from the time-indexed relaxation"
     rec["relaxation"] = {"bound": res.bound / scale, "found": res.value / scale, "seconds": round(res.seconds, 3),
-                         "checks": [{k: v for k, v in c.items() if k != "critical"} for c in res.checks],
-                         "critical": sorted({u for c in res.checks for u in c["critical"]})}
-    notes = []
-    if res.solution is not None:
-        notes.append(f"relaxation-guided repair landed everything by {res.value / scale:.2f} h")
+                         **detail}
+    notes = [found] if res.solution is not None else []
     if res.bound > bnd:
         bnd = res.bound
-        notes.append("proven by the time-indexed relaxation" if bnd >= res.value
-                     else "bound from the time-indexed relaxation")
+        notes.append(proven if bnd >= res.value else bounded)
     if notes:
         rec["note"] = "; ".join(([rec["note"]] if rec.get("note") else []) + notes)
     better = (res.value, res.solution) if res.solution is not None else None

@@ -3,6 +3,8 @@ and that its repairs are plans of the model that verify, with the bound proven."
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from conftest import make_scenario
 from ortools.sat.python import cp_model
@@ -21,7 +23,7 @@ from logistics.model.data import build_data
 from logistics.model.dispatch import Dispatch
 from logistics.plan import SolveInfo
 from logistics.relax import Relaxation, solve_mip
-from logistics.solve import _extract, _hint_vars, hint_from_dispatch
+from logistics.solve import SolveOptions, _extract, _hint_vars, _relax_stage, hint_from_dispatch
 from logistics.verify import verify
 
 FIXED = {"undelivered": 0, "lateness": 0}
@@ -120,10 +122,9 @@ def test_units_that_cannot_share_a_mission_are_bounded_apart():
         (["A"], "optimal", 1576), (["B", "C"], "optimal", 1576)]
 
 
-def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum():
-    # the waves case: A flies via Lajes (1,612 min, landing 1,154 <= 1,200), B and C on a
-    # direct C-17 each (2 x 1,576): 4,764 min. The least: A direct and B with C on one
-    # direct C-17, 2 x 1,576 = 3,152 min, which the component bound proves
+def _wasteful_waves():
+    """The waves case flown wastefully: A via Lajes, B and C on a direct C-17 each;
+    (data, model with the earlier goals fixed as solve fixes them, the plan's values)."""
     d = build_data(_waves())
     opt = {r.label: i for i, r in enumerate(d.groups[0].options)}
     plan = [Dispatch(0, opt["KPOB-LERT-OKAS"], 0, {0: {"pax": 10}}),
@@ -132,8 +133,16 @@ def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum():
     am = AirliftModel(d)
     hint = hint_from_dispatch(d, am, plan)
     values = {v: hint[v] for v in _hint_vars(am)}
-    for goal, val in FIXED.items():  # the earlier stages' constraints, as solve adds them
+    for goal, val in FIXED.items():
         am.m.Add(am.goal_exprs[goal] <= val)
+    return d, am, values
+
+
+def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum():
+    # the waves case: A flies via Lajes (1,612 min, landing 1,154 <= 1,200), B and C on a
+    # direct C-17 each (2 x 1,576): 4,764 min. The least: A direct and B with C on one
+    # direct C-17, 2 x 1,576 = 3,152 min, which the component bound proves
+    d, am, values = _wasteful_waves()
     assert am.goal_value("flying_hours", values) == 1612 + 2 * 1576
     res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=4764, deterministic=True)
     assert (res.bound, res.value) == (3152, 3152)
@@ -143,6 +152,21 @@ def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum():
     out = _extract(d, am, sol, "feasible", SolveInfo(solver="test"))
     assert verify(d.scenario, out) == []
     assert len(out.missions) == 2 and out.kpis["closure_hour"] <= 120
+
+
+def test_the_solve_stage_reports_the_repair_and_the_proof_in_hours():
+    # the same wasteful plan through solve's flying-hours stage: 4,764 min = 79.4 h
+    # repaired to 3,152 min = 52.53 h, which the bound proves
+    d, am, values = _wasteful_waves()
+    rec: dict = {}
+    bnd, _, better = _relax_stage(d, am, values, "flying_hours", ["undelivered", "lateness"], [0.0, 0.0], 4764, 0,
+                                  60, SolveOptions(deterministic=True), threading.Event(), 0.0, rec)
+    assert bnd == 3152 and better[0] == 3152
+    assert rec["relaxation"]["bound"] == pytest.approx(3152 / 60)
+    assert [c["units"] for c in rec["relaxation"]["components"]] == [["A"], ["B", "C"]]
+    assert rec["relaxation"]["components"][0]["plan"] == pytest.approx(1612 / 60)
+    assert rec["note"] == ("repairs guided by each group's least flying hours: 79.4 -> 52.5 h; "
+                           "proven by the component bound (SCIP)")
 
 
 def test_the_mip_solves_the_relaxation_to_its_hand_computed_optimum():

@@ -22,7 +22,7 @@ from logistics.solve import solve
 from logistics.verify import verify
 
 
-def _ramp_case():
+def _ramp_case(bulk_stons: float = 90):
     # One unit of 90 st of bulk at Pope, whose ramp (MOG) is cut to 1. A C-17 takes at
     # most 45 st (ACL) via Ramstein (payload 55.5 st there) but only 6.6 st direct, so
     # the unit needs two loaded C-17s via ETAR, one after the other on the one ramp spot:
@@ -31,7 +31,7 @@ def _ramp_case():
     # ramp even longer (7 x 195 min).
     return make_scenario(
         airfields=[{"icao": "KPOB", "mog": 1}],
-        units=[{"id": "U1", "origin": "KPOB", "destinations": ["OKAS"], "bulk_stons": 90, "ready_hour": 0}],
+        units=[{"id": "U1", "origin": "KPOB", "destinations": ["OKAS"], "bulk_stons": bulk_stons, "ready_hour": 0}],
     )
 
 
@@ -125,21 +125,13 @@ def test_baghdad_last_wave_cannot_close_before_117_07_h(bundled_dir):
     assert rel.solve(60, workers=2)[0] == "infeasible"
 
 
-def _one_load_at_pope():
-    # the ramp case with one 45-st load: one C-17 via Ramstein, onload 195 min on Pope's
-    # one ramp spot, landing 1,119 min after it starts
-    return make_scenario(
-        airfields=[{"icao": "KPOB", "mog": 1}],
-        units=[{"id": "U1", "origin": "KPOB", "destinations": ["OKAS"], "bulk_stons": 45, "ready_hour": 0}],
-    )
-
-
 def test_the_inner_grid_counts_a_period_wherever_its_starts_may_be():
     # two 45-st loads on one ramp spot. The relaxation counts a mission on the ramp only
     # where every start in its period would be, so the second may start at minute 195,
-    # landing at 195 + 1,119 = 1,314 (the optimum). The inner grid counts the first mission, started anywhere
-    # in [0, 14], on the ramp until 14 + 195 = 209, so through period 13 ([195, 209]):
-    # the second starts in period 14 at the earliest, minute 210, landing at 1,329
+    # landing at 195 + 1,119 = 1,314 (the optimum). The inner grid counts the first
+    # mission, started anywhere in [0, 14], on the ramp until 14 + 195 = 209, so through
+    # period 13 ([195, 209]): the second starts in period 14 at the earliest, minute
+    # 210, landing at 1,329
     d = build_data(_ramp_case())
     fixed = {"undelivered": 0, "lateness": 0}
     assert Relaxation(d, fixed, closure_limit=1328, inner=True).solve(10)[0] == "infeasible"
@@ -147,11 +139,12 @@ def test_the_inner_grid_counts_a_period_wherever_its_starts_may_be():
 
 
 def test_held_missions_take_the_ramp_first_on_the_inner_grid():
-    # one 45-st load, and a held C-17 of other units on the ramp for [h, h + 195).
+    # the ramp case with one 45-st load (one C-17 via Ramstein), and a held C-17 of
+    # other units on Pope's one ramp spot for [h, h + 195).
     # Held at 0: free from minute 195, period 13 ([195, 209]) is open, landing 195 +
     # 1,119 = 1,314. Held at 5: on the ramp until 200, period 13 overlaps it, so the
     # load starts at 210 and lands at 1,329
-    d = build_data(_one_load_at_pope())
+    d = build_data(_ramp_case(45))
     via = [r for r in d.groups[0].options if r.label == "KPOB-ETAR-OKAS"][0]
     fixed = {"undelivered": 0, "lateness": 0}
     for held_at, first in ((0, 1314), (5, 1329)):
