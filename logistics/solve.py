@@ -116,7 +116,7 @@ class SolveOptions:
     crew_always: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     relax_share: float = 0.7
-    flying_share: float = 0.8
+    flying_share: float = 0.6
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
