@@ -124,6 +124,15 @@ def _landings(data: ModelData, missions: list[_Mission]) -> dict[int, int]:
     return out
 
 
+def _beds_taken(data: ModelData, am: AirliftModel, values: dict, crit: set[int]) -> dict[str, int]:
+    """Beds per base that the plan's units outside ``crit`` take."""
+    beds: dict[str, int] = {}
+    for (ui, d), z in am.v.dest.items():
+        if ui not in crit and values.get(z, 0):
+            beds[d] = beds.get(d, 0) + data.units[ui].unit.pax
+    return beds
+
+
 def _subset(data: ModelData, crit: set[int], beds_taken: dict[str, int] | None = None) -> ModelData:
     """The model's data for some units only; bases keep ``beds_taken`` fewer beds."""
     s = data.scenario
@@ -239,17 +248,13 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     value of that goal below the incumbent's instead of any plan.
     """
     kept = [ms for ms in missions if not (set(ms.loads) & crit)]
-    beds: dict[str, int] = {}
-    for (ui, d), z in am.v.dest.items():
-        if ui not in crit and values.get(z, 0):
-            beds[d] = beds.get(d, 0) + data.units[ui].unit.pax
+    beds = _beds_taken(data, am, values, crit)
     fits = False
     if found is not None:
         sdata, rel, s = found
         use: dict[str, int] = dict(beds)
-        idx = {u.unit.id: u.idx for u in data.units}
         for (ui, d), z in rel._dest.items():
-            if s.Value(z) and idx[sdata.units[ui].unit.id] in crit:
+            if s.Value(z):
                 use[d] = use.get(d, 0) + sdata.units[ui].unit.pax
         fits = all(use.get(b, 0) <= c for b, c in data.capacity.items())
     if fits:
@@ -266,7 +271,7 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     new: list[tuple[int, int, int, int, set[int]]] = []  # (group, option, lo, hi, riders)
     for bi, (b, n) in enumerate(zip(rel.buckets, rel.n, strict=True)):
         k = s.Value(n)
-        if k <= 0 or not any(unit_of[sdata.units[ui].unit.id] in crit for ui in b.units):
+        if k <= 0:
             continue
         g = sdata.groups[b.gi]
         gi = group_of[g.name]
@@ -369,7 +374,6 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
         check["restriction"] = status
         if status != "infeasible" or not active:
             break
-
         freed = [i for i in core if i in active] or list(active)
         check["released"] = check.get("released", 0) + len(freed)
         for i in freed:
@@ -535,13 +539,9 @@ def _flying_repair(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
     flies = sum(data.groups[ms.group].options[ms.option].flight_minutes
                 for ms in missions if set(ms.loads) & crit)
     part["plan"] = flies
-    beds: dict[str, int] = {}
-    for (ui, d), z in am.v.dest.items():
-        if ui not in crit and values.get(z, 0):
-            beds[d] = beds.get(d, 0) + data.units[ui].unit.pax
     held = [(data.groups[ms.group].aircraft, ms.start, data.groups[ms.group].options[ms.option])
             for ms in missions if not set(ms.loads) & crit]
-    sdata = _subset(data, crit, beds)
+    sdata = _subset(data, crit, _beds_taken(data, am, values, crit))
     rel = Relaxation(sdata, fixed, inner=True, held=held)
     rel.m.Add(rel.flying <= flies - 1)
     rel.m.Minimize(rel.flying)

@@ -443,7 +443,7 @@ MIP_NODES_PER_UNIT = 40
 
 
 def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
-              stop: threading.Event | None = None, gap: float = 0.0) -> MipResult | None:
+              stop: threading.Event | None = None) -> MipResult | None:
     """Minimise a pure integer CP-SAT model (linear rows and at-most-one sets, as
     :class:`Relaxation` builds) with SCIP, the MIP solver that ships with OR-Tools.
 
@@ -455,9 +455,7 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
     ``limit``: seconds, or in ``deterministic`` mode a budget of
     :data:`MIP_NODES_PER_UNIT` nodes per unit (single-threaded SCIP repeats exactly
     under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP).
-    ``gap``: stop once the best solution is within this relative gap of the bound
-    (0: prove it optimal). Returns None if the model holds a constraint the conversion
-    does not take.
+    Returns None if the model holds a constraint the conversion does not take.
     """
     t0 = time.perf_counter()
     proto = m.Proto()
@@ -506,14 +504,11 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
         obj.SetCoefficient(xs[v], obj.GetCoefficient(xs[v]) + k)
     obj.SetOffset(o.offset)
     obj.SetMinimization()
-    params = f"limits/gap = {gap}\n" if gap > 0 else ""
     if deterministic:
-        params += f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n"
+        s.SetSolverSpecificParametersAsString(f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n")
         s.SetTimeLimit(int(max(1.0, limit * 20) * 1000))
     else:
         s.SetTimeLimit(int(max(0.1, limit) * 1000))
-    if params:
-        s.SetSolverSpecificParametersAsString(params)
     if stop is not None and stop.is_set():
         return MipResult("unknown", None, None, None, 0.0, 0.0)
     st = _run_stoppable(s.Solve, s.InterruptSolve, stop)
@@ -529,9 +524,7 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
         return MipResult("unknown", None, lb_int, None, secs, spent)
     sol = [int(round(x.solution_value())) for x in xs]
     val = int(round(obj.Value() * scale))
-    # SCIP reports a gap limit reached as optimal: only a closed gap is
-    status = "optimal" if st == pywraplp.Solver.OPTIMAL and (gap <= 0 or (lb_int is not None and lb_int >= val)) \
-        else "feasible"
+    status = "optimal" if st == pywraplp.Solver.OPTIMAL else "feasible"
     if status == "optimal":
         lb_int = val
     return MipResult(status, val, lb_int, sol, secs, spent)
