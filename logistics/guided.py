@@ -26,6 +26,8 @@ A repair at the proven bound is an optimal plan of the model.
 
 from __future__ import annotations
 
+import itertools
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -36,12 +38,22 @@ from .model.build import AirliftModel
 from .model.data import ModelData, build_data
 from .relax import STEP_MINUTES, Relaxation, RelaxResult, make_solver, solve_mip, solve_stoppable
 
-__all__ = ["SearchResult", "closure_search", "critical_units", "flying_bound", "flying_search", "mission_components"]
+__all__ = ["LeastFlying", "SearchResult", "closure_search", "critical_units", "flying_bound", "flying_search",
+           "least_flying", "mission_components"]
 
 #: periods a repaired mission may start after the one the relaxation chose
 SLACK_PERIODS = 1
-#: share of :func:`flying_search`'s time the repairs may take (the bound has the rest)
-REPAIR_SHARE = 2 / 3
+#: share of a group's time in :func:`flying_search` for its bound (:func:`least_flying`);
+#: the repairs get the rest and whatever the bound leaves
+BOUND_SHARE = 0.7
+#: :func:`least_flying` branches on the units' destinations when there are at most this
+#: many combinations (the beds allowing)
+DEST_LEAVES = 512
+#: share of :func:`least_flying`'s time for SCIP on the group as a whole
+ROOT_SHARE = 0.1
+#: rounds over the open leaves in :func:`least_flying`, each giving every open leaf an
+#: equal share of the time left (most leaves fall to the cut at once)
+LEAF_ROUNDS = 4
 #: times a repair lets go of the held missions in a conflict and tries again
 HOLD_RELEASES = 4
 
@@ -428,20 +440,138 @@ def mission_components(data: ModelData, fixed: dict[str, int]) -> list[list[int]
     return sorted(groups.values())
 
 
+@dataclass
+class LeastFlying:
+    """A group's least flying hours in the relaxation (:func:`least_flying`; minutes)."""
+
+    status: str  # optimal | feasible (bound below the best) | infeasible | unknown
+    bound: int  # proven: every solution flies at least this (``upper`` if none below it)
+    value: int | None  # the best solution found below ``upper``, if any
+    solution: list[int] | None  # its value per variable of ``rel``
+    rel: Relaxation
+    leaves: int  # destination combinations branched on (0: SCIP on the group alone)
+    open_leaves: int  # those left unproven when time ran out
+    spent: float
+
+
+def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, upper: int | None = None,
+                 deterministic: bool = False, stop: threading.Event | None = None) -> LeastFlying:
+    """The least flying hours (minutes) of the units of ``sdata`` in the time-indexed
+    relaxation under the earlier goals ``fixed``, by SCIP, branching on where the units
+    go.
+
+    The relaxation ties a unit's loads to its base with a bound ``load ≤ demand × z``;
+    its linear relaxation may split a unit between bases, and SCIP's branching
+    closes that gap slowly (Baghdad's last wave: 455.6 h proven after 400 s against a
+    503.0 h optimum). With every unit's base fixed the same MIP is easy, most
+    combinations falling at the root to the cutoff (the best value so far): the last
+    wave's 167 combinations that the beds allow take about 4 minutes, one of them 74 s.
+
+    SCIP first gets :data:`ROOT_SHARE` of the time on the whole group; if that does not
+    settle it and there are at most :data:`DEST_LEAVES` combinations, each combination
+    is a leaf, solved in rounds (every open leaf an equal share of the time left) below
+    the best value found. The bound is the least of the best value and the bounds of
+    the leaves still open. ``upper``: a value known to be reached (a plan's); only
+    solutions below it are looked for, and ``bound == upper`` proves it least.
+    """
+    clock = _Clock(time_limit, deterministic)
+    rel = Relaxation(sdata, fixed)
+    rel.m.Minimize(rel.flying)
+    n_vars = len(rel.m.Proto().variables)
+    best: dict = {"cut": upper, "value": None, "solution": None}
+
+    def run(fix: list[tuple[int, int]], cap: float, cut: bool = True):
+        m = rel.m.Clone()
+        for idx, val in fix:
+            m.Add(m.GetIntVarFromProtoIndex(idx) == val)
+        r = solve_mip(m, max(0.05, cap), deterministic=deterministic, stop=stop,
+                      cutoff=best["cut"] if cut else None)
+        if r is None:
+            return None
+        clock.spent += r.spent
+        if r.solution is not None and (best["cut"] is None or r.value < best["cut"]):
+            best.update(cut=r.value, value=r.value, solution=r.solution[:n_vars])
+        return r
+
+    def result(status: str, bound: int | None, leaves: int = 0, open_leaves: int = 0) -> LeastFlying:
+        return LeastFlying(status, bound if bound is not None else 0, best["value"], best["solution"], rel,
+                           leaves, open_leaves, clock.spent)
+
+    # the root without the cut: SCIP reports a bound only with a solution in hand
+    root = run([], ROOT_SHARE * time_limit if len(sdata.units) > 1 else time_limit, cut=False)
+    if root is None:  # no SCIP in this OR-Tools build: CP-SAT on the same model
+        st, lb = rel.solve(time_limit, deterministic=deterministic, stop=stop)
+        clock.spent += rel.spent
+        return result(st, lb)
+    if root.status == "infeasible":
+        return result("infeasible", None)
+    if root.status == "optimal":
+        return result("optimal", root.value)
+    if root.solution is None and clock.left() > 0.05:
+        # no solution in the root's share (Baghdad's middle group, 13,000 variables, needs
+        # about 20 s for its first): the leaves would find none either, so SCIP keeps
+        # the whole group
+        root = run([], clock.left(), cut=False)
+        if root.status in ("infeasible", "optimal"):
+            return result(root.status, root.value)
+        return result("feasible" if best["value"] is not None else "unknown", root.bound)
+    root_lb = root.bound or 0
+    if best["cut"] is not None and root_lb >= best["cut"]:
+        return result("optimal", best["cut"])
+    # the destination combinations the beds allow (a unit with nothing delivered may
+    # have none, unless everything must be delivered)
+    all_full = fixed.get("undelivered") == 0
+    choices = [[(u.idx, d) for d in u.dests] + ([] if all_full else [(u.idx, None)]) for u in sdata.units]
+    leaves: list[tuple] = []
+    if len(sdata.units) > 1 and math.prod(len(c) for c in choices) <= DEST_LEAVES:
+        for combo in itertools.product(*choices):
+            beds: dict[str, int] = {}
+            for ui, d in combo:
+                if d is not None:
+                    beds[d] = beds.get(d, 0) + sdata.units[ui].unit.pax
+            if all(n <= sdata.capacity.get(d, n) for d, n in beds.items()):
+                leaves.append(combo)
+    if not leaves:
+        bnd = min(root_lb, best["cut"]) if best["cut"] is not None else root_lb
+        return result("feasible" if best["value"] is not None else "unknown", bnd)
+    z = rel._dest
+    open_: list[tuple[tuple, int]] = [(combo, root_lb) for combo in leaves]
+    for _ in range(LEAF_ROUNDS):
+        if not open_ or clock.left() <= 0.05 or (stop is not None and stop.is_set()):
+            break
+        nxt = []
+        cap = clock.left() / len(open_)
+        for k, (combo, lb) in enumerate(open_):
+            if clock.left() <= 0.05 or (stop is not None and stop.is_set()):
+                nxt += open_[k:]
+                break
+            fix = [(zz.Index(), int(d == dd)) for (ui, d) in combo for (uj, dd), zz in z.items() if uj == ui]
+            r = run(fix, min(cap, clock.left()))
+            if r.status in ("infeasible", "cutoff", "optimal"):
+                continue  # nothing here, nothing below the cut, or its least is the new cut
+            lb = max(lb, r.bound or 0)
+            if best["cut"] is None or lb < best["cut"]:
+                nxt.append((combo, lb))
+        open_ = [(c, lb) for c, lb in nxt if best["cut"] is None or lb < best["cut"]]
+    if best["cut"] is None and not open_:
+        return result("infeasible", None, len(leaves))
+    bnd = min([lb for _, lb in open_] + ([best["cut"]] if best["cut"] is not None else []))
+    return result("optimal" if not open_ else "feasible", bnd, len(leaves), len(open_))
+
+
 def flying_bound(data: ModelData, fixed: dict[str, int], *, time_limit: float,
                  deterministic: bool = False, stop: threading.Event | None = None) -> RelaxResult:
     """A lower bound of flying hours (minutes) under the earlier goals ``fixed``: the
     sum over :func:`mission_components` of each one's least flying hours in the
-    time-indexed relaxation, each solved as a MIP by SCIP (:func:`logistics.relax.solve_mip`).
+    time-indexed relaxation (:func:`least_flying`).
 
     Every mission of a plan carries a unit of exactly one component, and a plan's
     missions of one component are a solution of that component's relaxation (the
     other units' missions only take aircraft, parking, crew hours and beds), so the
     plan flies at least the sum of the components' optima; a component not solved in
-    its share of the time adds SCIP's proven bound instead. Components solved one at a
-    time are far easier than the whole force: on Baghdad at closure 117.07 h SCIP
-    proves 262.8 + 228.3 + 450.8 = 941.9 h this way, where the whole-force MIP has
-    reached 874 h after 600 s.
+    its share of the time adds the bound proven for it. Components solved one at a
+    time are far easier than the whole force: on Baghdad at closure 117.07 h this
+    proves 262.8 + 228.3 + 503.0 = 994.1 h.
     """
     res = flying_search(data, fixed, time_limit=time_limit, deterministic=deterministic, stop=stop)
     return RelaxResult("flying_hours", res.bound, None, res.seconds, STEP_MINUTES,
@@ -458,73 +588,99 @@ class _Vector:
         return self.sol[var.Index()]
 
 
+def _group_flying(data: ModelData, missions: list[_Mission], crit: set[int]) -> int:
+    return sum(data.groups[ms.group].options[ms.option].flight_minutes for ms in missions if set(ms.loads) & crit)
+
+
 def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
                   am: AirliftModel | None = None, values: dict | None = None, incumbent: int | None = None,
                   workers: int = 8, deterministic: bool = False, seed: int = 0,
                   stop: threading.Event | None = None) -> SearchResult:
     """Bound the flying hours (minutes) under the earlier goals ``fixed`` and, given a
-    plan (``am``, ``values``, flying ``incumbent``), first improve it group by group.
+    plan (``am``, ``values``, flying ``incumbent``), improve it group by group.
 
-    1. Repairs, for each of the :func:`mission_components` (smaller first): SCIP
-       minimises the group's flying hours in the time-indexed relaxation on the *inner*
-       grid (:class:`~logistics.relax.Relaxation` with ``inner``), with the other
-       groups' missions held where the plan has them and the beds they take, below
-       the plan's flying hours for the group. Its solution guides a repair: the slot
-       model with the group's missions restricted to the relaxation's (routing, start
-       period, riders), the other missions held exactly (those in a conflict let go),
-       minimising flying hours below the incumbent's. On the inner grid any start in
-       a chosen period fits the aircraft, parking and crew hours the held missions
-       leave, so the repair rarely fails; where the plan is packed tight (Baghdad's
-       last wave through Al Asad's four spots) the inner grid may find no room at all.
-    2. The bound (:func:`flying_bound`): each group's least flying hours in the
-       relaxation, solved by SCIP, summed; a group not solved in its share of the
-       time adds SCIP's proven bound.
+    For each of the :func:`mission_components` (smaller first; each a share of the
+    time left in proportion to its units):
 
-    ``time_limit``: seconds, or deterministic units; the repairs get at most
-    :data:`REPAIR_SHARE` of it.
-    ``checks`` of the result holds, per group, its units, SCIP's status and bound,
-    and what the repair did (minutes).
+    1. its bound: its least flying hours in the relaxation (:func:`least_flying`),
+       looking only below what the plan flies for it;
+    2. if the plan flies more, a repair guided by the relaxation's best solution, if
+       its bases fit the beds the other groups take: the slot model with the group's
+       missions restricted to the relaxation's (routing, start period, riders), the
+       other missions held exactly (those in a conflict let go), minimising flying
+       hours below the incumbent's;
+    3. if the plan still flies more than the bound, a repair guided by the *inner*
+       grid (:class:`~logistics.relax.Relaxation` with ``inner``): SCIP minimises the
+       group's flying hours with the other missions held where the plan has them and
+       the beds they take; any start in a chosen period then fits the aircraft,
+       parking and crew hours they leave, so the repair rarely fails where step 2's
+       solution does not fit at the minute.
+
+    The bound is the sum of the groups' bounds. ``time_limit``: seconds, or
+    deterministic units. ``checks`` of the result holds, per group, its units, the
+    bound and how it was proven, and what the repairs did (minutes).
     """
     clock = _Clock(time_limit, deterministic)
     comps = sorted(mission_components(data, fixed), key=len)
     target = fixed.get("closure", data.horizon)
+    have_plan = am is not None and values is not None and incumbent is not None
     res = SearchResult(0, incumbent if incumbent is not None else 0, None, [], 0.0, 0.0)
     parts: list[dict] = [{"units": [data.units[ui].unit.id for ui in comp]} for comp in comps]
     res.checks = parts
-    if am is not None and values is not None and incumbent is not None:
-        for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
-            # most of what is left to the next group: a repair that finds nothing to
-            # gain stops early, and the groups after it need less to fail fast
-            share = (REPAIR_SHARE * time_limit - (time_limit - clock.left())) * (0.6 if k < len(comps) - 1 else 1)
-            if share <= 0.2 or (stop is not None and stop.is_set()):
-                break
-            t0, spent0 = time.perf_counter(), clock.spent
-            sol = _flying_repair(data, am, values, fixed, target, set(comp), res.value, share, clock, workers,
+    for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
+        crit = set(comp)
+        budget = clock.left() * len(comp) / sum(len(c) for c in comps[k:])
+        if budget <= 0.05 or (stop is not None and stop.is_set()):
+            part.update(status="skipped", bound=0)
+            continue
+        end = clock.left() - budget  # what the next groups keep
+        sdata = data if len(comp) == len(data.units) else _subset(data, crit)
+        plan = _group_flying(data, _missions(data, am, values), crit) if have_plan else None
+        if plan is not None:
+            part["plan"] = plan
+        least = least_flying(sdata, fixed, time_limit=budget * (BOUND_SHARE if have_plan else 1), upper=plan,
+                             deterministic=deterministic, stop=stop)
+        clock.spent += least.spent
+        part.update(status=least.status, bound=least.bound)
+        if least.leaves:
+            part.update(leaves=least.leaves, open_leaves=least.open_leaves)
+        if least.status == "infeasible":  # the earlier goals cannot hold: nothing to add
+            part["bound"] = 0
+        res.bound += part["bound"]
+        if not have_plan or plan <= least.bound:
+            continue
+        # 2. the relaxation's best solution as the guide
+        missions = _missions(data, am, values)
+        beds = _beds_taken(data, am, values, crit)
+        sol = None
+        if least.solution is not None:
+            guide = _Vector(least.solution)
+            use = dict(beds)
+            for (ui, d), zv in least.rel._dest.items():
+                if guide.Value(zv):
+                    use[d] = use.get(d, 0) + sdata.units[ui].unit.pax
+            if all(use.get(b, 0) <= c for b, c in data.capacity.items()):
+                step: dict = {}
+                sol = _repair(data, am, values, missions, crit, fixed, target, clock, workers, deterministic, seed,
+                              max(0.25, (clock.left() - end) / 4), stop, step, (sdata, least.rel, guide),
+                              minimize=("flying_hours", res.value), hold=True)
+                part["outer_repair"] = step.get("restriction")
+            else:
+                part["outer_repair"] = "beds taken"
+        if sol is not None:
+            values = {var: sol[var.Index()] for var in values}
+            res.value, res.solution = am.goal_value("flying_hours", values), sol
+            part["repaired"] = res.value
+            plan = _group_flying(data, _missions(data, am, values), crit)
+        # 3. the inner grid's guide
+        share = clock.left() - end
+        if plan > least.bound and share > 0.2 and not (stop is not None and stop.is_set()):
+            sol = _flying_repair(data, am, values, fixed, target, crit, res.value, share, clock, workers,
                                  deterministic, seed, stop, part)
-            part["repair_seconds"] = round(time.perf_counter() - t0 if not deterministic else clock.spent - spent0, 3)
             if sol is not None:
                 values = {var: sol[var.Index()] for var in values}
                 res.value, res.solution = am.goal_value("flying_hours", values), sol
                 part["repaired"] = res.value
-    for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
-        left = clock.left()
-        if left <= 0.05 or (stop is not None and stop.is_set()):
-            part.update(status="skipped", bound=0)
-            continue
-        sdata = data if len(comp) == len(data.units) else _subset(data, set(comp))
-        rel = Relaxation(sdata, fixed)
-        rel.m.Minimize(rel.flying)
-        mip = solve_mip(rel.m, left / (len(comps) - k), deterministic=deterministic, stop=stop)
-        if mip is None:  # no SCIP in this OR-Tools build: CP-SAT on the same model
-            st, lb = rel.solve(left / (len(comps) - k), deterministic=deterministic, stop=stop)
-            clock.spent += rel.spent
-            part.update(status=st, bound=lb or 0)
-        else:
-            clock.spent += mip.spent
-            part.update(status=mip.status, bound=mip.bound or 0)
-        if part["status"] == "infeasible":  # the earlier goals cannot hold: nothing to add
-            part["bound"] = 0
-        res.bound += part["bound"]
     res.seconds = time.perf_counter() - clock.t0
     res.spent = clock.spent
     return res
@@ -533,12 +689,10 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
 def _flying_repair(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, int], target: int,
                    crit: set[int], incumbent: int, share: float, clock: _Clock, workers: int, deterministic: bool,
                    seed: int, stop: threading.Event | None, part: dict) -> list[int] | None:
-    """One group's repair in :func:`flying_search`: a full solution of ``am`` flying
-    less than ``incumbent``, or None."""
+    """Step 3 of :func:`flying_search`: a repair guided by the inner grid; a full
+    solution of ``am`` flying less than ``incumbent``, or None."""
     missions = _missions(data, am, values)
-    flies = sum(data.groups[ms.group].options[ms.option].flight_minutes
-                for ms in missions if set(ms.loads) & crit)
-    part["plan"] = flies
+    flies = _group_flying(data, missions, crit)
     held = [(data.groups[ms.group].aircraft, ms.start, data.groups[ms.group].options[ms.option])
             for ms in missions if not set(ms.loads) & crit]
     sdata = _subset(data, crit, _beds_taken(data, am, values, crit))

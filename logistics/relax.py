@@ -220,9 +220,10 @@ class Relaxation:
                     a, e = b.lo + s0, b.hi + s1  # possibly occupied during [a, e)
                     q0, q1 = a // st, (e - 1) // st  # every period it touches
                 else:
-                    a, e = b.hi + s0, b.lo + s1  # surely occupied during [a, e)
-                    q0 = -(-(a - (st - 1)) // st)  # first sample q with q·st + st - 1 ≥ a
-                    q1 = (e - 1 - (st - 1)) // st  # last sample with q·st + st - 1 < e
+                    # surely occupied during [a, e); counted at every minute (events keyed
+                    # by minute), so that overlaps shorter than a period are seen
+                    a, e = b.hi + s0, b.lo + s1
+                    q0, q1 = a, e - 1
                 if q1 >= q0:
                     events[key][q0].append((n, 1))
                     events[key][q1 + 1].append((n, -1))
@@ -296,8 +297,7 @@ class Relaxation:
             else:
                 steps = d.fleet[name]
 
-                def cap_at(q: int, _s: list = steps) -> int:
-                    t = q * st + st - 1
+                def cap_at(t: int, _s: list = steps) -> int:  # t: a minute (outer only)
                     return sum(c for a, c in _s if a <= t)
             occ_prev = None
             qs = sorted(ev)
@@ -430,7 +430,7 @@ def solve_stoppable(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.E
 class MipResult:
     """A relaxation solved as a MIP (:func:`solve_mip`)."""
 
-    status: str  # optimal | feasible | infeasible | unknown
+    status: str  # optimal | feasible | infeasible | cutoff (nothing below it) | unknown
     value: int | None  # best solution's objective (model units), if any
     bound: int | None  # proven lower bound of the objective (rounded up), if any
     solution: list[int] | None  # a value per variable of the CP-SAT model
@@ -443,7 +443,7 @@ MIP_NODES_PER_UNIT = 40
 
 
 def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
-              stop: threading.Event | None = None) -> MipResult | None:
+              stop: threading.Event | None = None, cutoff: int | None = None) -> MipResult | None:
     """Minimise a pure integer CP-SAT model (linear rows and at-most-one sets, as
     :class:`Relaxation` builds) with SCIP, the MIP solver that ships with OR-Tools.
 
@@ -452,10 +452,16 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
     the proven closure, minimising flying hours, is solved to optimality by SCIP in
     16 s, where CP-SAT left a 406-503 h gap after 600 s.
 
+    The objective is integral and SCIP runs with no relative gap, so "optimal" is
+    exact. ``cutoff``: look only for solutions below it (a row); status ``cutoff``
+    proves there are none. SCIP reports a bound only with a solution in hand, so a
+    run cut off before finding one proves nothing more.
+
     ``limit``: seconds, or in ``deterministic`` mode a budget of
     :data:`MIP_NODES_PER_UNIT` nodes per unit (single-threaded SCIP repeats exactly
-    under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP).
-    Returns None if the model holds a constraint the conversion does not take.
+    under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP),
+    charged by the nodes used. Returns None if the model holds a constraint the
+    conversion does not take.
     """
     t0 = time.perf_counter()
     proto = m.Proto()
@@ -504,6 +510,14 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
         obj.SetCoefficient(xs[v], obj.GetCoefficient(xs[v]) + k)
     obj.SetOffset(o.offset)
     obj.SetMinimization()
+    scale = o.scaling_factor or 1.0
+    if cutoff is not None:  # objective ≤ cutoff - 1, in the proto's unscaled terms
+        row = s.RowConstraint(-inf, (cutoff - 1) / scale - o.offset)
+        for v, k in zip(o.vars, o.coeffs, strict=True):
+            row.SetCoefficient(xs[v], row.GetCoefficient(xs[v]) + k)
+    # no relative gap: the default 1e-4 would let "optimal" stop minutes short
+    mp = pywraplp.MPSolverParameters()
+    mp.SetDoubleParam(mp.RELATIVE_MIP_GAP, 0.0)
     if deterministic:
         s.SetSolverSpecificParametersAsString(f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n")
         s.SetTimeLimit(int(max(1.0, limit * 20) * 1000))
@@ -511,17 +525,20 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
         s.SetTimeLimit(int(max(0.1, limit) * 1000))
     if stop is not None and stop.is_set():
         return MipResult("unknown", None, None, None, 0.0, 0.0)
-    st = _run_stoppable(s.Solve, s.InterruptSolve, stop)
+    st = _run_stoppable(lambda: s.Solve(mp), s.InterruptSolve, stop)
     secs = _elapsed(t0)
-    spent = limit if deterministic else secs
+    # deterministic: the nodes SCIP used (a repeatable count), not the whole budget, so
+    # that many small MIPs (a branching over destinations) can share one budget
+    spent = min(limit, max(1, s.nodes()) / MIP_NODES_PER_UNIT) if deterministic else secs
     if st == pywraplp.Solver.INFEASIBLE:
+        if cutoff is not None:
+            return MipResult("cutoff", None, cutoff, None, secs, spent)
         return MipResult("infeasible", None, None, None, secs, spent)
     has = st in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
-    scale = o.scaling_factor or 1.0
-    lb = obj.BestBound() if has or st == pywraplp.Solver.NOT_SOLVED else None
+    lb = obj.BestBound() if has else None
     lb_int = math.ceil(lb * scale - 1e-6) if lb is not None and math.isfinite(lb) and abs(lb) < 1e19 else None
     if not has:
-        return MipResult("unknown", None, lb_int, None, secs, spent)
+        return MipResult("unknown", None, None, None, secs, spent)
     sol = [int(round(x.solution_value())) for x in xs]
     val = int(round(obj.Value() * scale))
     status = "optimal" if st == pywraplp.Solver.OPTIMAL else "feasible"

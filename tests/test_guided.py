@@ -16,13 +16,14 @@ from logistics.guided import (
     critical_units,
     flying_bound,
     flying_search,
+    least_flying,
     mission_components,
 )
 from logistics.model.build import AirliftModel
 from logistics.model.data import build_data
 from logistics.model.dispatch import Dispatch
 from logistics.plan import SolveInfo
-from logistics.relax import Relaxation, solve_mip
+from logistics.relax import MipResult, Relaxation, solve_mip
 from logistics.solve import SolveOptions, _extract, _hint_vars, _relax_stage, hint_from_dispatch
 from logistics.verify import verify
 
@@ -186,3 +187,57 @@ def test_the_mip_solves_the_relaxation_to_its_hand_computed_optimum():
     for i, val in enumerate(mip.solution):
         probe.Add(probe.GetIntVarFromProtoIndex(i) == val)
     assert cp_model.CpSolver().Solve(probe) == cp_model.OPTIMAL
+
+
+def test_the_mip_cutoff_proves_nothing_lies_below_it():
+    # the ramp case's least flying is 3,154 min (above): nothing at or below 3,153 exists,
+    # so a cutoff of 3,154 proves the value; a cutoff of 3,155 finds it
+    d = build_data(_ramp_case())
+    rel = Relaxation(d, FIXED)
+    rel.m.Minimize(rel.flying)
+    below = solve_mip(rel.m, 30, cutoff=3154)
+    assert (below.status, below.value, below.bound) == ("cutoff", None, 3154)
+    found = solve_mip(rel.m, 30, cutoff=3155)
+    assert (found.status, found.value, found.bound) == ("optimal", 3154, 3154)
+
+
+def _two_bases():
+    # B and C (10 soldiers each, ready at 30 h, landing by 60 h) may go to Ali Al Salem
+    # or Ali Al Jaber (OKBK), but each base has beds for 10: one unit at each, so no
+    # mission carries both. Least flying: one direct C-17 to each, 1,576 (KPOB-OKAS) +
+    # 1,582 (KPOB-OKBK) = 3,158 min. The linear relaxation puts half of each unit at
+    # each base (5 soldiers a bed each), sharing missions: SCIP's root bound is 1,579
+    return make_scenario(
+        destinations=[{"airfield": "OKAS", "capacity_pax": 10}, {"airfield": "OKBK", "capacity_pax": 10}],
+        units=[{"id": u, "origin": "KPOB", "destinations": ["OKAS", "OKBK"], "pax": 10, "ready_hour": 30,
+                "required_hour": 60, "latest_arrival_hour": 60} for u in ("B", "C")])
+
+
+def test_least_flying_branches_on_the_bases_the_beds_allow(monkeypatch):
+    import logistics.guided as guided
+
+    d = build_data(_two_bases())
+    assert least_flying(d, FIXED, time_limit=30).bound == 1576 + 1582
+    # with SCIP on the whole group stopped before its proof (its first call: the
+    # solution, no bound), the bound comes from the leaves: of the 2 x 2 bases the
+    # beds allow (OKAS, OKBK) and (OKBK, OKAS), and neither has anything below 3,158
+    calls = []
+    real = guided.solve_mip
+
+    def first_unproven(m, limit, **kw):
+        calls.append(kw.get("cutoff"))
+        r = real(m, limit, **kw)
+        if len(calls) == 1:
+            return MipResult("feasible", r.value, 0, r.solution, 0.0, 0.0)
+        return r
+
+    monkeypatch.setattr(guided, "solve_mip", first_unproven)
+    res = least_flying(d, FIXED, time_limit=30)
+    assert (res.status, res.bound, res.value, res.leaves, res.open_leaves) == ("optimal", 3158, 3158, 2, 0)
+    assert calls == [None, 3158, 3158]
+    # a known plan at 3,158 (``upper``): the root's solution is no better, the leaves
+    # find nothing below it, which proves it least, with no solution to return
+    calls.clear()
+    res = least_flying(d, FIXED, time_limit=30, upper=3158)
+    assert (res.status, res.bound, res.value) == ("optimal", 3158, None)
+    assert calls == [None, 3158, 3158]

@@ -152,3 +152,20 @@ def test_held_missions_take_the_ramp_first_on_the_inner_grid():
         assert Relaxation(d, fixed, closure_limit=first - 1, inner=True, held=held).solve(10)[0] == "infeasible"
         assert Relaxation(d, fixed, closure_limit=first, inner=True, held=held).solve(10)[0] in (
             "feasible", "optimal")
+
+
+def test_an_overlap_shorter_than_a_period_is_counted():
+    # one unit of 90 st to Ali Al Salem, whose parking (MOG) is cut to 1: two C-17 loads
+    # via Ramstein (45 st each), landing 1,119 min after their onload starts and on the
+    # ground 195 min (3.25 h offload). The second may land only when the first leaves:
+    # s2 + 1,119 >= s1 + 1,119 + 195, so the closure is at least 195 + 1,119 = 1,314.
+    # A landing by 1,313 puts the first in period [0, 14] (surely parked [14 + 1,119,
+    # 0 + 1,314) = [1,133, 1,314)) and the second in [180, 194] (surely parked from
+    # 194 + 1,119 = 1,313): they overlap in minute 1,313 only, which a count once per
+    # period (minutes 1,304 and 1,319) misses; counted at every minute it is seen
+    d = build_data(make_scenario(
+        airfields=[{"icao": "OKAS", "mog": 1}],
+        units=[{"id": "U1", "origin": "KPOB", "destinations": ["OKAS"], "bulk_stons": 90, "ready_hour": 0}]))
+    fixed = {"undelivered": 0, "lateness": 0}
+    assert Relaxation(d, fixed, closure_limit=1313).solve(10)[0] == "infeasible"
+    assert Relaxation(d, fixed, closure_limit=1314).solve(10)[0] in ("feasible", "optimal")
