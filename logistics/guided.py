@@ -145,6 +145,16 @@ def _beds_taken(data: ModelData, am: AirliftModel, values: dict, crit: set[int])
     return beds
 
 
+def _guide_fits(data: ModelData, sdata: ModelData, rel: Relaxation, s, beds: dict[str, int]) -> bool:
+    """Whether the bases a relaxation solution ``s`` (of ``sdata``'s units) chooses fit
+    the beds left beside ``beds``."""
+    use = dict(beds)
+    for (ui, d), z in rel._dest.items():
+        if s.Value(z):
+            use[d] = use.get(d, 0) + sdata.units[ui].unit.pax
+    return all(use.get(b, 0) <= c for b, c in data.capacity.items())
+
+
 def _subset(data: ModelData, crit: set[int], beds_taken: dict[str, int] | None = None) -> ModelData:
     """The model's data for some units only; bases keep ``beds_taken`` fewer beds."""
     s = data.scenario
@@ -264,11 +274,7 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     fits = False
     if found is not None:
         sdata, rel, s = found
-        use: dict[str, int] = dict(beds)
-        for (ui, d), z in rel._dest.items():
-            if s.Value(z):
-                use[d] = use.get(d, 0) + sdata.units[ui].unit.pax
-        fits = all(use.get(b, 0) <= c for b, c in data.capacity.items())
+        fits = _guide_fits(data, sdata, rel, s, beds)
     if fits:
         check["guide"] = "subset"
     else:
@@ -477,7 +483,6 @@ def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, 
     clock = _Clock(time_limit, deterministic)
     rel = Relaxation(sdata, fixed)
     rel.m.Minimize(rel.flying)
-    n_vars = len(rel.m.Proto().variables)
     best: dict = {"cut": upper, "value": None, "solution": None}
 
     def run(fix: list[tuple[int, int]], cap: float, cut: bool = True):
@@ -490,7 +495,7 @@ def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, 
             return None
         clock.spent += r.spent
         if r.solution is not None and (best["cut"] is None or r.value < best["cut"]):
-            best.update(cut=r.value, value=r.value, solution=r.solution[:n_vars])
+            best.update(cut=r.value, value=r.value, solution=r.solution)
         return r
 
     def result(status: str, bound: int | None, leaves: int = 0, open_leaves: int = 0) -> LeastFlying:
@@ -545,13 +550,11 @@ def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, 
             if clock.left() <= 0.05 or (stop is not None and stop.is_set()):
                 nxt += open_[k:]
                 break
-            fix = [(zz.Index(), int(d == dd)) for (ui, d) in combo for (uj, dd), zz in z.items() if uj == ui]
-            r = run(fix, min(cap, clock.left()))
+            base = dict(combo)
+            r = run([(zz.Index(), int(base[ui] == d)) for (ui, d), zz in z.items()], min(cap, clock.left()))
             if r.status in ("infeasible", "cutoff", "optimal"):
                 continue  # nothing here, nothing below the cut, or its least is the new cut
-            lb = max(lb, r.bound or 0)
-            if best["cut"] is None or lb < best["cut"]:
-                nxt.append((combo, lb))
+            nxt.append((combo, max(lb, r.bound or 0)))
         open_ = [(c, lb) for c, lb in nxt if best["cut"] is None or lb < best["cut"]]
     if best["cut"] is None and not open_:
         return result("infeasible", None, len(leaves))
@@ -635,7 +638,8 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
             continue
         end = clock.left() - budget  # what the next groups keep
         sdata = data if len(comp) == len(data.units) else _subset(data, crit)
-        plan = _group_flying(data, _missions(data, am, values), crit) if have_plan else None
+        missions = _missions(data, am, values) if have_plan else []
+        plan = _group_flying(data, missions, crit) if have_plan else None
         if plan is not None:
             part["plan"] = plan
         least = least_flying(sdata, fixed, time_limit=budget * (BOUND_SHARE if have_plan else 1), upper=plan,
@@ -650,16 +654,10 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
         if not have_plan or plan <= least.bound:
             continue
         # 2. the relaxation's best solution as the guide
-        missions = _missions(data, am, values)
-        beds = _beds_taken(data, am, values, crit)
         sol = None
         if least.solution is not None:
             guide = _Vector(least.solution)
-            use = dict(beds)
-            for (ui, d), zv in least.rel._dest.items():
-                if guide.Value(zv):
-                    use[d] = use.get(d, 0) + sdata.units[ui].unit.pax
-            if all(use.get(b, 0) <= c for b, c in data.capacity.items()):
+            if _guide_fits(data, sdata, least.rel, guide, _beds_taken(data, am, values, crit)):
                 step: dict = {}
                 sol = _repair(data, am, values, missions, crit, fixed, target, clock, workers, deterministic, seed,
                               max(0.25, (clock.left() - end) / 4), stop, step, (sdata, least.rel, guide),
@@ -668,9 +666,7 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
             else:
                 part["outer_repair"] = "beds taken"
         if sol is not None:
-            values = {var: sol[var.Index()] for var in values}
-            res.value, res.solution = am.goal_value("flying_hours", values), sol
-            part["repaired"] = res.value
+            values = _take(am, values, sol, res, part)
             plan = _group_flying(data, _missions(data, am, values), crit)
         # 3. the inner grid's guide
         share = clock.left() - end
@@ -678,12 +674,18 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
             sol = _flying_repair(data, am, values, fixed, target, crit, res.value, share, clock, workers,
                                  deterministic, seed, stop, part)
             if sol is not None:
-                values = {var: sol[var.Index()] for var in values}
-                res.value, res.solution = am.goal_value("flying_hours", values), sol
-                part["repaired"] = res.value
+                values = _take(am, values, sol, res, part)
     res.seconds = time.perf_counter() - clock.t0
     res.spent = clock.spent
     return res
+
+
+def _take(am: AirliftModel, values: dict, sol: list[int], res: SearchResult, part: dict) -> dict:
+    """A repaired plan ``sol`` becomes :func:`flying_search`'s incumbent; its values."""
+    values = {var: sol[var.Index()] for var in values}
+    res.value, res.solution = am.goal_value("flying_hours", values), sol
+    part["repaired"] = res.value
+    return values
 
 
 def _flying_repair(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, int], target: int,
