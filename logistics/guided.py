@@ -30,13 +30,13 @@ import itertools
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from .model.build import AirliftModel
 from .model.data import ModelData, build_data
-from .relax import STEP_MINUTES, Relaxation, RelaxResult, make_solver, solve_mip, solve_stoppable
+from .relax import STEP_MINUTES, MipResult, Relaxation, RelaxResult, make_solver, solve_mip, solve_stoppable
 
 __all__ = ["LeastFlying", "SearchResult", "closure_search", "critical_units", "flying_bound", "flying_search",
            "least_flying", "mission_components"]
@@ -56,6 +56,9 @@ ROOT_SHARE = 0.1
 LEAF_ROUNDS = 4
 #: times a repair lets go of the held missions in a conflict and tries again
 HOLD_RELEASES = 4
+#: :func:`coupled_flying`: a leaf's first time limit (seconds, or deterministic units),
+#: doubled each time the same leaf comes back unsettled
+JOINT_LEAF = 20.0
 
 
 @dataclass
@@ -77,6 +80,7 @@ class SearchResult:
     checks: list[dict]
     seconds: float
     spent: float  # solver time: seconds, or deterministic units in repeatable mode
+    joint: dict | None = None  # flying_search: the bed-coupled bound over the groups' bases
 
 
 def _missions(data: ModelData, am: AirliftModel, values: dict) -> list[_Mission]:
@@ -458,6 +462,52 @@ class LeastFlying:
     leaves: int  # destination combinations branched on (0: SCIP on the group alone)
     open_leaves: int  # those left unproven when time ran out
     spent: float
+    #: per combination of bases the beds allow (:func:`_combos`), a proven lower bound
+    #: of its least flying hours (infeasible ones left out); None if there are too many
+    #: combinations to list
+    table: dict[tuple, int] | None = None
+    #: the combinations solved to their least: a solution of ``rel`` there
+    exact: dict[tuple, list[int]] = field(default_factory=dict)
+
+
+def _combos(sdata: ModelData, fixed: dict[str, int]) -> list[tuple] | None:
+    """The combinations of bases of ``sdata``'s units, each unit's from its list, that
+    fit the beds (a unit may go nowhere, ``None``, unless everything must be
+    delivered); None if there are more than :data:`DEST_LEAVES` to consider."""
+    all_full = fixed.get("undelivered") == 0
+    choices = [[(u.idx, d) for d in u.dests] + ([] if all_full else [(u.idx, None)]) for u in sdata.units]
+    if math.prod(len(c) for c in choices) > DEST_LEAVES:
+        return None
+    out = []
+    for combo in itertools.product(*choices):
+        if all(n <= sdata.capacity.get(d, n) for d, n in _beds_of(sdata, combo).items()):
+            out.append(combo)
+    return out
+
+
+def _beds_of(sdata: ModelData, combo: tuple) -> dict[str, int]:
+    """Beds per base that a combination of bases takes."""
+    beds: dict[str, int] = {}
+    for ui, d in combo:
+        if d is not None:
+            beds[d] = beds.get(d, 0) + sdata.units[ui].unit.pax
+    return beds
+
+
+def _combo_of(rel: Relaxation, sol: list[int]) -> tuple:
+    """The combination of bases a solution of ``rel`` chooses."""
+    base = {ui: d for (ui, d), z in rel._dest.items() if sol[z.Index()]}
+    return tuple((u.idx, base.get(u.idx)) for u in rel.data.units)
+
+
+def _leaf(rel: Relaxation, combo: tuple, cap: float, cutoff: int | None, deterministic: bool,
+          stop: threading.Event | None) -> MipResult:
+    """``rel``'s MIP (its objective set) with the units' bases fixed at ``combo``."""
+    m = rel.m.Clone()
+    base = dict(combo)
+    for (ui, d), z in rel._dest.items():
+        m.Add(m.GetIntVarFromProtoIndex(z.Index()) == int(base[ui] == d))
+    return solve_mip(m, max(0.05, cap), deterministic=deterministic, stop=stop, cutoff=cutoff)
 
 
 def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, upper: int | None = None,
@@ -484,13 +534,11 @@ def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, 
     rel = Relaxation(sdata, fixed)
     rel.m.Minimize(rel.flying)
     best: dict = {"cut": upper, "value": None, "solution": None}
+    combos = _combos(sdata, fixed)
+    table: dict[tuple, int] | None = None
+    exact: dict[tuple, list[int]] = {}
 
-    def run(fix: list[tuple[int, int]], cap: float, cut: bool = True):
-        m = rel.m.Clone()
-        for idx, val in fix:
-            m.Add(m.GetIntVarFromProtoIndex(idx) == val)
-        r = solve_mip(m, max(0.05, cap), deterministic=deterministic, stop=stop,
-                      cutoff=best["cut"] if cut else None)
+    def note(r: MipResult | None) -> MipResult | None:
         if r is None:
             return None
         clock.spent += r.spent
@@ -499,67 +547,184 @@ def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, 
         return r
 
     def result(status: str, bound: int | None, leaves: int = 0, open_leaves: int = 0) -> LeastFlying:
+        if status == "infeasible":
+            tab: dict | None = {}
+        elif table is not None:
+            tab = table
+        elif combos is not None:  # every combination flies at least the group's bound
+            tab = {c: bound or 0 for c in combos}
+        else:
+            tab = None
         return LeastFlying(status, bound if bound is not None else 0, best["value"], best["solution"], rel,
-                           leaves, open_leaves, clock.spent)
+                           leaves, open_leaves, clock.spent, tab, dict(exact))
 
     # the root without the cut: SCIP reports a bound only with a solution in hand
-    root = run([], ROOT_SHARE * time_limit if len(sdata.units) > 1 else time_limit, cut=False)
+    root = note(solve_mip(rel.m, max(0.05, ROOT_SHARE * time_limit if combos is None or len(combos) > 1
+                                     else time_limit), deterministic=deterministic, stop=stop))
     if root is None:  # no SCIP in this OR-Tools build: CP-SAT on the same model
         st, lb = rel.solve(time_limit, deterministic=deterministic, stop=stop)
         clock.spent += rel.spent
+        combos = None
         return result(st, lb)
     if root.status == "infeasible":
         return result("infeasible", None)
     if root.status == "optimal":
+        exact[_combo_of(rel, root.solution)] = root.solution
         return result("optimal", root.value)
     if root.solution is None and clock.left() > 0.05:
         # no solution in the root's share (Baghdad's middle group, 13,000 variables, needs
-        # about 20 s for its first): the leaves would find none either, so SCIP keeps
-        # the whole group
-        root = run([], clock.left(), cut=False)
+        # about 20 s for its first) and so no bound: the leaves would find none
+        # either, so SCIP keeps the whole group
+        root = note(solve_mip(rel.m, max(0.05, clock.left()), deterministic=deterministic, stop=stop))
+        if root.status == "optimal":
+            exact[_combo_of(rel, root.solution)] = root.solution
         if root.status in ("infeasible", "optimal"):
             return result(root.status, root.value)
         return result("feasible" if best["value"] is not None else "unknown", root.bound)
     root_lb = root.bound or 0
     if best["cut"] is not None and root_lb >= best["cut"]:
         return result("optimal", best["cut"])
-    # the destination combinations the beds allow (a unit with nothing delivered may
-    # have none, unless everything must be delivered)
-    all_full = fixed.get("undelivered") == 0
-    choices = [[(u.idx, d) for d in u.dests] + ([] if all_full else [(u.idx, None)]) for u in sdata.units]
-    leaves: list[tuple] = []
-    if len(sdata.units) > 1 and math.prod(len(c) for c in choices) <= DEST_LEAVES:
-        for combo in itertools.product(*choices):
-            beds: dict[str, int] = {}
-            for ui, d in combo:
-                if d is not None:
-                    beds[d] = beds.get(d, 0) + sdata.units[ui].unit.pax
-            if all(n <= sdata.capacity.get(d, n) for d, n in beds.items()):
-                leaves.append(combo)
-    if not leaves:
+    if combos is None or len(combos) <= 1:
         bnd = min(root_lb, best["cut"]) if best["cut"] is not None else root_lb
         return result("feasible" if best["value"] is not None else "unknown", bnd)
-    z = rel._dest
-    open_: list[tuple[tuple, int]] = [(combo, root_lb) for combo in leaves]
+    # every combination a leaf, below the best value so far
+    table = {c: root_lb for c in combos}
+    open_ = list(combos)
     for _ in range(LEAF_ROUNDS):
         if not open_ or clock.left() <= 0.05 or (stop is not None and stop.is_set()):
             break
         nxt = []
         cap = clock.left() / len(open_)
-        for k, (combo, lb) in enumerate(open_):
+        for k, combo in enumerate(open_):
             if clock.left() <= 0.05 or (stop is not None and stop.is_set()):
                 nxt += open_[k:]
                 break
-            base = dict(combo)
-            r = run([(zz.Index(), int(base[ui] == d)) for (ui, d), zz in z.items()], min(cap, clock.left()))
-            if r.status in ("infeasible", "cutoff", "optimal"):
-                continue  # nothing here, nothing below the cut, or its least is the new cut
-            nxt.append((combo, max(lb, r.bound or 0)))
-        open_ = [(c, lb) for c, lb in nxt if best["cut"] is None or lb < best["cut"]]
+            r = note(_leaf(rel, combo, min(cap, clock.left()), best["cut"], deterministic, stop))
+            if r.status == "infeasible":
+                del table[combo]
+            elif r.status == "cutoff":  # nothing below the cut
+                table[combo] = max(table[combo], r.bound)
+            elif r.status == "optimal":  # its least, the new cut
+                table[combo] = r.value
+                exact[combo] = r.solution
+            else:
+                table[combo] = max(table[combo], r.bound or 0)
+                nxt.append(combo)
+        open_ = [c for c in nxt if best["cut"] is None or table[c] < best["cut"]]
     if best["cut"] is None and not open_:
-        return result("infeasible", None, len(leaves))
-    bnd = min([lb for _, lb in open_] + ([best["cut"]] if best["cut"] is not None else []))
-    return result("optimal" if not open_ else "feasible", bnd, len(leaves), len(open_))
+        return result("infeasible", None, len(combos))
+    bnd = min([table[c] for c in open_] + ([best["cut"]] if best["cut"] is not None else []))
+    return result("optimal" if not open_ else "feasible", bnd, len(combos), len(open_))
+
+
+@dataclass
+class _Side:
+    """One group of :func:`mission_components` in :func:`coupled_flying`."""
+
+    units: set[int]  # the group's units (indices of the whole force)
+    least: LeastFlying  # its own bound; ``table`` and ``exact`` grow as leaves are solved
+    tries: dict[tuple, int] = field(default_factory=dict)  # leaves solved without settling
+
+    @property
+    def table(self) -> dict[tuple, int]:
+        """Per combination of bases, a proven lower bound (one entry, ``()``, taking no
+        beds, when the combinations are too many to list)."""
+        if self.least.table is None:
+            self.least.table = {(): self.least.bound}
+        return self.least.table
+
+
+def _joint_least(sides: list[_Side], capacity: dict[str, int], prefer: list[tuple] | None = None
+                 ) -> tuple[int | None, list[tuple]]:
+    """The least sum over the groups of a combination's lower bound, one combination per
+    group, the beds holding for all groups together (a small CP-SAT model); (None, [])
+    if no choice fits. Of equal sums, the one that keeps most groups at their
+    combination in ``prefer`` (the plan's: fewer units to move)."""
+    m = cp_model.CpModel()
+    pick: dict[tuple[int, tuple], cp_model.IntVar] = {}
+    use: dict[str, list] = {}
+    for k, side in enumerate(sides):
+        row = []
+        for combo in side.table:
+            x = pick[(k, combo)] = m.NewBoolVar(f"pick[{k},{len(row)}]")
+            row.append(x)
+            for d, n in _beds_of(side.least.rel.data, combo).items():
+                use.setdefault(d, []).append(n * x)
+        m.AddExactlyOne(row)
+    for d, terms in use.items():
+        if d in capacity:
+            m.Add(sum(terms) <= capacity[d])
+    moves = [x for (k, combo), x in pick.items() if prefer is not None and combo != prefer[k]]
+    m.Minimize((len(sides) + 1) * sum(side.table[combo] * pick[(k, combo)]
+                                      for k, side in enumerate(sides) for combo in side.table) + sum(moves))
+    s = cp_model.CpSolver()
+    s.parameters.num_workers = 1
+    s.parameters.max_time_in_seconds = 60.0
+    if s.Solve(m) != cp_model.OPTIMAL:
+        return None, []
+    pickd = [next(c for c in side.table if s.Value(pick[(k, c)])) for k, side in enumerate(sides)]
+    return sum(side.table[c] for side, c in zip(sides, pickd, strict=True)), pickd
+
+
+def coupled_flying(sides: list[_Side], capacity: dict[str, int], upper: int, clock: _Clock, deterministic: bool,
+                   stop: threading.Event | None, rec: dict, prefer: list[tuple] | None = None
+                   ) -> tuple[int, list[tuple] | None]:
+    """A lower bound of the force's flying hours (minutes) that holds the groups of
+    :func:`mission_components` to the beds *together*.
+
+    Each group's least flying hours (:func:`least_flying`) are a bound of its own; the
+    groups' sum ignores that their bases share the beds. On Baghdad at the proven
+    closure the lead battalion's least is at Ali Al Salem and so is the last wave's,
+    but with the middle group there too that is more soldiers than beds. A plan's
+    flying hours are at least the sum over the groups of the least of the combination
+    of bases each group has in it, and those combinations fit the beds together; so
+    the least such sum over every choice of one combination per group is a bound
+    (:func:`_joint_least`), with each combination's lower bound from the group's
+    table.
+
+    That choice is settled lazily against ``upper`` (the plan's hours): while the
+    least choice sums below it, one of its combinations not yet solved to its least
+    (smallest group first) is solved with the cutoff that would lift the sum to
+    ``upper``; it either reaches the cutoff or is solved exactly. Returns the bound
+    and, if the least choice is solved exactly in every group and sums below
+    ``upper``, that choice (its solutions in the groups' ``exact``) to repair towards;
+    else None; of equal sums, the one that moves fewest groups from ``prefer`` (the
+    plan's combinations). ``rec`` receives the leaves solved.
+    """
+    bound = 0
+    while True:
+        total, pick = _joint_least(sides, capacity, prefer)
+        if total is None:  # no combination fits: no plan holds the earlier goals (never
+            return 0, None  # with a plan in hand; nothing is claimed)
+        bound = total
+        if total >= upper:
+            return upper, None
+        todo = [k for k, side in enumerate(sides) if pick[k] not in side.least.exact and pick[k] != ()]
+        if not todo:
+            if all(pick[k] in side.least.exact for k, side in enumerate(sides)):
+                return bound, pick
+            return bound, None  # a group too large to branch on: nothing more to settle
+        if clock.left() <= 0.05 or (stop is not None and stop.is_set()):
+            return bound, None
+        k = min(todo, key=lambda j: len(sides[j].units))
+        side, combo = sides[k], pick[k]
+        lb = side.table[combo]
+        cut = upper - (total - lb)
+        tries = side.tries.get(combo, 0)
+        r = _leaf(side.least.rel, combo, min(clock.left(), JOINT_LEAF * 2**tries), cut, deterministic, stop)
+        clock.spent += r.spent
+        rec["leaves"] = rec.get("leaves", 0) + 1
+        if r.status == "infeasible":
+            del side.table[combo]
+        elif r.status == "cutoff":
+            side.table[combo] = max(lb, cut)
+        elif r.status == "optimal":
+            side.table[combo] = r.value
+            side.least.exact[combo] = r.solution
+        else:
+            side.table[combo] = max(lb, r.bound or 0)
+            side.tries[combo] = tries + 1
+            rec["unsettled"] = rec.get("unsettled", 0) + 1
 
 
 def flying_bound(data: ModelData, fixed: dict[str, int], *, time_limit: float,
@@ -630,6 +795,7 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
     res = SearchResult(0, incumbent if incumbent is not None else 0, None, [], 0.0, 0.0)
     parts: list[dict] = [{"units": [data.units[ui].unit.id for ui in comp]} for comp in comps]
     res.checks = parts
+    sides: list[_Side] = []
     for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
         crit = set(comp)
         budget = clock.left() * len(comp) / sum(len(c) for c in comps[k:])
@@ -650,6 +816,8 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
             part.update(leaves=least.leaves, open_leaves=least.open_leaves)
         if least.status == "infeasible":  # the earlier goals cannot hold: nothing to add
             part["bound"] = 0
+        else:
+            sides.append(_Side(crit, least))
         res.bound += part["bound"]
         if not have_plan or plan <= least.bound:
             continue
@@ -675,9 +843,66 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
                                  deterministic, seed, stop, part)
             if sol is not None:
                 values = _take(am, values, sol, res, part)
+    if have_plan and len(sides) == len(comps) and res.value > res.bound:
+        values = _couple_and_repair(data, am, values, fixed, target, sides, res, clock, workers, deterministic,
+                                    seed, stop)
     res.seconds = time.perf_counter() - clock.t0
     res.spent = clock.spent
     return res
+
+
+def _plan_combo(am: AirliftModel, values: dict, side: _Side) -> tuple:
+    """The combination of bases (in the group's own unit indices) that the plan gives a
+    group."""
+    order = sorted(side.units)
+    base = {ui: d for (ui, d), z in am.v.dest.items() if ui in side.units and values.get(z, 0)}
+    return tuple((k, base.get(ui)) for k, ui in enumerate(order))
+
+
+def _couple_and_repair(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, int], target: int,
+                       sides: list[_Side], res: SearchResult, clock: _Clock, workers: int, deterministic: bool,
+                       seed: int, stop: threading.Event | None) -> dict:
+    """The last step of :func:`flying_search`: the groups' bound held to the beds
+    together (:func:`coupled_flying`) against the plan's hours; while that finds a
+    choice of bases below them, each group that flies more than its share of it is
+    repaired with its solution there as the guide. Updates ``res``; the plan's values."""
+    rec: dict = {"start": res.bound}
+    res.joint = rec
+    while clock.left() > 0.05 and not (stop is not None and stop.is_set()):
+        now = [_plan_combo(am, values, side) for side in sides]
+        bound, pick = coupled_flying(sides, data.capacity, res.value, clock, deterministic, stop, rec, now)
+        if bound > res.bound:
+            res.bound = bound
+        rec["bound"] = res.bound
+        if pick is None:
+            break
+        # the choice below the plan: repair the groups that fly more than it, those
+        # with the most to gain first
+        missions = _missions(data, am, values)
+        gains = []
+        for side, combo in zip(sides, pick, strict=True):
+            flies = _group_flying(data, missions, side.units)
+            if flies > side.table[combo]:
+                gains.append((flies - side.table[combo], side, combo))
+        better = False
+        for _, side, combo in sorted(gains, key=lambda t: -t[0]):
+            if clock.left() <= 0.05 or (stop is not None and stop.is_set()):
+                break
+            least = side.least
+            guide = _Vector(least.exact[combo])
+            if not _guide_fits(data, least.rel.data, least.rel, guide, _beds_taken(data, am, values, side.units)):
+                continue
+            step: dict = {}
+            sol = _repair(data, am, values, _missions(data, am, values), side.units, fixed, target, clock, workers,
+                          deterministic, seed, max(0.25, clock.left() / 4), stop, step,
+                          (least.rel.data, least.rel, guide), minimize=("flying_hours", res.value), hold=True)
+            rec["repairs"] = rec.get("repairs", 0) + 1
+            if sol is not None:
+                values = _take(am, values, sol, res, rec)
+                better = True
+        if not better:
+            break
+    return values
 
 
 def _take(am: AirliftModel, values: dict, sol: list[int], res: SearchResult, part: dict) -> dict:

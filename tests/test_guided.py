@@ -11,8 +11,13 @@ from ortools.sat.python import cp_model
 from test_relax import _ramp_case
 
 from logistics.guided import (
+    _Clock,
+    _couple_and_repair,
     _Mission,
+    _Side,
+    _subset,
     closure_search,
+    coupled_flying,
     critical_units,
     flying_bound,
     flying_search,
@@ -241,3 +246,66 @@ def test_least_flying_branches_on_the_bases_the_beds_allow(monkeypatch):
     res = least_flying(d, FIXED, time_limit=30, upper=3158)
     assert (res.status, res.bound, res.value) == ("optimal", 3158, None)
     assert calls == [None, 3158, 3158]
+
+
+def _bed_rivals(b_route: str = "KPOB-OKBK"):
+    """A (ready at 0 h, landing by 20 h) and B (ready at 30 h, by 60 h), 10 soldiers each,
+    may go to Ali Al Salem (OKAS) or Ali Al Jaber (OKBK), beds for 10 at each: no mission
+    carries both (B is ready after A's last landing), so they are bounded apart, but only
+    one of them can have the nearer base. The plan: A direct to OKAS at 0, B on
+    ``b_route`` at 1,800; (data, model with the earlier goals fixed, the plan's values)."""
+    d = build_data(make_scenario(
+        destinations=[{"airfield": "OKAS", "capacity_pax": 10}, {"airfield": "OKBK", "capacity_pax": 10}],
+        units=[{"id": "A", "origin": "KPOB", "destinations": ["OKAS", "OKBK"], "pax": 10, "ready_hour": 0,
+                "required_hour": 20, "latest_arrival_hour": 20},
+               {"id": "B", "origin": "KPOB", "destinations": ["OKAS", "OKBK"], "pax": 10, "ready_hour": 30,
+                "required_hour": 60, "latest_arrival_hour": 60}]))
+    opt = {r.label: i for i, r in enumerate(d.groups[0].options)}
+    plan = [Dispatch(0, opt["KPOB-OKAS"], 0, {0: {"pax": 10}}), Dispatch(0, opt[b_route], 1800, {1: {"pax": 10}})]
+    am = AirliftModel(d)
+    hint = hint_from_dispatch(d, am, plan)
+    values = {v: hint[v] for v in _hint_vars(am)}
+    for goal, val in FIXED.items():
+        am.m.Add(am.goal_exprs[goal] <= val)
+    return d, am, values
+
+
+def test_the_groups_bound_holds_them_to_the_beds_together():
+    # each of A and B alone flies least direct to OKAS: 1,576 min, a sum of 3,152. The
+    # beds take one of them to OKBK, 1,582 min direct: 1,576 + 1,582 = 3,158, which the
+    # plan (A to OKAS, B to OKBK) flies, and which only the joint bound proves
+    d, am, values = _bed_rivals()
+    assert mission_components(d, FIXED) == [[0], [1]]
+    assert am.goal_value("flying_hours", values) == 3158
+    res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=3158, deterministic=True)
+    assert [c["bound"] for c in res.checks] == [1576, 1576]
+    assert (res.bound, res.value, res.solution) == (3158, 3158, None)
+    assert (res.joint["start"], res.joint["bound"]) == (3152, 3158)
+    # coupled_flying alone, below a plan at 3,200: the least choice (one unit at each
+    # base) is solved exactly, 3,158 < 3,200, and returned to repair towards
+    sides = [_Side({ui}, least_flying(_subset(d, {ui}), FIXED, time_limit=30, deterministic=True))
+             for ui in (0, 1)]
+    rec: dict = {}
+    bound, pick = coupled_flying(sides, d.capacity, 3200, _Clock(60, True), True, None, rec)
+    assert bound == 3158
+    assert sorted(side.table[c] for side, c in zip(sides, pick, strict=True)) == [1576, 1582]
+    assert sorted(c[0][1] for c in pick) == ["OKAS", "OKBK"]
+
+
+def test_a_group_is_repaired_to_its_share_of_the_joint_choice():
+    # B flies via Lajes to OKBK (1,618 min): 1,576 + 1,618 = 3,194. B's own least (OKAS)
+    # does not fit the beds A takes; the joint choice (A OKAS 1,576, B OKBK direct
+    # 1,582 = 3,158) does, and B is repaired to it, which the joint bound then proves
+    d, am, values = _bed_rivals("KPOB-LERT-OKBK")
+    assert am.goal_value("flying_hours", values) == 3194
+    from logistics.guided import SearchResult
+
+    sides = [_Side({ui}, least_flying(_subset(d, {ui}), FIXED, time_limit=30, deterministic=True))
+             for ui in (0, 1)]
+    res = SearchResult(3152, 3194, None, [], 0.0, 0.0)
+    values = _couple_and_repair(d, am, values, FIXED, d.horizon, sides, res, _Clock(60, True), 1, True, 0, None)
+    assert (res.bound, res.value) == (3158, 3158)
+    assert (res.joint["repairs"], res.joint["repaired"], res.joint["bound"]) == (1, 3158, 3158)
+    out = _extract(d, am, {v: res.solution[v.Index()] for v in _hint_vars(am)}, "feasible", SolveInfo(solver="t"))
+    assert verify(d.scenario, out) == []
+    assert sorted((m.destination, len(m.legs)) for m in out.missions) == [("OKAS", 2), ("OKBK", 2)]
