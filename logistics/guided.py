@@ -531,7 +531,7 @@ def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, 
     solutions below it are looked for, and ``bound == upper`` proves it least.
     """
     clock = _Clock(time_limit, deterministic)
-    rel = Relaxation(sdata, fixed)
+    rel = Relaxation(sdata, fixed, type_counts=True)
     rel.m.Minimize(rel.flying)
     best: dict = {"cut": upper, "value": None, "solution": None}
     combos = _combos(sdata, fixed)

@@ -309,3 +309,22 @@ def test_a_group_is_repaired_to_its_share_of_the_joint_choice():
     out = _extract(d, am, {v: res.solution[v.Index()] for v in _hint_vars(am)}, "feasible", SolveInfo(solver="t"))
     assert verify(d.scenario, out) == []
     assert sorted((m.destination, len(m.legs)) for m in out.missions) == [("OKAS", 2), ("OKBK", 2)]
+
+
+def test_the_count_of_each_types_missions_leaves_the_optimum_as_it_is():
+    # the ramp case needs two 45-st C-17 loads via Ramstein, 2 x 1,577 = 3,154 min. The
+    # per-type rows (type_counts) only restate the buckets' capacity rules on the whole
+    # count of C-17 missions, an integer: same optimum, and the count is the two
+    # missions (90 st <= 45 st x 2, the least whole count)
+    d = build_data(_ramp_case())
+    rel = Relaxation(d, FIXED, type_counts=True)
+    rel.m.Minimize(rel.flying)
+    mip = solve_mip(rel.m, 30)
+    assert (mip.status, mip.value) == ("optimal", 3154)
+    count = next(v for v in rel.m.Proto().variables if v.name == "missions[C-17A]")
+    idx = list(rel.m.Proto().variables).index(count)
+    assert mip.solution[idx] == sum(mip.solution[n.Index()] for n in rel.n) == 2
+    # a count forced to 1 cannot carry the 90 st (ACL 45): the row is there and binds
+    m = rel.m.Clone()
+    m.Add(m.GetIntVarFromProtoIndex(idx) <= 1)
+    assert solve_mip(m, 30).status == "infeasible"
