@@ -131,13 +131,16 @@ def test_units_that_cannot_share_a_mission_are_bounded_apart():
 def _wasteful_waves():
     """The waves case flown wastefully: A via Lajes, B and C on a direct C-17 each;
     (data, model with the earlier goals fixed as solve fixes them, the plan's values)."""
-    d = build_data(_waves())
+    return _planned(build_data(_waves()), [("KPOB-LERT-OKAS", 0, 0), ("KPOB-OKAS", 1800, 1),
+                                           ("KPOB-OKAS", 1800, 2)])
+
+
+def _planned(d, flights: list[tuple[str, int, int]]):
+    """A plan of one 10-soldier load per (routing, start, unit) on C-17s: (data, model
+    with the earlier goals fixed as solve fixes them, the plan's values)."""
     opt = {r.label: i for i, r in enumerate(d.groups[0].options)}
-    plan = [Dispatch(0, opt["KPOB-LERT-OKAS"], 0, {0: {"pax": 10}}),
-            Dispatch(0, opt["KPOB-OKAS"], 1800, {1: {"pax": 10}}),
-            Dispatch(0, opt["KPOB-OKAS"], 1800, {2: {"pax": 10}})]
     am = AirliftModel(d)
-    hint = hint_from_dispatch(d, am, plan)
+    hint = hint_from_dispatch(d, am, [Dispatch(0, opt[r], t, {ui: {"pax": 10}}) for r, t, ui in flights])
     values = {v: hint[v] for v in _hint_vars(am)}
     for goal, val in FIXED.items():
         am.m.Add(am.goal_exprs[goal] <= val)
@@ -260,14 +263,7 @@ def _bed_rivals(b_route: str = "KPOB-OKBK"):
                 "required_hour": 20, "latest_arrival_hour": 20},
                {"id": "B", "origin": "KPOB", "destinations": ["OKAS", "OKBK"], "pax": 10, "ready_hour": 30,
                 "required_hour": 60, "latest_arrival_hour": 60}]))
-    opt = {r.label: i for i, r in enumerate(d.groups[0].options)}
-    plan = [Dispatch(0, opt["KPOB-OKAS"], 0, {0: {"pax": 10}}), Dispatch(0, opt[b_route], 1800, {1: {"pax": 10}})]
-    am = AirliftModel(d)
-    hint = hint_from_dispatch(d, am, plan)
-    values = {v: hint[v] for v in _hint_vars(am)}
-    for goal, val in FIXED.items():
-        am.m.Add(am.goal_exprs[goal] <= val)
-    return d, am, values
+    return _planned(d, [("KPOB-OKAS", 0, 0), (b_route, 1800, 1)])
 
 
 def test_the_groups_bound_holds_them_to_the_beds_together():
