@@ -463,9 +463,9 @@ class LeastFlying:
     open_leaves: int  # those left unproven when time ran out
     spent: float
     #: per combination of bases the beds allow (:func:`_combos`), a proven lower bound
-    #: of its least flying hours (infeasible ones left out); None if there are too many
-    #: combinations to list
-    table: dict[tuple, int] | None = None
+    #: of its least flying hours (infeasible ones left out); when there are too many
+    #: combinations to list, one entry ``()`` that takes no beds
+    table: dict[tuple, int] = field(default_factory=dict)
     #: the combinations solved to their least: a solution of ``rel`` there
     exact: dict[tuple, list[int]] = field(default_factory=dict)
 
@@ -548,13 +548,11 @@ def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, 
 
     def result(status: str, bound: int | None, leaves: int = 0, open_leaves: int = 0) -> LeastFlying:
         if status == "infeasible":
-            tab: dict | None = {}
+            tab: dict = {}
         elif table is not None:
             tab = table
-        elif combos is not None:  # every combination flies at least the group's bound
-            tab = {c: bound or 0 for c in combos}
-        else:
-            tab = None
+        else:  # every combination flies at least the group's bound
+            tab = {c: bound or 0 for c in (combos if combos is not None else [()])}
         return LeastFlying(status, bound if bound is not None else 0, best["value"], best["solution"], rel,
                            leaves, open_leaves, clock.spent, tab, dict(exact))
 
@@ -627,10 +625,7 @@ class _Side:
 
     @property
     def table(self) -> dict[tuple, int]:
-        """Per combination of bases, a proven lower bound (one entry, ``()``, taking no
-        beds, when the combinations are too many to list)."""
-        if self.least.table is None:
-            self.least.table = {(): self.least.bound}
+        """Per combination of bases, a proven lower bound (``LeastFlying.table``)."""
         return self.least.table
 
 
@@ -691,21 +686,19 @@ def coupled_flying(sides: list[_Side], capacity: dict[str, int], upper: int, clo
     else None; of equal sums, the one that moves fewest groups from ``prefer`` (the
     plan's combinations). ``rec`` receives the leaves solved.
     """
-    bound = 0
     while True:
         total, pick = _joint_least(sides, capacity, prefer)
         if total is None:  # no combination fits: no plan holds the earlier goals (never
             return 0, None  # with a plan in hand; nothing is claimed)
-        bound = total
         if total >= upper:
             return upper, None
         todo = [k for k, side in enumerate(sides) if pick[k] not in side.least.exact and pick[k] != ()]
         if not todo:
             if all(pick[k] in side.least.exact for k, side in enumerate(sides)):
-                return bound, pick
-            return bound, None  # a group too large to branch on: nothing more to settle
+                return total, pick
+            return total, None  # a group too large to branch on: nothing more to settle
         if clock.left() <= 0.05 or (stop is not None and stop.is_set()):
-            return bound, None
+            return total, None
         k = min(todo, key=lambda j: len(sides[j].units))
         side, combo = sides[k], pick[k]
         lb = side.table[combo]

@@ -221,9 +221,11 @@ class Relaxation:
             pay = ticks_down(r.payload_stons)
             if pax_terms or cargo_terms:
                 m.Add(sum(pax_terms) * g.pax_w + sum(cargo_terms) <= pay * n)
-            per_type[(g.aircraft, g.seats, g.acl)][0].append(n)
-            per_type[(g.aircraft, g.seats, g.acl)][1].extend(pax_terms)
-            per_type[(g.aircraft, g.seats, g.acl)][2].extend(cargo_terms)
+            if self.type_counts:
+                ns, pax, cargo = per_type[(g.aircraft, g.seats, g.acl)]
+                ns.append(n)
+                pax.extend(pax_terms)
+                cargo.extend(cargo_terms)
             # resources, where every start in [lo, hi] occupies them
             spans = [(f"A:{gr.airfield}", gr.start, gr.end) for gr in r.ground]
             spans.append((f"F:{g.aircraft}", 0, r.cycle))
@@ -335,7 +337,7 @@ class Relaxation:
         # fractional counts hide from the linear relaxation (a B747 load of 364 is not
         # 4.53 missions): SCIP's rounding cuts and branching on it close the gap much
         # faster (Baghdad's middle group with its bases fixed: 82 s against 237 s)
-        for (t, seats, acl), (ns, pax, cargo) in per_type.items() if self.type_counts else ():
+        for (t, seats, acl), (ns, pax, cargo) in per_type.items():  # empty without type_counts
             total = m.NewIntVar(0, fleet_total[t] * len(ns), f"missions[{t}]")
             m.Add(total == sum(ns))
             if pax:
