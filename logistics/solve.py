@@ -60,6 +60,10 @@ RELAX_GOALS = ("closure", "flying_hours")
 #: above this many demand-sized slots, slots are sized from the dispatched plan
 LARGE_MODEL_SLOTS = 2500
 
+#: a stage's time the relaxation-guided search gives back (seconds or deterministic
+#: units) goes on to CP-SAT from the best plan when at least this much is left
+CONTINUE_MIN = 0.5
+
 
 @dataclass
 class SolveOptions:
@@ -363,11 +367,6 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         # (logistics.guided), which proves bounds and finds packings the search cannot
         relax_share = opts.relax_share if goal == "closure" else opts.flying_share
         relax = goal in RELAX_GOALS and relax_share > 0
-        solver = _solver(opts, limit * (1 - relax_share) if relax else limit)
-        if crew and "cp_model_probing_level" not in opts.params:
-            # the crew cumulative's division constraints make probing the bulk of
-            # presolve (12.8 s of 13 on Baghdad); without it presolve takes 0.9 s
-            solver.parameters.cp_model_probing_level = 0
         scale = GOAL_SCALE[goal]
         state = {"n": 0}
 
@@ -380,25 +379,33 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                     stop.set()
             return stop.is_set()
 
-        watch = _Watch(scale, report)
-        if on_progress is not None:
-            solver.best_bound_callback = lambda b, _r=report, _s=scale: _r(None, b / _s, False)
-        done = threading.Event()
+        def run_cp(lim: float, _report=report, _scale=scale) -> tuple[cp_model.CpSolver, int, float, float]:
+            solver = _solver(opts, lim)
+            if crew and "cp_model_probing_level" not in opts.params:
+                # the crew cumulative's division constraints make probing the bulk of
+                # presolve (12.8 s of 13 on Baghdad); without it presolve takes 0.9 s
+                solver.parameters.cp_model_probing_level = 0
+            watch = _Watch(_scale, _report)
+            if on_progress is not None:
+                solver.best_bound_callback = lambda b: _report(None, b / _scale, False)
+            done = threading.Event()
 
-        def stopper(_solver=solver, _done=done):
-            while not _done.wait(0.05):
-                if stop.is_set():
-                    _solver.stop_search()
-                    return
+            def stopper():
+                while not done.wait(0.05):
+                    if stop.is_set():
+                        solver.stop_search()
+                        return
 
-        th = threading.Thread(target=stopper, daemon=True)
-        th.start()
-        ts = time.perf_counter()
-        st = solver.Solve(am.m, watch)
-        done.set()
-        th.join()
-        secs = time.perf_counter() - ts
-        used = solver.wall_time if not opts.deterministic else solver.deterministic_time
+            th = threading.Thread(target=stopper, daemon=True)
+            th.start()
+            ts = time.perf_counter()
+            st = solver.Solve(am.m, watch)
+            done.set()
+            th.join()
+            used = solver.wall_time if not opts.deterministic else solver.deterministic_time
+            return solver, st, time.perf_counter() - ts, used
+
+        solver, st, secs, used = run_cp(limit * (1 - relax_share) if relax else limit)
         spent += used
         name = solver.StatusName(st)
         rec = {"goal": goal, "status": name.lower(), "seconds": round(secs, 3), "spent": used,
@@ -416,6 +423,29 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                 if better is not None:
                     val, sol_vec = better
                     new_values = {var: sol_vec[var.Index()] for var in new_values}
+                if bnd < val:
+                    # time the relaxation gave back (its checks decided nothing) goes
+                    # on to CP-SAT, from the best plan
+                    back = limit - used - r_spent
+                    if not opts.deterministic:
+                        back = min(back, t_end - time.perf_counter())
+                    if back >= CONTINUE_MIN and not stop.is_set():
+                        am.m.ClearHints()
+                        h = am.m.Proto().solution_hint
+                        h.vars.extend(range(len(sol_vec)))
+                        h.values.extend(sol_vec)
+                        s2, st2, secs2, used2 = run_cp(back)
+                        spent += used2
+                        rec["seconds"] = round(secs + secs2, 3)
+                        rec["continued"] = {"seconds": round(secs2, 3), "spent": used2,
+                                            "status": s2.StatusName(st2).lower()}
+                        if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                            bnd = max(bnd, math.ceil(s2.BestObjectiveBound() - 1e-9))
+                            v2 = int(round(s2.ObjectiveValue()))
+                            if v2 < val:
+                                val, sol_vec = v2, list(s2.ResponseProto().solution)
+                                new_values = {var: s2.Value(var) for var in new_values}
+                                rec["continued"]["objective"] = val / scale
                 if bnd >= val:
                     st = cp_model.OPTIMAL
                     rec["status"] = "optimal"

@@ -10,6 +10,7 @@ from conftest import make_scenario
 from ortools.sat.python import cp_model
 from test_relax import _ramp_case
 
+import logistics.guided as guided
 from logistics.guided import (
     _Clock,
     _couple_and_repair,
@@ -222,7 +223,6 @@ def _two_bases():
 
 
 def test_least_flying_branches_on_the_bases_the_beds_allow(monkeypatch):
-    import logistics.guided as guided
 
     d = build_data(_two_bases())
     assert least_flying(d, FIXED, time_limit=30).bound == 1576 + 1582
@@ -324,3 +324,63 @@ def test_the_count_of_each_types_missions_leaves_the_optimum_as_it_is():
     m = rel.m.Clone()
     m.Add(m.GetIntVarFromProtoIndex(idx) <= 1)
     assert solve_mip(m, 30).status == "infeasible"
+
+
+def test_the_closure_search_gives_its_time_back_when_no_check_settles(monkeypatch):
+    # every relaxation solve comes back "unknown" after 0.5 units: no check is settled,
+    # so after the first UNDECIDED_CHECKS (2) checks the search stops, proves nothing,
+    # keeps the plan (closure 1,719) and leaves the rest of its 60 units
+    calls = []
+
+    def unknown(m, clock, *args, **kwargs):
+        calls.append(1)
+        clock.spent += 0.5
+        return "unknown", None
+
+    monkeypatch.setattr(guided, "_run_solver", unknown)
+    d, am, values = _ramp_plan(600)
+    res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=60, deterministic=True)
+    assert len(res.checks) == guided.UNDECIDED_CHECKS == 2
+    assert all(c["subset"] == c["whole"] == "unknown" for c in res.checks)
+    assert (res.bound, res.value, res.solution) == (0, 1719, None)
+    # per check: the subset, the repair's own guide, the whole force = 3 solves of 0.5
+    assert len(calls) == 6 and res.spent == pytest.approx(3.0)
+
+
+def test_a_settled_first_check_keeps_the_search_going(monkeypatch):
+    # the first check is proven infeasible (a bound), the rest unknown: the search goes
+    # on past UNDECIDED_CHECKS checks until its time runs out
+    seen = []
+
+    def first_settles(m, clock, *args, **kwargs):
+        seen.append(1)
+        clock.spent += 0.5
+        return ("infeasible", None) if len(seen) == 1 else ("unknown", None)
+
+    monkeypatch.setattr(guided, "_run_solver", first_settles)
+    d, am, values = _ramp_plan(600)
+    res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=8, deterministic=True)
+    assert res.checks[0]["subset"] == "infeasible" and res.bound == res.checks[0]["target"] + 1
+    assert len(res.checks) > guided.UNDECIDED_CHECKS
+
+
+def test_time_the_relaxation_gives_back_goes_on_to_cp_sat(monkeypatch):
+    # the relaxation-guided search settles nothing and spends nothing: the closure
+    # stage's 70 % share goes on to CP-SAT from the plan it had, which improves it (on
+    # generated S at 5 deterministic units: 58.92 h after CP-SAT's own 30 %)
+    import importlib
+
+    from logistics.generate import generate
+    from logistics.solve import solve
+
+    solve_mod = importlib.import_module("logistics.solve")  # the package's `solve` is the function
+
+    monkeypatch.setattr(solve_mod, "_relax_stage", lambda data, am, values, goal, earlier, objective, val, bnd,
+                        *rest: (bnd, 0.0, None))
+    s = generate("S", seed=1)
+    plan = solve(s, options=SolveOptions(time_limit=5, deterministic=True, seed=0))
+    stage = next(st for st in plan.solve.stages if st["goal"] == "closure")
+    assert stage["continued"]["spent"] > 0.5
+    assert stage["objective"] == stage["continued"]["objective"] < 58.9
+    assert plan.kpis["closure_hour"] == pytest.approx(stage["objective"])
+    assert verify(s, plan) == []
