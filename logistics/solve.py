@@ -405,6 +405,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
             used = solver.wall_time if not opts.deterministic else solver.deterministic_time
             return solver, st, time.perf_counter() - ts, used
 
+        stage_t0 = time.perf_counter()
         solver, st, secs, used = run_cp(limit * (1 - relax_share) if relax else limit)
         spent += used
         name = solver.StatusName(st)
@@ -427,8 +428,9 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                     # time the relaxation gave back (its checks decided nothing) goes
                     # on to CP-SAT, from the best plan
                     back = limit - used - r_spent
-                    if not opts.deterministic:
-                        back = min(back, t_end - time.perf_counter())
+                    if not opts.deterministic:  # the stage's wall clock (models built too)
+                        now = time.perf_counter()
+                        back = min(back, stage_t0 + limit - now, t_end - now)
                     if back >= CONTINUE_MIN and not stop.is_set():
                         am.m.ClearHints()
                         h = am.m.Proto().solution_hint
