@@ -470,6 +470,13 @@ class MipResult:
 #: deterministic mode: SCIP branch-and-bound nodes per deterministic unit of budget
 MIP_NODES_PER_UNIT = 40
 
+#: deterministic mode: simplex iterations charged as one unit (about a second of SCIP on
+#: this project's 2-core machine, like CP-SAT's deterministic second): a node of a large
+#: relaxation costs far more than one of a small one (generated M's five-unit group:
+#: 31,000 iterations and 20 s at its first node), and charging nodes alone let its
+#: flying-hours stage run 533 s on a budget of a few units
+MIP_ITERATIONS_PER_UNIT = 1500
+
 
 def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
               stop: threading.Event | None = None, cutoff: int | None = None) -> MipResult | None:
@@ -489,7 +496,8 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
     ``limit``: seconds, or in ``deterministic`` mode a budget of
     :data:`MIP_NODES_PER_UNIT` nodes per unit (single-threaded SCIP repeats exactly
     under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP),
-    charged by the nodes used. Returns None if the model holds a constraint the
+    charged by the nodes used or, if more, the simplex iterations
+    (:data:`MIP_ITERATIONS_PER_UNIT` a unit). Returns None if the model holds a constraint the
     conversion does not take.
     """
     t0 = time.perf_counter()
@@ -556,9 +564,11 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
         return MipResult("unknown", None, None, None, 0.0, 0.0)
     st = _run_stoppable(lambda: s.Solve(mp), s.InterruptSolve, stop)
     secs = _elapsed(t0)
-    # deterministic: the nodes SCIP used (a repeatable count), not the whole budget, so
-    # that many small MIPs (a branching over destinations) can share one budget
-    spent = min(limit, max(1, s.nodes()) / MIP_NODES_PER_UNIT) if deterministic else secs
+    # deterministic: the nodes and simplex iterations SCIP used (repeatable counts), not
+    # the whole budget, so that many small MIPs (a branching over destinations) can share
+    # one budget; a large LP's iterations beyond the budget are charged too
+    spent = max(min(limit, max(1, s.nodes()) / MIP_NODES_PER_UNIT),
+                s.iterations() / MIP_ITERATIONS_PER_UNIT) if deterministic else secs
     if st == pywraplp.Solver.INFEASIBLE:
         if cutoff is not None:
             return MipResult("cutoff", None, cutoff, None, secs, spent)
