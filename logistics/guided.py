@@ -219,10 +219,10 @@ def closure_search(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
     by_rdd = fixed.get("undelivered") == 0 and fixed.get("lateness") == 0
     lo, hi, top = lower, incumbent, incumbent
     res = SearchResult(lower, incumbent, None, [], 0.0, 0.0)
-    undecided = 0  # checks so far, from the first, that neither relaxation settled
     while lo < top and (stop is None or not stop.is_set()):
         left = clock.left()
-        if left <= 0.2 or undecided >= UNDECIDED_CHECKS:
+        if left <= 0.2 or (len(res.checks) >= UNDECIDED_CHECKS and
+                           all(c.get("subset") == c.get("whole") == "unknown" for c in res.checks)):
             break
         probe = (lo + top - 1) // 2
         cap = left if probe == top - 1 else left / 3
@@ -263,8 +263,6 @@ def closure_search(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
             lo = probe + 1
         else:
             top = probe
-        if undecided == len(res.checks) - 1 and check["subset"] == "unknown" and st == "unknown":
-            undecided += 1
     res.bound = lo
     res.seconds = time.perf_counter() - clock.t0
     res.spent = clock.spent

@@ -497,8 +497,8 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
     :data:`MIP_NODES_PER_UNIT` nodes per unit (single-threaded SCIP repeats exactly
     under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP),
     charged by the nodes used or, if more, the simplex iterations
-    (:data:`MIP_ITERATIONS_PER_UNIT` a unit). Returns None if the model holds a constraint the
-    conversion does not take.
+    (:data:`MIP_ITERATIONS_PER_UNIT` a unit). Returns None if the model holds a
+    constraint the conversion does not take.
     """
     t0 = time.perf_counter()
     proto = m.Proto()

@@ -350,9 +350,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         if isinstance(hint, dict) and full_hint is not None:
             hint = full_hint
         if isinstance(hint, list):  # a full solution vector
-            h = am.m.Proto().solution_hint
-            h.vars.extend(range(len(hint)))
-            h.values.extend(hint)
+            _hint_vector(am, hint)
         elif hint:
             for var, val in hint.items():
                 am.m.AddHint(var, val)
@@ -433,9 +431,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                         back = min(back, stage_t0 + limit - now, t_end - now)
                     if back >= CONTINUE_MIN and not stop.is_set():
                         am.m.ClearHints()
-                        h = am.m.Proto().solution_hint
-                        h.vars.extend(range(len(sol_vec)))
-                        h.values.extend(sol_vec)
+                        _hint_vector(am, sol_vec)
                         s2, st2, secs2, used2 = run_cp(back)
                         spent += used2
                         rec["seconds"] = round(secs + secs2, 3)
@@ -508,6 +504,13 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
         status_all = "feasible"
     plan = _extract(data, am, values, status_all, info)
     return plan, stages, values
+
+
+def _hint_vector(am: AirliftModel, vec: list[int]) -> None:
+    """Hint ``am``'s model with a full solution vector (a value per variable)."""
+    h = am.m.Proto().solution_hint
+    h.vars.extend(range(len(vec)))
+    h.values.extend(vec)
 
 
 def _relax_stage(data: ModelData, am: AirliftModel, values: dict, goal: str, earlier: list[str],
