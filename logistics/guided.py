@@ -56,6 +56,11 @@ ROOT_SHARE = 0.1
 LEAF_ROUNDS = 4
 #: times a repair lets go of the held missions in a conflict and tries again
 HOLD_RELEASES = 4
+#: share of :func:`flying_search`'s time kept for re-planning groups two at a time,
+#: bases free, every other mission held (:func:`held_out`), after the groups' own steps
+HELD_SHARE = 0.25
+#: at most this many pairs of groups are tried (smallest first)
+HELD_PAIRS = 12
 #: :func:`coupled_flying`: a leaf's first time limit (seconds, or deterministic units),
 #: doubled each time the same leaf comes back unsettled
 JOINT_LEAF = 20.0
@@ -86,6 +91,7 @@ class SearchResult:
     seconds: float
     spent: float  # solver time: seconds, or deterministic units in repeatable mode
     joint: dict | None = None  # flying_search: the bed-coupled bound over the groups' bases
+    held: list[dict] | None = None  # flying_search: the groups re-planned in pairs (:func:`held_out`)
 
 
 def _missions(data: ModelData, am: AirliftModel, values: dict) -> list[_Mission]:
@@ -785,7 +791,10 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
        parking and crew hours they leave, so the repair rarely fails where step 2's
        solution does not fit at the minute.
 
-    The bound is the sum of the groups' bounds. ``time_limit``: seconds, or
+    The bound is the sum of the groups' bounds. Then, with :data:`HELD_SHARE` of the
+    time kept for it, pairs of groups are re-planned together, bases free, every other
+    mission held (:func:`held_out`, recorded in ``held``), and last the groups' bound is
+    held to the beds together (:func:`coupled_flying`). ``time_limit``: seconds, or
     deterministic units. ``checks`` of the result holds, per group, its units, the
     bound and how it was proven, and what the repairs did (minutes).
     """
@@ -796,10 +805,12 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
     res = SearchResult(0, incumbent if incumbent is not None else 0, None, [], 0.0, 0.0)
     parts: list[dict] = [{"units": [data.units[ui].unit.id for ui in comp]} for comp in comps]
     res.checks = parts
+    # kept for the pairs of groups after the groups' own steps
+    reserve = HELD_SHARE * time_limit if have_plan and len(comps) >= 2 else 0.0
     sides: list[_Side] = []
     for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
         crit = set(comp)
-        budget = clock.left() * len(comp) / sum(len(c) for c in comps[k:])
+        budget = (clock.left() - reserve) * len(comp) / sum(len(c) for c in comps[k:])
         if budget <= 0.05 or (stop is not None and stop.is_set()):
             part.update(status="skipped", bound=0)
             continue
@@ -844,12 +855,48 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
                                  deterministic, seed, stop, part)
             if sol is not None:
                 values = _take(am, values, sol, res, part)
+    if reserve and res.value > res.bound:
+        values = _held_out_pairs(data, am, values, fixed, target, comps, res, clock, reserve, workers,
+                                 deterministic, seed, stop)
     if have_plan and len(sides) == len(comps) and res.value > res.bound:
         values = _couple_and_repair(data, am, values, fixed, target, sides, res, clock, workers, deterministic,
                                     seed, stop)
     res.seconds = time.perf_counter() - clock.t0
     res.spent = clock.spent
     return res
+
+
+def _held_out_pairs(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, int], target: int,
+                    comps: list[list[int]], res: SearchResult, clock: _Clock, share: float, workers: int,
+                    deterministic: bool, seed: int, stop: threading.Event | None) -> dict:
+    """A step of :func:`flying_search`: each pair of groups re-planned together,
+    bases free, every other mission held (:func:`held_out`), in passes while one
+    improves and ``share`` of the time lasts. Updates ``res``; the plan's values."""
+    pairs = sorted(((a, b) for a, b in itertools.combinations(range(len(comps)), 2)),
+                   key=lambda p: len(comps[p[0]]) + len(comps[p[1]]))[:HELD_PAIRS]
+    res.held = []
+    end = clock.left() - share
+    better = True
+    while better:
+        better = False
+        for k, (a, b) in enumerate(pairs):
+            left = clock.left() - end
+            if left <= 0.5 or (stop is not None and stop.is_set()):
+                return values
+            crit = set(comps[a]) | set(comps[b])
+            part: dict = {"units": [data.units[ui].unit.id for ui in sorted(crit)],
+                          "plan": _group_flying(data, _missions(data, am, values), crit)}
+            res.held.append(part)
+            sol = held_out(data, am, values, fixed, target, crit, clock, workers, deterministic, seed,
+                           left / (len(pairs) - k), stop, part)
+            if sol is None:
+                continue
+            vals = {var: sol[var.Index()] for var in values}
+            if am.goal_value("flying_hours", vals) < res.value and all(
+                    am.goal_value(g, vals) <= v for g, v in fixed.items() if g in am.goal_terms):
+                values = _take(am, values, sol, res, part)
+                better = True
+    return values
 
 
 def _plan_combo(am: AirliftModel, values: dict, side: _Side) -> tuple:
@@ -904,6 +951,106 @@ def _couple_and_repair(data: ModelData, am: AirliftModel, values: dict, fixed: d
         if not better:
             break
     return values
+
+
+def _unit_parts(am: AirliftModel, goal: str, values: dict, units: set[int]) -> int:
+    """The part of an earlier goal's value (undelivered, lateness) that falls on units
+    other than ``units``."""
+    v = am.v
+    owner = {x.Index(): ui for (ui, _), x in v.short.items()}
+    owner.update({x.Index(): ui for ui, x in v.late.items()})
+    return int(sum(c * values.get(x, 0) for c, x in am.goal_terms[goal] if owner.get(x.Index()) not in units))
+
+
+def held_out(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, int], target: int, crit: set[int],
+             clock: _Clock, workers: int, deterministic: bool, seed: int, cap: float,
+             stop: threading.Event | None, part: dict) -> list[int] | None:
+    """Re-plan some units' missions *and bases* for fewer flying hours, every other
+    mission held where it is; a full solution of ``am`` or None.
+
+    The slot model of the units ``crit`` alone, the other missions constants that take
+    aircraft, parking and crew hours (:class:`~logistics.model.build.AirliftModel`'s
+    ``held``) and the beds the other units take, the earlier goals held (the other
+    units' part of them fixed). Small against the whole force's model, so CP-SAT
+    settles it in seconds where the whole model does not move. It finds what the
+    groups' own repairs cannot: on Baghdad, 2-504 saves an hour of flying at Ali Al
+    Salem only if 3-504 leaves it its beds by going to Kuwait International.
+    """
+    from .solve import hint_from_dispatch  # solve imports this module
+    from .model.dispatch import Dispatch
+
+    missions = _missions(data, am, values)
+    mine = [ms for ms in missions if set(ms.loads) & crit]
+    others = [ms for ms in missions if not set(ms.loads) & crit]
+    flies = _group_flying(data, missions, crit)
+    sdata = _subset(data, crit, _beds_taken(data, am, values, crit))
+    held = [(data.groups[ms.group], data.groups[ms.group].options[ms.option], ms.start) for ms in others]
+    sub = AirliftModel(sdata, crew_types=am.crew_types, held=held)
+    m = sub.m
+    for goal, val in fixed.items():
+        if goal == "closure":
+            m.Add(sub.v.force_closure <= target)
+        elif goal in sub.goal_exprs:
+            m.Add(sub.goal_exprs[goal] <= val - _unit_parts(am, goal, values, crit))
+    m.Add(sub.v.force_closure <= target)
+    m.Add(sub.goal_exprs["flying_hours"] <= flies - 1)
+    m.Minimize(sub.goal_exprs["flying_hours"])
+    # the plan's own missions of these units as the hint
+    gi_of = {g.name: gi for gi, g in enumerate(sdata.groups)}
+    ui_of = {u.unit.id: u.idx for u in sdata.units}
+    hint = []
+    for ms in mine:
+        g = data.groups[ms.group]
+        sg = gi_of.get(g.name)
+        if sg is None:
+            hint = []
+            break
+        labels = [r.label for r in sdata.groups[sg].options]
+        label = g.options[ms.option].label
+        if label not in labels:
+            hint = []
+            break
+        hint.append(Dispatch(sg, labels.index(label), ms.start,
+                             {ui_of[data.units[ui].unit.id]: dict(q) for ui, q in ms.loads.items()}))
+    if hint:
+        for var, val in hint_from_dispatch(sdata, sub, hint).items():
+            m.AddHint(var, val)
+    status, s = _run_solver(m, clock, workers, deterministic, seed, cap, stop)
+    part["status"] = status
+    if s is None:
+        return None
+    part["found"] = int(s.ObjectiveValue())
+    # back to the whole force: its missions, then every variable of ``am``
+    back_g = {gi: next(k for k, g in enumerate(data.groups) if g.name == sg.name) for gi, sg in enumerate(sdata.groups)}
+    back_u = {u.idx: next(w.idx for w in data.units if w.unit.id == u.unit.id) for u in sdata.units}
+    dispatch = [Dispatch(ms.group, ms.option, ms.start, ms.loads) for ms in others]
+    for gi, row in enumerate(sub.v.slots):
+        g = sdata.groups[gi]
+        for slot in row:
+            if not s.Value(slot.present):
+                continue
+            oi = next(i for i, yy in enumerate(slot.y) if s.Value(yy))
+            label = g.options[oi].label
+            fg = back_g[gi]
+            loads: dict[int, dict[str, int]] = {}
+            for (ui, com), x in slot.load.items():
+                if s.Value(x) > 0:
+                    loads.setdefault(back_u[ui], {})[com] = s.Value(x)
+            dispatch.append(Dispatch(fg, [r.label for r in data.groups[fg].options].index(label), s.Value(slot.start),
+                                     loads))
+    count: dict[int, int] = {}
+    for dp in dispatch:
+        count[dp.group] = count.get(dp.group, 0) + 1
+    if any(n > len(am.v.slots[gi]) for gi, n in count.items()):
+        part["merge"] = "more missions than the model's slots"
+        return None
+    full = hint_from_dispatch(data, am, dispatch)
+    probe = am.m.Clone()
+    for var, val in full.items():
+        probe.Add(probe.GetIntVarFromProtoIndex(var.Index()) == val)
+    status, s2 = _run_solver(probe, clock, 1, deterministic, seed, max(1.0, min(cap, clock.left())), stop)
+    part["merge"] = status
+    return list(s2.ResponseProto().solution) if s2 is not None else None
 
 
 def _take(am: AirliftModel, values: dict, sol: list[int], res: SearchResult, part: dict) -> dict:

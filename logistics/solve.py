@@ -541,10 +541,14 @@ def _relax_stage(data: ModelData, am: AirliftModel, values: dict, goal: str, ear
                             deterministic=opts.deterministic, seed=opts.seed, stop=stop)
         hours = ("bound", "plan", "guide_value", "repaired")
         detail = {"components": [{k: (v / scale if k in hours else v) for k, v in c.items()} for c in res.checks]}
+        if res.held:  # pairs of groups re-planned together, the rest held
+            detail["held_out"] = [{k: (v / scale if k in ("plan", "found", "repaired") else v) for k, v in c.items()}
+                                  for c in res.held]
         if res.joint is not None:  # the groups held to the beds together
             detail["joint"] = {k: (v / scale if k in ("start", "bound", "repaired") else v)
                                for k, v in res.joint.items()}
-        found = f"repairs guided by each group's least flying hours: {val / scale:.1f} -> {res.value / scale:.1f} h"
+        found = (f"groups re-planned in pairs and repairs guided by each group's least flying hours: "
+                 f"{val / scale:.1f} -> {res.value / scale:.1f} h")
         proven = "proven by the component bound (SCIP)"
         bounded = "bound: least flying hours of each group of units that cannot share a mission (SCIP)"
     else:

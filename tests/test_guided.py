@@ -148,7 +148,8 @@ def _planned(d, flights: list[tuple[str, int, int]]):
     return d, am, values
 
 
-def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum():
+def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum(monkeypatch):
+    monkeypatch.setattr(guided, "HELD_SHARE", 0.0)  # the groups' own repairs only
     # the waves case: A flies via Lajes (1,612 min, landing 1,154 <= 1,200), B and C on a
     # direct C-17 each (2 x 1,576): 4,764 min. The least: A direct and B with C on one
     # direct C-17, 2 x 1,576 = 3,152 min, which the component bound proves
@@ -164,7 +165,8 @@ def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum():
     assert len(out.missions) == 2 and out.kpis["closure_hour"] <= 120
 
 
-def test_the_solve_stage_reports_the_repair_and_the_proof_in_hours():
+def test_the_solve_stage_reports_the_repair_and_the_proof_in_hours(monkeypatch):
+    monkeypatch.setattr(guided, "HELD_SHARE", 0.0)  # the groups' own repairs only
     # the same wasteful plan through solve's flying-hours stage: 4,764 min = 79.4 h
     # repaired to 3,152 min = 52.53 h, which the bound proves
     d, am, values = _wasteful_waves()
@@ -175,8 +177,70 @@ def test_the_solve_stage_reports_the_repair_and_the_proof_in_hours():
     assert rec["relaxation"]["bound"] == pytest.approx(3152 / 60)
     assert [c["units"] for c in rec["relaxation"]["components"]] == [["A"], ["B", "C"]]
     assert rec["relaxation"]["components"][0]["plan"] == pytest.approx(1612 / 60)
-    assert rec["note"] == ("repairs guided by each group's least flying hours: 79.4 -> 52.5 h; "
+    assert rec["note"] == ("groups re-planned in pairs and repairs guided by each group's least flying hours: "
+                           "79.4 -> 52.5 h; "
                            "proven by the component bound (SCIP)")
+
+
+def _bed_swap():
+    """A lands by 40 h; B is ready at 50 h and lands by 75 h; C is ready at 80 h: three
+    groups that no mission carries across. Ali Al Salem (OKAS) has 200 beds, Al Udeid (OTBH) plenty; C may
+    only go to Al Udeid. Planned: A's two loads to Al Udeid, B to Ali Al Salem, C to Al
+    Udeid, each on a C-17 via Ramstein starting at its ready minute (data, model with
+    the earlier goals fixed, the plan's values)."""
+    s = make_scenario(
+        destinations=[{"airfield": "OKAS", "capacity_pax": 200}, {"airfield": "OTBH", "capacity_pax": 5000}],
+        units=[{"id": "A", "origin": "KPOB", "destinations": ["OKAS", "OTBH"], "pax": 200, "ready_hour": 0,
+                "latest_arrival_hour": 40},
+               {"id": "B", "origin": "KPOB", "destinations": ["OKAS", "OTBH"], "pax": 50, "ready_hour": 50,
+                "latest_arrival_hour": 75},
+               {"id": "C", "origin": "KPOB", "destinations": ["OTBH"], "pax": 10, "ready_hour": 80}])
+    d = build_data(s)
+    opt = {r.label: i for i, r in enumerate(d.groups[0].options)}
+    plan = [Dispatch(0, opt["KPOB-ETAR-OTBH"], 0, {0: {"pax": 100}}),
+            Dispatch(0, opt["KPOB-ETAR-OTBH"], 195, {0: {"pax": 100}}),
+            Dispatch(0, opt["KPOB-ETAR-OKAS"], 3000, {1: {"pax": 50}}),
+            Dispatch(0, opt["KPOB-ETAR-OTBH"], 4800, {2: {"pax": 10}})]
+    am = AirliftModel(d)
+    hint = hint_from_dispatch(d, am, plan)
+    values = {v: hint[v] for v in _hint_vars(am)}
+    for goal, val in FIXED.items():
+        am.m.Add(am.goal_exprs[goal] <= val)
+    return d, am, values
+
+
+def test_two_groups_re_planned_together_swap_the_beds_neither_can_take_alone():
+    # a C-17 via Ramstein flies 1,577 min to Ali Al Salem and 1,664 to Al Udeid (its
+    # return via Ramstein too). 200 soldiers (30 st) are two C-17 loads (102 seats), 50
+    # soldiers (7.5 st) one: none flies the direct leg (6.6 st). The plan: A 2 x 1,664 +
+    # B 1,577 + C 1,664 = 6,569 min. A alone cannot move to Ali Al Salem (B holds 50 of
+    # its 200 beds) and B alone would fly 87 min more at Al Udeid; together, A at Ali Al
+    # Salem and B at Al Udeid: 2 x 1,577 + 1,664 + 1,664 = 6,482 min, 87 less
+    d, am, values = _bed_swap()
+    assert am.goal_value("flying_hours", values) == 2 * 1664 + 1577 + 1664
+    before = {(ms.start, ms.option) for ms in guided._missions(d, am, values) if 2 in ms.loads}
+    part: dict = {}
+    sol = guided.held_out(d, am, values, FIXED, d.horizon, {0, 1}, _Clock(30, True), 1, True, 0, 30, None, part)
+    assert part["status"] == "optimal" and part["found"] == 2 * 1577 + 1664
+    vals = {v: sol[v.Index()] for v in _hint_vars(am)}
+    assert am.goal_value("flying_hours", vals) == 2 * 1577 + 1664 + 1664
+    # C, held, flies exactly as planned; the plan verifies with A and B's bases swapped
+    assert {(ms.start, ms.option) for ms in guided._missions(d, am, vals) if 2 in ms.loads} == before
+    out = _extract(d, am, vals, "feasible", SolveInfo(solver="test"))
+    assert verify(d.scenario, out) == []
+    assert {u.id: u.destination for u in out.units} == {"A": "OKAS", "B": "OTBH", "C": "OTBH"}
+
+
+def test_flying_search_re_plans_pairs_first_and_the_beds_coupled_bound_proves_it():
+    # the same plan through flying_search: the pair (A, B) finds 6,482 min; the groups'
+    # bound held to the beds together is A 2 x 1,577 at OKAS + B 1,664 at OTBH (OKAS
+    # has no beds left for it) + C 1,664 = 6,482: proven
+    d, am, values = _bed_swap()
+    res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=6569, deterministic=True)
+    assert (res.value, res.bound) == (6482, 6482)
+    assert res.held[0]["units"] == ["A", "B"] and res.held[0]["repaired"] == 6482
+    sol = {v: res.solution[v.Index()] for v in _hint_vars(am)}
+    assert verify(d.scenario, _extract(d, am, sol, "feasible", SolveInfo(solver="test"))) == []
 
 
 def test_the_mip_solves_the_relaxation_to_its_hand_computed_optimum():

@@ -20,16 +20,22 @@ Families (SPEC section 3 rule in brackets):
                   day's UTE budget [9]; added for a type when a plan breaks
                   the rule without it.
 
+``held`` missions (other units' missions kept where they are, for a model of some
+units only) are constants in the fleet, MOG and crew families: they take aircraft,
+parking and crew hours and are not decided.
+
 Speed, ground times and runways [5, 6, 10] are built into the routings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .data import CARGO, ModelData, ticks_down
+from ..network import Routing
+from .data import CARGO, Group, ModelData, ticks_down
 
 
 @dataclass
@@ -61,8 +67,11 @@ class Variables:
 class AirliftModel:
     """Builds the CP-SAT model for preprocessed :class:`ModelData`."""
 
-    def __init__(self, data: ModelData, *, crew_types: frozenset[str] = frozenset()):
+    def __init__(self, data: ModelData, *, crew_types: frozenset[str] = frozenset(),
+                 held: Sequence[tuple[Group, Routing, int]] = ()):
         self.data = data
+        #: (group, routing, start) of missions fixed where they are (module docstring)
+        self.held = list(held)
         self.m = cp_model.CpModel()
         self.v = Variables()
         self.crew_types = crew_types
@@ -299,7 +308,9 @@ class AirliftModel:
             steps = d.fleet[t]
             total = sum(c for _, c in steps)
             demands = [1] * len(ivs)
-            blockers = []
+            blockers = [m.NewFixedSizeIntervalVar(st, r.cycle, f"held[{g.name},{st}]")
+                        for g, r, st in self.held if g.aircraft == t]
+            demands += [1] * len(blockers)
             for a, c in steps:
                 if a > 0:
                     blockers.append(m.NewFixedSizeIntervalVar(0, a, f"unavailable[{t},{a}]"))
@@ -309,6 +320,11 @@ class AirliftModel:
     # ------------------------------------------------------------------ MOG
     def _mog(self) -> None:
         m, d = self.m, self.data
+        for g, r, st in self.held:  # only where the model's own missions park
+            for gr in r.ground:
+                if gr.airfield in self._ground:
+                    self._ground[gr.airfield].append(
+                        m.NewFixedSizeIntervalVar(st + gr.start, gr.end - gr.start, f"held[{g.name},{st},{gr.airfield}]"))
         for a, ivs in self._ground.items():
             cap = d.mog.get(a, 0)
             if cap >= len(ivs):
@@ -347,6 +363,17 @@ class AirliftModel:
                 dem.append(ln - spill)
                 ivs.append(m.NewOptionalFixedSizeIntervalVar(q + 1, 1, lit, f"fly_next[{tag}]"))
                 dem.append(spill)
+            for g, r, st in self.held:
+                if g.aircraft != t:
+                    continue
+                for leg in r.legs:
+                    x, ln = st + leg.depart, leg.minutes
+                    q = x // 1440
+                    spill = max(0, x + ln - 1440 * (q + 1))
+                    for day, dm in ((q, ln - spill), (q + 1, spill)):
+                        if dm > 0:
+                            ivs.append(m.NewFixedSizeIntervalVar(day, 1, f"held_fly[{g.name},{st},{leg.depart},{day}]"))
+                            dem.append(dm)
             for k, c in enumerate(caps):
                 if c < cmax:
                     ivs.append(m.NewFixedSizeIntervalVar(k, 1, f"crew_short[{t},{k}]"))
