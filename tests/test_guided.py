@@ -448,3 +448,22 @@ def test_time_the_relaxation_gives_back_goes_on_to_cp_sat(monkeypatch):
     assert stage["objective"] == stage["continued"]["objective"] < 58.9
     assert plan.kpis["closure_hour"] == pytest.approx(stage["objective"])
     assert verify(s, plan) == []
+
+
+def test_a_held_mission_takes_its_aircraft_in_the_model_of_the_other_units():
+    # one C-17; a held mission (another unit's) via Ramstein from minute 0 keeps it for
+    # its 2,102-min cycle, so A (50 soldiers, 7.5 st: not the 6.6-st direct leg) starts
+    # at 2,102 at the earliest and lands 1,119 min later: 3,221 min. Without it: 1,119
+    s = make_scenario(aircraft=[{"type": "C-17A", "count": 1}],
+                      units=[{"id": "A", "origin": "KPOB", "destinations": ["OKAS"], "pax": 50, "ready_hour": 0}])
+    d = build_data(s)
+    g = d.groups[0]
+    via = next(r for r in g.options if r.label == "KPOB-ETAR-OKAS")
+    assert (via.cycle, via.arrive) == (2102, 1119)
+    for held, closure in (([], 1119), ([(g, via, 0)], 2102 + 1119)):
+        am = AirliftModel(d, held=held)
+        am.m.Add(am.goal_exprs["undelivered"] == 0)
+        am.m.Minimize(am.v.force_closure)
+        solver = cp_model.CpSolver()
+        assert solver.Solve(am.m) == cp_model.OPTIMAL
+        assert solver.Value(am.v.force_closure) == closure
