@@ -61,6 +61,12 @@ HOLD_RELEASES = 4
 HELD_SHARE = 0.25
 #: at most this many pairs of groups are tried (smallest first)
 HELD_PAIRS = 12
+#: time (seconds, or deterministic units) a pair needs at the least: building and
+#: presolving Baghdad's 2-504 with the middle group takes about 5 s and the first
+#: better plan comes at about 12 s; with 8 s each, its three pairs found nothing in a
+#: 600 s solve. Pairs are tried only as many as get this much, none if none does, and
+#: then the bounds keep the time
+HELD_MIN = 20.0
 #: :func:`coupled_flying`: a leaf's first time limit (seconds, or deterministic units),
 #: doubled each time the same leaf comes back unsettled
 JOINT_LEAF = 20.0
@@ -807,6 +813,8 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
     res.checks = parts
     # kept for the pairs of groups after the groups' own steps
     reserve = HELD_SHARE * time_limit if have_plan and len(comps) >= 2 else 0.0
+    if reserve < HELD_MIN:
+        reserve = 0.0
     sides: list[_Side] = []
     for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
         crit = set(comp)
@@ -873,29 +881,35 @@ def _held_out_pairs(data: ModelData, am: AirliftModel, values: dict, fixed: dict
     bases free, every other mission held (:func:`held_out`), in passes while one
     improves and ``share`` of the time lasts. Updates ``res``; the plan's values."""
     pairs = sorted(((a, b) for a, b in itertools.combinations(range(len(comps)), 2)),
-                   key=lambda p: len(comps[p[0]]) + len(comps[p[1]]))[:HELD_PAIRS]
+                   key=lambda p: len(comps[p[0]]) + len(comps[p[1]]))[:max(1, min(HELD_PAIRS, int(share // HELD_MIN)))]
     res.held = []
     end = clock.left() - share
     better = True
+    settled: set[tuple[int, int]] = set()  # solved to the end since the plan last changed
     while better:
         better = False
         for k, (a, b) in enumerate(pairs):
             left = clock.left() - end
             if left <= 0.5 or (stop is not None and stop.is_set()):
                 return values
+            if (a, b) in settled:
+                continue
             crit = set(comps[a]) | set(comps[b])
             part: dict = {"units": [data.units[ui].unit.id for ui in sorted(crit)],
                           "plan": _group_flying(data, _missions(data, am, values), crit)}
             res.held.append(part)
             sol = held_out(data, am, values, fixed, target, crit, clock, workers, deterministic, seed,
                            left / (len(pairs) - k), stop, part)
-            if sol is None:
-                continue
-            vals = {var: sol[var.Index()] for var in values}
-            if am.goal_value("flying_hours", vals) < res.value and all(
-                    am.goal_value(g, vals) <= v for g, v in fixed.items() if g in am.goal_terms):
-                values = _take(am, values, sol, res, part)
-                better = True
+            done = part.get("status") in ("optimal", "infeasible")
+            if sol is not None:
+                vals = {var: sol[var.Index()] for var in values}
+                if am.goal_value("flying_hours", vals) < res.value and all(
+                        am.goal_value(g, vals) <= v for g, v in fixed.items() if g in am.goal_terms):
+                    values = _take(am, values, sol, res, part)
+                    better = True
+                    settled.clear()  # the other pairs' held missions moved
+            if done:
+                settled.add((a, b))
     return values
 
 

@@ -231,14 +231,15 @@ def test_two_groups_re_planned_together_swap_the_beds_neither_can_take_alone():
     assert {u.id: u.destination for u in out.units} == {"A": "OKAS", "B": "OTBH", "C": "OTBH"}
 
 
-def test_flying_search_re_plans_pairs_first_and_the_beds_coupled_bound_proves_it():
-    # the same plan through flying_search: the pair (A, B) finds 6,482 min; the groups'
+def test_flying_search_re_plans_a_pair_and_the_beds_coupled_bound_proves_it():
+    # the same plan through flying_search with 100 units: 25 kept for pairs of groups,
+    # one pair's worth (HELD_MIN 20), the smallest, (A, B): 6,482 min. The groups'
     # bound held to the beds together is A 2 x 1,577 at OKAS + B 1,664 at OTBH (OKAS
     # has no beds left for it) + C 1,664 = 6,482: proven
     d, am, values = _bed_swap()
-    res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=6569, deterministic=True)
+    res = flying_search(d, FIXED, time_limit=100, am=am, values=values, incumbent=6569, deterministic=True)
     assert (res.value, res.bound) == (6482, 6482)
-    assert res.held[0]["units"] == ["A", "B"] and res.held[0]["repaired"] == 6482
+    assert [(h["units"], h.get("repaired")) for h in res.held] == [(["A", "B"], 6482)]
     sol = {v: res.solution[v.Index()] for v in _hint_vars(am)}
     assert verify(d.scenario, _extract(d, am, sol, "feasible", SolveInfo(solver="test"))) == []
 
@@ -467,3 +468,10 @@ def test_a_held_mission_takes_its_aircraft_in_the_model_of_the_other_units():
         solver = cp_model.CpSolver()
         assert solver.Solve(am.m) == cp_model.OPTIMAL
         assert solver.Value(am.v.force_closure) == closure
+
+
+def test_pairs_of_groups_are_not_tried_without_the_time_one_needs():
+    # 60 units: 25 % is 15, under HELD_MIN (20): the groups' own steps keep all the time
+    d, am, values = _bed_swap()
+    res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=6569, deterministic=True)
+    assert res.held is None
