@@ -990,8 +990,8 @@ def held_out(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, i
     groups' own repairs cannot: on Baghdad, 2-504 saves an hour of flying at Ali Al
     Salem only if 3-504 leaves it its beds by going to Kuwait International.
     """
-    from .solve import hint_from_dispatch  # solve imports this module
     from .model.dispatch import Dispatch
+    from .solve import hint_from_dispatch  # solve imports this module
 
     missions = _missions(data, am, values)
     mine = [ms for ms in missions if set(ms.loads) & crit]
@@ -1002,14 +1002,13 @@ def held_out(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, i
     sub = AirliftModel(sdata, crew_types=am.crew_types, held=held)
     m = sub.m
     for goal, val in fixed.items():
-        if goal == "closure":
-            m.Add(sub.v.force_closure <= target)
-        elif goal in sub.goal_exprs:
+        if goal != "closure" and goal in sub.goal_exprs:
             m.Add(sub.goal_exprs[goal] <= val - _unit_parts(am, goal, values, crit))
     m.Add(sub.v.force_closure <= target)
     m.Add(sub.goal_exprs["flying_hours"] <= flies - 1)
     m.Minimize(sub.goal_exprs["flying_hours"])
-    # the plan's own missions of these units as the hint
+    # the plan's own missions of these units as the hint (groups and units by name: the
+    # subset's indices differ from the force's)
     gi_of = {g.name: gi for gi, g in enumerate(sdata.groups)}
     ui_of = {u.unit.id: u.idx for u in sdata.units}
     hint = []
@@ -1035,23 +1034,16 @@ def held_out(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, i
         return None
     part["found"] = int(s.ObjectiveValue())
     # back to the whole force: its missions, then every variable of ``am``
-    back_g = {gi: next(k for k, g in enumerate(data.groups) if g.name == sg.name) for gi, sg in enumerate(sdata.groups)}
-    back_u = {u.idx: next(w.idx for w in data.units if w.unit.id == u.unit.id) for u in sdata.units}
+    force_g = {g.name: gi for gi, g in enumerate(data.groups)}
+    force_u = {u.unit.id: u.idx for u in data.units}
+    found = {x: s.Value(x) for row in sub.v.slots for sl in row
+             for x in (sl.present, sl.start, *sl.y, *sl.load.values())}
     dispatch = [Dispatch(ms.group, ms.option, ms.start, ms.loads) for ms in others]
-    for gi, row in enumerate(sub.v.slots):
-        g = sdata.groups[gi]
-        for slot in row:
-            if not s.Value(slot.present):
-                continue
-            oi = next(i for i, yy in enumerate(slot.y) if s.Value(yy))
-            label = g.options[oi].label
-            fg = back_g[gi]
-            loads: dict[int, dict[str, int]] = {}
-            for (ui, com), x in slot.load.items():
-                if s.Value(x) > 0:
-                    loads.setdefault(back_u[ui], {})[com] = s.Value(x)
-            dispatch.append(Dispatch(fg, [r.label for r in data.groups[fg].options].index(label), s.Value(slot.start),
-                                     loads))
+    for ms in _missions(sdata, sub, found):
+        sg = sdata.groups[ms.group]
+        fg = force_g[sg.name]
+        oi = [r.label for r in data.groups[fg].options].index(sg.options[ms.option].label)
+        dispatch.append(Dispatch(fg, oi, ms.start, {force_u[sdata.units[ui].unit.id]: q for ui, q in ms.loads.items()}))
     count: dict[int, int] = {}
     for dp in dispatch:
         count[dp.group] = count.get(dp.group, 0) + 1
