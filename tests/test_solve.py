@@ -347,6 +347,31 @@ def test_crew_hours_push_the_third_mission_to_the_next_day() -> None:
     assert second < 24.0 and third == pytest.approx(25.0, abs=MINUTE)
 
 
+def test_reserved_aircraft_time_takes_fleet_and_crew_from_the_model() -> None:
+    # One aircraft, UTE 4 h (240 min a day); 100 soldiers = one mission: onload 60 min,
+    # out 60, offload 60, back 60. Alone it lands at minute 120.
+    # (a) The aircraft reserved over [0, 600): the mission starts at 600, lands at 720.
+    # (b) 180 crew minutes of day 0 reserved: 60 are left, so at most the out leg flies
+    #     in day 0 and the return must take off at 1,440 or later: out leg 1,320-1,380,
+    #     offload to 1,440, back in day 1. Lands at 1,380 (starting later only lands
+    #     later; a return in day 0 would be 120 > 60).
+    from ortools.sat.python import cp_model
+
+    from logistics.model.build import AirliftModel, Reservation
+    from logistics.model.data import build_data
+
+    d = build_data(scenario([unit(pax=100)], aircraft_=[aircraft(count=1, ute_hours=4.0)]))
+    cases = [((), 120), ((Reservation("T", 0, 600),), 720),
+             ((Reservation("T", 0, 0, ((0, 180),)),), 1380)]
+    for reserved, closure in cases:
+        am = AirliftModel(d, crew_types=frozenset({"T"}), reserved=reserved)
+        am.m.Add(am.goal_exprs["undelivered"] == 0)
+        am.m.Minimize(am.v.force_closure)
+        solver = cp_model.CpSolver()
+        assert solver.Solve(am.m) == cp_model.OPTIMAL
+        assert solver.Value(am.v.force_closure) == closure, reserved
+
+
 def test_crew_hours_two_aircraft_long_legs() -> None:
     # Two aircraft, UTE 12 h: 24 flying hours a day. AAAA-DDDD missions fly 6 h out and 6
     # h back (onload 1, offload 1: out 1 -> 7, back 8 -> 14 from a start at 0).

@@ -22,7 +22,10 @@ Families (SPEC section 3 rule in brackets):
 
 ``held`` missions (other units' missions kept where they are, for a model of some
 units only) are constants in the fleet, MOG and crew families: they take aircraft,
-parking and crew hours and are not decided.
+parking and crew hours and are not decided. ``reserved`` aircraft-time
+(:class:`Reservation`) takes aircraft and crew hours only: what every mission of a
+kind that some other units must fly surely holds, for a bound on the model's
+own units (``benchmarks/prove_baghdad_flying.py``).
 
 Speed, ground times and runways [5, 6, 10] are built into the routings.
 """
@@ -64,14 +67,28 @@ class Variables:
     force_closure: cp_model.IntVar | None = None
 
 
+@dataclass(frozen=True)
+class Reservation:
+    """One aircraft of ``aircraft`` held over minutes ``[start, end)`` and flying at
+    least ``day_minutes[k]`` minutes in day ``k`` (rule 9), taken from the model's
+    fleet and crew budgets: the least footprint of a mission some other units fly."""
+
+    aircraft: str
+    start: int
+    end: int
+    day_minutes: tuple[tuple[int, int], ...] = ()
+
+
 class AirliftModel:
     """Builds the CP-SAT model for preprocessed :class:`ModelData`."""
 
     def __init__(self, data: ModelData, *, crew_types: frozenset[str] = frozenset(),
-                 held: Sequence[tuple[Group, Routing, int]] = ()):
+                 held: Sequence[tuple[Group, Routing, int]] = (), reserved: Sequence[Reservation] = ()):
         self.data = data
         #: (group, routing, start) of missions fixed where they are (module docstring)
         self.held = list(held)
+        #: aircraft and crew minutes other units' missions surely take (module docstring)
+        self.reserved = list(reserved)
         self.m = cp_model.CpModel()
         self.v = Variables()
         self.crew_types = crew_types
@@ -310,6 +327,8 @@ class AirliftModel:
             demands = [1] * len(ivs)
             blockers = [m.NewFixedSizeIntervalVar(st, r.cycle, f"held[{g.name},{st}]")
                         for g, r, st in self.held if g.aircraft == t]
+            blockers += [m.NewFixedSizeIntervalVar(rv.start, rv.end - rv.start, f"reserved[{t},{rv.start}]")
+                         for rv in self.reserved if rv.aircraft == t and rv.end > rv.start]
             demands += [1] * len(blockers)
             for a, c in steps:
                 if a > 0:
@@ -374,6 +393,11 @@ class AirliftModel:
                         if dm > 0:
                             ivs.append(m.NewFixedSizeIntervalVar(day, 1, f"held_fly[{g.name},{st},{leg.depart},{day}]"))
                             dem.append(dm)
+            for rv in self.reserved:
+                for day, dm in rv.day_minutes:
+                    if rv.aircraft == t and dm > 0:
+                        ivs.append(m.NewFixedSizeIntervalVar(day, 1, f"reserved_fly[{t},{rv.start},{day}]"))
+                        dem.append(dm)
             for k, c in enumerate(caps):
                 if c < cmax:
                     ivs.append(m.NewFixedSizeIntervalVar(k, 1, f"crew_short[{t},{k}]"))
