@@ -1,6 +1,6 @@
 """Proof that the Baghdad plan on record flies the fewest hours the model allows.
 
-``python benchmarks/prove_baghdad_flying.py`` (about 5 minutes on 2 cores) checks the
+``python benchmarks/prove_baghdad_flying.py`` (about 12 minutes on 2 cores, 10 of them for step 1) checks the
 plan in ``benchmarks/plans/baghdad-embassy-2020-994.45h.json`` and proves, step by
 step, that no plan of the model with nothing undelivered, nothing late and the force
 closed by minute 7,024 (117.07 h, the least closure) flies fewer than its 59,667 minutes.
