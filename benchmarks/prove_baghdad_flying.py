@@ -51,7 +51,7 @@ from logistics.guided import _Clock, _combos, _leaf, _run_solver, _subset, missi
 from logistics.model.build import AirliftModel, Reservation
 from logistics.model.data import build_data
 from logistics.plan import Plan
-from logistics.relax import Relaxation, closure_bound
+from logistics.relax import Relaxation, _day_minutes, closure_bound
 from logistics.scenario import load_scenario
 from logistics.verify import verify
 
@@ -93,8 +93,10 @@ def leaves_at_least(rel: Relaxation, combos: list, need: int, cap: float) -> tup
 
 
 def exact_least(sdata, fleet_types, k_cap: dict[str, int], reserved=(), limit: float = 900.0) -> tuple[str, int]:
-    """R's exact slot model alone, least flying minutes: (status, bound)."""
-    sdata.groups[:] = [dataclasses.replace(g, k=min(g.k, k_cap[g.name])) for g in sdata.groups]
+    """R's exact slot model alone, least flying minutes: (status, bound). Slots per
+    group are ``k_cap`` (not the subset's own count, which is sized from R's demand
+    alone and could cut off a plan the whole model allows)."""
+    sdata.groups[:] = [dataclasses.replace(g, k=k_cap[g.name]) for g in sdata.groups]
     am = AirliftModel(sdata, crew_types=frozenset(fleet_types), reserved=reserved)
     m = am.m
     m.Add(am.goal_exprs["undelivered"] <= 0)
@@ -103,11 +105,6 @@ def exact_least(sdata, fleet_types, k_cap: dict[str, int], reserved=(), limit: f
     m.Minimize(am.goal_exprs["flying_hours"])
     status, s = _run_solver(m, _Clock(limit, False), 2, False, 0, limit, None)
     return status, int(s.BestObjectiveBound()) if s is not None else 0
-
-
-def day_minutes(r, start: int, day: int) -> int:
-    lo, hi = day * 1440, day * 1440 + 1440
-    return sum(max(0, min(hi, start + lg.depart + lg.minutes) - max(lo, start + lg.depart)) for lg in r.legs)
 
 
 def main() -> int:
@@ -132,8 +129,8 @@ def main() -> int:
     comps = sorted(mission_components(data, fixed), key=len)
     big = comps[-1]
     rest = set().union(*comps[:-1])
-    names = lambda us: ", ".join(data.units[u].unit.id for u in sorted(us))  # noqa: E731
-    say(f"C = {names(big)}; R = {names(rest)}")
+    say("C = " + ", ".join(data.units[u].unit.id for u in sorted(big)),
+        "; R = " + ", ".join(data.units[u].unit.id for u in sorted(rest)))
     # the closure: C alone (every other unit removed, a relaxation) cannot land by 7,023
     closure = closure_bound(_subset(data, big), {"undelivered": 0, "lateness": 0}, CLOSURE, CLOSURE - 1,
                             time_limit=300, workers=2)
@@ -157,10 +154,10 @@ def main() -> int:
     rdata = _subset(data, rest)
     shortest = min(r.flight_minutes for g in rdata.groups for r in g.options)
     k_most = (flying - 1 - f_c) // shortest
-    k_cap = {g.name: k_most for g in rdata.groups}
+    k_cap = {g.name: min(g.k, k_most) for g in data.groups}  # the whole model's slots, or fewer
     st, g_free = exact_least(rdata, data.fleet, k_cap)
     check("step 2: R alone flies at least g_free", st == "optimal",
-          f"g_free = {g_free} ({st}; at most {k_most} missions per origin and type)")
+          f"g_free = {g_free} ({st}; slots per origin and type {k_cap})")
 
     # step 3: C's missions of the kind
     t, labels = KIND
@@ -176,7 +173,7 @@ def main() -> int:
             assert lo <= hi, r.label
             spans.append((hi, lo + r.cycle))
             for day in range(lo // 1440, (hi + r.cycle) // 1440 + 1):
-                least = min(day_minutes(r, x, day) for x in range(lo, hi + 1))
+                least = min(_day_minutes(r, x).get(day, 0) for x in range(lo, hi + 1))
                 mins[day] = min(mins.get(day, least), least)
     a, b = max(x for x, _ in spans), min(y for _, y in spans)
     footprint = Reservation(t, a, b, tuple(sorted((d, v) for d, v in mins.items() if v > 0)))
