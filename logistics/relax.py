@@ -479,7 +479,8 @@ MIP_ITERATIONS_PER_UNIT = 1500
 
 
 def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
-              stop: threading.Event | None = None, cutoff: int | None = None) -> MipResult | None:
+              stop: threading.Event | None = None, cutoff: int | None = None,
+              first: bool = False) -> MipResult | None:
     """Minimise a pure integer CP-SAT model (linear rows and at-most-one sets, as
     :class:`Relaxation` builds) with SCIP, the MIP solver that ships with OR-Tools.
 
@@ -497,7 +498,8 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
     :data:`MIP_NODES_PER_UNIT` nodes per unit (single-threaded SCIP repeats exactly
     under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP),
     charged by the nodes used or, if more, the simplex iterations
-    (:data:`MIP_ITERATIONS_PER_UNIT` a unit). Returns None if the model holds a
+    (:data:`MIP_ITERATIONS_PER_UNIT` a unit). ``first``: stop at the first solution
+    (below ``cutoff``: all a yes-or-no question needs). Returns None if the model holds a
     constraint the conversion does not take.
     """
     t0 = time.perf_counter()
@@ -555,11 +557,14 @@ def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
     # no relative gap: the default 1e-4 would let "optimal" stop minutes short
     mp = pywraplp.MPSolverParameters()
     mp.SetDoubleParam(mp.RELATIVE_MIP_GAP, 0.0)
+    params = "limits/solutions = 1\n" if first else ""
     if deterministic:
-        s.SetSolverSpecificParametersAsString(f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n")
+        params += f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n"
         s.SetTimeLimit(int(max(1.0, limit * 20) * 1000))
     else:
         s.SetTimeLimit(int(max(0.1, limit) * 1000))
+    if params:
+        s.SetSolverSpecificParametersAsString(params)
     if stop is not None and stop.is_set():
         return MipResult("unknown", None, None, None, 0.0, 0.0)
     st = _run_stoppable(lambda: s.Solve(mp), s.InterruptSolve, stop)
