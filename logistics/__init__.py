@@ -44,6 +44,7 @@ _LAZY = {
     "greedy": ("baseline", "greedy"),
     "sweep": ("sweep", "sweep"),
     "Variations": ("sweep", "Variations"),
+    "prove_plan": ("couple", "prove_plan"),
 }
 
 __all__ = [
