@@ -451,7 +451,8 @@ def cmd_prove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write("interrupted\n")
         return EXIT_INTERRUPTED
     out.write("\n" + table(["goal", "value", "proven bound", "least?"],
-                             [[g.goal, g.value, g.bound, g.proven] for g in proof.goals]) + "\n")
+                            [[g.goal, f"{g.value:,.2f}", "-" if g.bound is None else f"{g.bound:,.2f}", g.proven]
+                             for g in proof.goals]) + "\n")
     if proof.proven:
         out.write(f"PROVEN: no plan does better than {args.plan} on {', '.join(g.goal for g in proof.goals)} "
                   f"(for the model; {proof.seconds:.0f} s)\n")

@@ -105,6 +105,7 @@ def test_the_prove_command_prints_the_argument_and_exits_by_its_outcome(tmp_path
     out = capsys.readouterr().out
     assert "R with 1 x [A 600-840] reserved flies at least 240" in out
     assert "PROVEN: no plan does better than" in out
+    assert "flying_hours  6.00   6.00          yes" in out
     # a plan whose L mission leaves an hour late lands after L's latest arrival: rule broken
     late = tmp_path / "late.json"
     doc = json.loads(good.read_text())
