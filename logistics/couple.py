@@ -46,10 +46,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from .guided import _beds_of, _Clock, _combos, _run_solver, _subset, mission_components
+from .guided import _beds_of, _Clock, _combos, _leaf, _run_solver, _subset, mission_components
 from .model.build import AirliftModel, Reservation
 from .model.data import ModelData
-from .relax import Relaxation, _day_minutes, solve_mip
+from .relax import Relaxation
 
 __all__ = ["FlyingProof", "GoalProof", "MissionKind", "PlanProof", "mission_kinds", "prove_flying",
            "prove_plan"]
@@ -130,7 +130,7 @@ def mission_kinds(rel: Relaxation) -> list[MissionKind]:
                 if (gi, oi) not in least:
                     r = d.groups[gi].options[oi]
                     lo, hi = win[(gi, oi)]
-                    per = [_day_minutes(r, x) for x in range(lo, hi + 1)]
+                    per = [r.day_minutes(x) for x in range(lo, hi + 1)]
                     days = set().union(*per)
                     least[(gi, oi)] = {k: min(p_.get(k, 0) for p_ in per) for k in days}
                 own = least[(gi, oi)]
@@ -150,25 +150,6 @@ def _kind_count(rel: Relaxation, kind: MissionKind) -> list[int]:
             if (d.groups[b.gi].name, d.groups[b.gi].options[b.oi].label) in names]
 
 
-def _leaf(rel: Relaxation, combo: tuple | None, cap: float, cutoff: int | None,
-          count: tuple[list[int], int, int | None] | None, stop: threading.Event | None, first: bool = False):
-    """C's relaxation (objective set) with its bases fixed at ``combo`` (None: free)
-    and ``count`` = (count variables, least, most) on a kind's missions."""
-    m = rel.m.Clone()
-    if combo is not None:
-        base = dict(combo)
-        for (ui, dd), z in rel._dest.items():
-            m.Add(m.GetIntVarFromProtoIndex(z.Index()) == int(base[ui] == dd))
-    if count is not None:
-        idx, lo, hi = count
-        total = sum(m.GetIntVarFromProtoIndex(i) for i in idx)
-        if lo > 0:
-            m.Add(total >= lo)
-        if hi is not None:
-            m.Add(total <= hi)
-    return solve_mip(m, max(0.05, cap), stop=stop, cutoff=cutoff, first=first)
-
-
 def _at_least(rel: Relaxation, combo, need: int, clock: _Clock, stop, count=None,
               trace=None) -> tuple[bool, int]:
     """Does C (at ``combo``, with ``count``) fly at least ``need``? (settled, a proven
@@ -183,7 +164,7 @@ def _at_least(rel: Relaxation, combo, need: int, clock: _Clock, stop, count=None
         left = clock.left()
         if left <= 0.05 or (stop is not None and stop.is_set()):
             return False, lb
-        r = _leaf(rel, combo, min(cap, left), need + LEAF_MARGIN, count, stop, first)
+        r = _leaf(rel, combo, min(cap, left), need + LEAF_MARGIN, False, stop, count=count, first=first)
         clock.spent += r.seconds
         if trace is not None:
             trace(f"    leaf {combo} {count and count[1:]} need {need}: {r.status} {r.value} {r.bound} "
@@ -299,6 +280,9 @@ def prove_flying(data: ModelData, fixed: dict[str, int], upper: int, *, time_lim
                     + (f" and {beds} fewer beds at {base}" if base else "") + f" flies at least {v} ({st})")
             return cache[key]
 
+        def beds_of(c) -> dict[str, int]:  # None: C's bases free, no beds known
+            return _beds_of(cdata, c) if c is not None else {}
+
         fleet = {t: sum(c for _, c in steps_) for t, steps_ in cdata.fleet.items()}
         for kind in mission_kinds(rel):
             if not open_ or clock.left() <= 0.05 or (stop is not None and stop.is_set()):
@@ -309,7 +293,7 @@ def prove_flying(data: ModelData, fixed: dict[str, int], upper: int, *, time_lim
             # the fewest beds C takes at each base over the open combinations
             least_beds: dict[str, int] = {}
             for c in open_:
-                for base, nb in (_beds_of(cdata, c) if c is not None else {}).items():
+                for base, nb in beds_of(c).items():
                     least_beds[base] = min(least_beds.get(base, nb), nb)
             for c in open_:
                 settled = False
@@ -318,7 +302,7 @@ def prove_flying(data: ModelData, fixed: dict[str, int], upper: int, *, time_lim
                     if not few:
                         break
                     held = r_held(kind, n, None, 0)
-                    for base in sorted(_beds_of(cdata, c) if c is not None else {}):
+                    for base in sorted(beds_of(c)):
                         if lb[c] + held >= upper:
                             break
                         held = max(held, r_held(kind, n, base, least_beds[base]))

@@ -520,14 +520,25 @@ def _combo_of(rel: Relaxation, sol: list[int]) -> tuple:
     return tuple((u.idx, base.get(u.idx)) for u in rel.data.units)
 
 
-def _leaf(rel: Relaxation, combo: tuple, cap: float, cutoff: int | None, deterministic: bool,
-          stop: threading.Event | None) -> MipResult:
-    """``rel``'s MIP (its objective set) with the units' bases fixed at ``combo``."""
+def _leaf(rel: Relaxation, combo: tuple | None, cap: float, cutoff: int | None, deterministic: bool,
+          stop: threading.Event | None, *, count: tuple[list[int], int, int | None] | None = None,
+          first: bool = False) -> MipResult:
+    """``rel``'s MIP (its objective set) with the units' bases fixed at ``combo`` (None:
+    free) and ``count`` = (indices of count variables, least, most or None) on their
+    sum; ``first`` as :func:`~logistics.relax.solve_mip`'s."""
     m = rel.m.Clone()
-    base = dict(combo)
-    for (ui, d), z in rel._dest.items():
-        m.Add(m.GetIntVarFromProtoIndex(z.Index()) == int(base[ui] == d))
-    return solve_mip(m, max(0.05, cap), deterministic=deterministic, stop=stop, cutoff=cutoff)
+    if combo is not None:
+        base = dict(combo)
+        for (ui, d), z in rel._dest.items():
+            m.Add(m.GetIntVarFromProtoIndex(z.Index()) == int(base[ui] == d))
+    if count is not None:
+        idx, lo, hi = count
+        total = sum(m.GetIntVarFromProtoIndex(i) for i in idx)
+        if lo > 0:
+            m.Add(total >= lo)
+        if hi is not None:
+            m.Add(total <= hi)
+    return solve_mip(m, max(0.05, cap), deterministic=deterministic, stop=stop, cutoff=cutoff, first=first)
 
 
 def least_flying(sdata: ModelData, fixed: dict[str, int], *, time_limit: float, upper: int | None = None,

@@ -96,6 +96,16 @@ class Routing:
         """Outbound and return, e.g. ``KPOB-ETAR-OKAS-ETAR-KPOB``."""
         return "-".join((self.origin, *self.out_stops, self.destination, *self.ret_stops, self.origin))
 
+    def day_minutes(self, start: int) -> dict[int, int]:
+        """Minutes a mission of this routing started at ``start`` flies in each day
+        (day ``k`` is minutes ``[1440 k, 1440 (k + 1))``; SPEC rule 9)."""
+        per: dict[int, int] = {}
+        for lg in self.legs:
+            x0, x1 = start + lg.depart, start + lg.arrive
+            for k in range(x0 // 1440, (x1 - 1) // 1440 + 1):
+                per[k] = per.get(k, 0) + min(x1, 1440 * (k + 1)) - max(x0, 1440 * k)
+        return per
+
 
 def dist_nm(s: Scenario, a: str, b: str) -> float:
     """Geodesic distance between two airfields of a scenario, memoised per scenario."""

@@ -245,7 +245,7 @@ class Relaxation:
             # the most)
             days: dict[int, int] = {}
             for s in range(b.lo, b.hi + 1):
-                per = _day_minutes(r, s)
+                per = r.day_minutes(s)
                 if s == b.lo:
                     days = dict(per)
                 elif self.inner:
@@ -297,7 +297,7 @@ class Relaxation:
             for gr in r.ground:
                 bg[f"A:{gr.airfield}"].append((s0 + gr.start, s0 + gr.end))
             bg[f"F:{t}"].append((s0, s0 + r.cycle))
-            for k, mins in _day_minutes(r, s0).items():
+            for k, mins in r.day_minutes(s0).items():
                 crew_bg[(t, k)] += mins
         for key, ev in events.items():
             kind, name = key.split(":", 1)
@@ -395,16 +395,6 @@ class Relaxation:
             return name, None
         bnd = s.BestObjectiveBound()
         return name, (math.ceil(bnd - 1e-6) if math.isfinite(bnd) else None)
-
-
-def _day_minutes(r: Routing, start: int) -> dict[int, int]:
-    """Minutes a mission of routing ``r`` started at ``start`` flies in each day."""
-    per: dict[int, int] = defaultdict(int)
-    for lg in r.legs:
-        x0, x1 = start + lg.depart, start + lg.arrive
-        for k in range(x0 // 1440, (x1 - 1) // 1440 + 1):
-            per[k] += min(x1, 1440 * (k + 1)) - max(x0, 1440 * k)
-    return per
 
 
 def _most_at_once(spans: list[tuple[int, int]], x0: int, x1: int) -> int:

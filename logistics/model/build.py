@@ -383,16 +383,10 @@ class AirliftModel:
                 ivs.append(m.NewOptionalFixedSizeIntervalVar(q + 1, 1, lit, f"fly_next[{tag}]"))
                 dem.append(spill)
             for g, r, st in self.held:
-                if g.aircraft != t:
-                    continue
-                for leg in r.legs:
-                    x, ln = st + leg.depart, leg.minutes
-                    q = x // 1440
-                    spill = max(0, x + ln - 1440 * (q + 1))
-                    for day, dm in ((q, ln - spill), (q + 1, spill)):
-                        if dm > 0:
-                            ivs.append(m.NewFixedSizeIntervalVar(day, 1, f"held_fly[{g.name},{st},{leg.depart},{day}]"))
-                            dem.append(dm)
+                if g.aircraft == t:
+                    for day, dm in r.day_minutes(st).items():
+                        ivs.append(m.NewFixedSizeIntervalVar(day, 1, f"held_fly[{g.name},{st},{day}]"))
+                        dem.append(dm)
             for rv in self.reserved:
                 for day, dm in rv.day_minutes:
                     if rv.aircraft == t and dm > 0:
