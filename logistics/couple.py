@@ -370,9 +370,9 @@ def prove_plan(scenario, plan, *, time_limit: float = 1800.0, stop: threading.Ev
     ``trace`` as :func:`prove_flying`'s. Raises ``ValueError`` if the plan breaks a
     rule."""
     from .estimate import undelivered_bound
-    from .model.build import GOAL_SCALE
     from .model.data import build_data
     from .relax import closure_bound
+    from .units import GOAL_SCALE
     from .verify import verify
 
     t0 = time.perf_counter()

@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .model.build import AirliftModel
+from .model.convert import hint_from_dispatch, missions_from_values
 from .model.data import ModelData, build_data
+from .model.dispatch import Dispatch
 from .relax import STEP_MINUTES, MipResult, Relaxation, RelaxResult, make_solver, solve_mip, solve_stoppable
 
 __all__ = ["LeastFlying", "SearchResult", "closure_search", "critical_units", "flying_bound", "flying_search",
@@ -78,15 +80,6 @@ UNDECIDED_CHECKS = 2
 
 
 @dataclass
-class _Mission:
-    group: int
-    slot: int
-    option: int
-    start: int
-    loads: dict[int, dict[str, int]]  # unit -> commodity -> quantity
-
-
-@dataclass
 class SearchResult:
     """What :func:`closure_search` proved and found (minutes)."""
 
@@ -100,29 +93,13 @@ class SearchResult:
     held: list[dict] | None = None  # flying_search: the groups re-planned in pairs (:func:`held_out`)
 
 
-def _missions(data: ModelData, am: AirliftModel, values: dict) -> list[_Mission]:
-    out = []
-    for gi in range(len(data.groups)):
-        for slot in am.v.slots[gi]:
-            if not values.get(slot.present, 0):
-                continue
-            oi = next(i for i, yy in enumerate(slot.y) if values.get(yy, 0))
-            loads: dict[int, dict[str, int]] = {}
-            for (ui, com), x in slot.load.items():
-                q = values.get(x, 0)
-                if q > 0:
-                    loads.setdefault(ui, {})[com] = q
-            out.append(_Mission(gi, slot.k, oi, values[slot.start], loads))
-    return out
-
-
 def _latest(data: ModelData, ui: int, target: int, by_rdd: bool) -> int:
     u = data.units[ui]
     t = min(u.lad, target)
     return min(t, u.rdd) if by_rdd else t
 
 
-def critical_units(data: ModelData, missions: list[_Mission], closure: dict[int, int], target: int,
+def critical_units(data: ModelData, missions: list[Dispatch], closure: dict[int, int], target: int,
                    by_rdd: bool) -> set[int]:
     """Units to re-plan so that everything lands by ``target``.
 
@@ -147,7 +124,7 @@ def critical_units(data: ModelData, missions: list[_Mission], closure: dict[int,
         crit = grown
 
 
-def _landings(data: ModelData, missions: list[_Mission]) -> dict[int, int]:
+def _landings(data: ModelData, missions: list[Dispatch]) -> dict[int, int]:
     """Each unit's last landing (the model's own closure variables may be loose)."""
     out: dict[int, int] = {}
     for ms in missions:
@@ -238,7 +215,7 @@ def closure_search(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
             break
         probe = (lo + top - 1) // 2
         cap = left if probe == top - 1 else left / 3
-        missions = _missions(data, am, values)
+        missions = missions_from_values(data, am, values)
         crit = critical_units(data, missions, _landings(data, missions), probe, by_rdd)
         check = {"target": probe, "critical": sorted(data.units[ui].unit.id for ui in crit)}
         res.checks.append(check)
@@ -261,7 +238,7 @@ def closure_search(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
         if sol is not None:
             values = {var: sol[var.Index()] for var in values}
             # the plan's last landing (its closure variable need only be ≤ the probe)
-            hi = top = max(_landings(data, _missions(data, am, values)).values())
+            hi = top = max(_landings(data, missions_from_values(data, am, values)).values())
             res.value, res.solution = hi, sol
             check["spent"] = round(clock.spent - spent0, 3)
             continue
@@ -281,7 +258,7 @@ def closure_search(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
     return res
 
 
-def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mission], crit: set[int],
+def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[Dispatch], crit: set[int],
             fixed: dict[str, int], target: int, clock: _Clock, workers: int, deterministic: bool, seed: int,
             cap: float, stop: threading.Event | None, check: dict,
             found: tuple | None, *, minimize: tuple[str, int] | None = None, hold: bool = False
@@ -426,7 +403,7 @@ def _repair(data: ModelData, am: AirliftModel, values: dict, missions: list[_Mis
     # closure variables need only bound the landings from above: set them to the
     # landings, so that the next stage's "closure <= value" holds for this solution
     vals = {var: sol[var.Index()] for var in values}
-    landed = _landings(data, _missions(data, am, vals))
+    landed = _landings(data, missions_from_values(data, am, vals))
     v = am.v
     for u in data.units:
         if u.idx in landed and sol[v.full[u.idx].Index()]:
@@ -780,7 +757,7 @@ class _Vector:
         return self.sol[var.Index()]
 
 
-def _group_flying(data: ModelData, missions: list[_Mission], crit: set[int]) -> int:
+def _group_flying(data: ModelData, missions: list[Dispatch], crit: set[int]) -> int:
     return sum(data.groups[ms.group].options[ms.option].flight_minutes for ms in missions if set(ms.loads) & crit)
 
 
@@ -835,7 +812,7 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
             continue
         end = clock.left() - budget  # what the next groups keep
         sdata = data if len(comp) == len(data.units) else _subset(data, crit)
-        missions = _missions(data, am, values) if have_plan else []
+        missions = missions_from_values(data, am, values) if have_plan else []
         plan = _group_flying(data, missions, crit) if have_plan else None
         if plan is not None:
             part["plan"] = plan
@@ -866,7 +843,7 @@ def flying_search(data: ModelData, fixed: dict[str, int], *, time_limit: float,
                 part["outer_repair"] = "beds taken"
         if sol is not None:
             values = _take(am, values, sol, res, part)
-            plan = _group_flying(data, _missions(data, am, values), crit)
+            plan = _group_flying(data, missions_from_values(data, am, values), crit)
         # 3. the inner grid's guide
         share = clock.left() - end
         if plan > least.bound and share > 0.2 and not (stop is not None and stop.is_set()):
@@ -907,7 +884,7 @@ def _held_out_pairs(data: ModelData, am: AirliftModel, values: dict, fixed: dict
                 continue
             crit = set(comps[a]) | set(comps[b])
             part: dict = {"units": [data.units[ui].unit.id for ui in sorted(crit)],
-                          "plan": _group_flying(data, _missions(data, am, values), crit)}
+                          "plan": _group_flying(data, missions_from_values(data, am, values), crit)}
             res.held.append(part)
             sol = held_out(data, am, values, fixed, target, crit, clock, workers, deterministic, seed,
                            left / (len(pairs) - k), stop, part)
@@ -951,7 +928,7 @@ def _couple_and_repair(data: ModelData, am: AirliftModel, values: dict, fixed: d
             break
         # the choice below the plan: repair the groups that fly more than it, those
         # with the most to gain first
-        missions = _missions(data, am, values)
+        missions = missions_from_values(data, am, values)
         gains = []
         for side, combo in zip(sides, pick, strict=True):
             flies = _group_flying(data, missions, side.units)
@@ -966,7 +943,7 @@ def _couple_and_repair(data: ModelData, am: AirliftModel, values: dict, fixed: d
             if not _guide_fits(data, least.rel.data, least.rel, guide, _beds_taken(data, am, values, side.units)):
                 continue
             step: dict = {}
-            sol = _repair(data, am, values, _missions(data, am, values), side.units, fixed, target, clock, workers,
+            sol = _repair(data, am, values, missions_from_values(data, am, values), side.units, fixed, target, clock, workers,
                           deterministic, seed, max(0.25, clock.left() / 4), stop, step,
                           (least.rel.data, least.rel, guide), minimize=("flying_hours", res.value), hold=True)
             rec["repairs"] = rec.get("repairs", 0) + 1
@@ -1001,10 +978,7 @@ def held_out(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, i
     groups' own repairs cannot: on Baghdad, 2-504 saves an hour of flying at Ali Al
     Salem only if 3-504 leaves it its beds by going to Kuwait International.
     """
-    from .model.dispatch import Dispatch
-    from .solve import hint_from_dispatch  # solve imports this module
-
-    missions = _missions(data, am, values)
+    missions = missions_from_values(data, am, values)
     mine = [ms for ms in missions if set(ms.loads) & crit]
     others = [ms for ms in missions if not set(ms.loads) & crit]
     flies = _group_flying(data, missions, crit)
@@ -1050,7 +1024,7 @@ def held_out(data: ModelData, am: AirliftModel, values: dict, fixed: dict[str, i
     found = {x: s.Value(x) for row in sub.v.slots for sl in row
              for x in (sl.present, sl.start, *sl.y, *sl.load.values())}
     dispatch = [Dispatch(ms.group, ms.option, ms.start, ms.loads) for ms in others]
-    for ms in _missions(sdata, sub, found):
+    for ms in missions_from_values(sdata, sub, found):
         sg = sdata.groups[ms.group]
         fg = force_g[sg.name]
         oi = [r.label for r in data.groups[fg].options].index(sg.options[ms.option].label)
@@ -1083,7 +1057,7 @@ def _flying_repair(data: ModelData, am: AirliftModel, values: dict, fixed: dict[
                    seed: int, stop: threading.Event | None, part: dict) -> list[int] | None:
     """Step 3 of :func:`flying_search`: a repair guided by the inner grid; a full
     solution of ``am`` flying less than ``incumbent``, or None."""
-    missions = _missions(data, am, values)
+    missions = missions_from_values(data, am, values)
     flies = _group_flying(data, missions, crit)
     held = [(data.groups[ms.group].aircraft, ms.start, data.groups[ms.group].options[ms.option])
             for ms in missions if not set(ms.loads) & crit]

@@ -82,12 +82,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .model.convert import plan_from_dispatch
 from .model.data import CARGO, Group, ModelData, build_data
 from .model.dispatch import Dispatch
 from .network import TONS_SCALE, Routing
 from .plan import Plan, SolveInfo
 from .scenario import Scenario
-from .solve import plan_from_dispatch
 
 __all__ = ["MipModel", "build_mip", "solve_mip"]
 

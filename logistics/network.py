@@ -6,12 +6,8 @@ time at each airfield, and the heaviest payload the outbound legs allow under th
 range-payload curve. Times are integer minutes (the rounding policy below), so a
 mission is fully described by its routing and its start minute.
 
-Rounding policy (one place; capacities round down, demands and durations up):
-
-* time: one tick = 1 minute. A leg lasts ``floor(60 * nm / kt) + 1`` minutes, strictly
-  more than distance/cruise so that no float rounding can make it too short; ground
-  times are rounded up to whole minutes.
-* weight: one tick = 0.01 st (20 lb). Payload capacities round down.
+Times are whole minutes and weights 0.01 st ticks, by the integer policy of
+:mod:`logistics.units`.
 """
 
 from __future__ import annotations
@@ -22,26 +18,8 @@ from itertools import permutations
 
 from .catalog import AircraftType
 from .geo import distance_nm, payload_for_distance
-from .scenario import CLASS_OF, COMMODITIES, Scenario, Unit
-
-TICKS_PER_HOUR = 60
-TONS_SCALE = 100  # weight ticks per short ton
-
-
-
-def leg_minutes(dist_nm: float, cruise_kt: float) -> int:
-    """Minutes a leg lasts: strictly above ``dist / cruise``."""
-    return math.floor(60.0 * dist_nm / cruise_kt) + 1
-
-
-def ground_minutes(hours: float) -> int:
-    """Ground time in whole minutes, rounded up."""
-    return max(0, math.ceil(hours * 60.0 - 1e-9))
-
-
-def hours(minutes: int | float) -> float:
-    """Minutes to hours."""
-    return minutes / 60.0
+from .scenario import Scenario, Unit
+from .units import CLASS_OF, COMMODITIES, TONS_SCALE, ground_minutes, hours, leg_minutes
 
 
 @dataclass(frozen=True)

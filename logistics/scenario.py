@@ -41,12 +41,11 @@ from .catalog import (
     airfield_catalog,
 )
 from .errors import Problem, ScenarioError, format_loc
+from .units import CLASS_OF, COMMODITIES
 
 FORMAT = "logistics-scenario/1"
 Goal = Literal["undelivered", "lateness", "closure", "flying_hours"]
 DEFAULT_OBJECTIVE: tuple[Goal, ...] = ("undelivered", "lateness", "closure", "flying_hours")
-COMMODITIES = ("pax", "bulk_stons", "oversize_stons", "outsize_stons")
-CLASS_OF = {"pax": "pax", "bulk_stons": "bulk", "oversize_stons": "oversize", "outsize_stons": "outsize"}
 
 _ICAO = r"^[A-Z0-9]{3,4}$"
 #: an airfield code inside a list (destinations, en-route stops)

@@ -22,12 +22,13 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .model.build import GOAL_SCALE, AirliftModel
-from .model.data import CARGO, ModelData, build_data
+from .model.build import AirliftModel
+from .model.convert import hint_from_dispatch, plan_from_dispatch, plan_from_values, read_vars
+from .model.data import ModelData, build_data
 from .model.dispatch import Dispatch, dispatch_best, dispatch_stats
-from .network import TONS_SCALE
-from .plan import Leg, Load, Mission, Plan, SolveInfo
+from .plan import Plan, SolveInfo
 from .scenario import Scenario
+from .units import GOAL_SCALE
 
 
 @dataclass
@@ -414,7 +415,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
             val = int(round(solver.ObjectiveValue()))
             bnd = max(math.ceil(solver.BestObjectiveBound() - 1e-9), sfb)
             sol_vec = list(solver.ResponseProto().solution)
-            new_values = {var: solver.Value(var) for var in _hint_vars(am)}
+            new_values = {var: solver.Value(var) for var in read_vars(am)}
             if relax and st != cp_model.OPTIMAL and not stop.is_set():
                 bnd, r_spent, better = _relax_stage(data, am, new_values, goal, goals[:i], objective, val, bnd,
                                                     limit - used, opts, stop, t_end, rec)
@@ -502,7 +503,7 @@ def _solve_once(data: ModelData, opts: SolveOptions, crew: frozenset[str],
                      objective=objective, bound=bound, goals=goals[: len(objective)], stages=stages)
     if len(objective) < len(goals):
         status_all = "feasible"
-    plan = _extract(data, am, values, status_all, info)
+    plan = plan_from_values(data, am, values, status_all, info)
     return plan, stages, values
 
 
@@ -623,137 +624,6 @@ def _ortools_version() -> str:
         return __version__
     except Exception:  # pragma: no cover
         return "?"
-
-
-def _hint_vars(am: AirliftModel) -> list:
-    v = am.v
-    out: list = []
-    for row in v.slots:
-        for s in row:
-            out += [s.present, s.start, *s.y, *s.carries.values(), *s.load.values()]
-    out += list(v.dest.values()) + list(v.short.values()) + list(v.full.values())
-    out += list(v.closure.values()) + list(v.late.values())
-    if v.force_closure is not None:
-        out.append(v.force_closure)
-    return out
-
-
-def _extract(data: ModelData, am: AirliftModel, val: dict, status: str, info: SolveInfo) -> Plan:
-    """Read missions from a solution (a dict of variable values)."""
-    out = []
-    for gi in range(len(data.groups)):
-        for slot in am.v.slots[gi]:
-            if not val[slot.present]:
-                continue
-            oi = next(i for i, yy in enumerate(slot.y) if val[yy])
-            loads: dict[int, dict[str, int]] = {}
-            for (ui, com), x in slot.load.items():
-                if val[x] > 0:
-                    loads.setdefault(ui, {})[com] = val[x]
-            out.append(Dispatch(gi, oi, val[slot.start], loads))
-    dests = {}
-    for u in data.units:
-        chosen = [d for d in u.dests if val.get(am.v.dest[(u.idx, d)], 0)]
-        dests[u.unit.id] = chosen[0] if chosen else None
-    return plan_from_dispatch(data, out, status=status, info=info, destinations=dests)
-
-
-def plan_from_dispatch(data: ModelData, dispatch: list[Dispatch], *, status: str, info: SolveInfo,
-                       destinations: dict[str, str | None] | None = None) -> Plan:
-    """Turn missions in model terms into a :class:`Plan` (hours, short tons, ids)."""
-    s = data.scenario
-    raw: list[tuple[int, Any, Any, dict]] = []  # (start, group, routing, {unit: {com: amount}})
-    for dp in dispatch:
-        g = data.groups[dp.group]
-        loads = {ui: {c: (q if c == "pax" else q / TONS_SCALE) for c, q in dct.items() if q > 0}
-                 for ui, dct in dp.loads.items()}
-        raw.append((dp.start, g, g.options[dp.option], {ui: d for ui, d in loads.items() if d}))
-    raw.sort(key=lambda t: (t[0], t[1].aircraft, t[2].label))
-    # rounding policy: demands were rounded up to ticks; trim any excess from the last loads
-    total: dict[tuple[int, str], float] = {}
-    for _, _, _, loads in raw:
-        for ui, dct in loads.items():
-            for com, q in dct.items():
-                total[(ui, com)] = total.get((ui, com), 0.0) + q
-    for (ui, com), tot in total.items():
-        req = data.units[ui].unit.amount(com)
-        excess = tot - req
-        if com == "pax" or excess <= 1e-12:
-            continue
-        for _, _, _, loads in reversed(raw):
-            if excess <= 1e-12:
-                break
-            if com in loads.get(ui, {}):
-                cut = min(excess, loads[ui][com])
-                loads[ui][com] -= cut
-                excess -= cut
-    missions = []
-    for n, (start, g, r, loads) in enumerate(raw, 1):
-        legs = tuple(Leg(lg.frm, lg.to, (start + lg.depart) / 60.0, (start + lg.arrive) / 60.0) for lg in r.legs)
-        lds = []
-        for ui in sorted(loads, key=lambda i: data.units[i].unit.id):
-            dct = loads[ui]
-            lds.append(Load(
-                unit=data.units[ui].unit.id,
-                pax=int(dct.get("pax", 0)),
-                **{c: float(dct.get(c, 0.0)) for c in CARGO},
-            ))
-        missions.append(Mission(id=f"M{n:04d}", aircraft=g.aircraft, origin=g.origin,
-                                destination=r.destination, legs=legs, loads=tuple(lds)))
-    if destinations is None:
-        destinations = {}
-        for m in missions:
-            for ld in m.loads:
-                destinations[ld.unit] = m.destination
-    return Plan.from_missions(s, missions, status=status, solve=info, destinations=destinations)
-
-
-def hint_from_dispatch(data: ModelData, am: AirliftModel, dispatch: list[Dispatch]) -> dict:
-    """A complete assignment of the model's variables from a dispatched schedule."""
-    v = am.v
-    val: dict = {}
-    per_group: dict[int, list[Dispatch]] = {}
-    for dp in dispatch:
-        per_group.setdefault(dp.group, []).append(dp)
-    delivered: dict[tuple[int, str], int] = {}
-    arr_u: dict[int, int] = {}
-    dest_u: dict[int, str] = {}
-    force = 0
-    for gi, g in enumerate(data.groups):
-        dps = sorted(per_group.get(gi, []), key=lambda d: d.start)
-        for k, slot in enumerate(v.slots[gi]):
-            dp = dps[k] if k < len(dps) else None
-            val[slot.present] = int(dp is not None)
-            val[slot.start] = dp.start if dp else g.est
-            for oi, yy in enumerate(slot.y):
-                val[yy] = int(dp is not None and dp.option == oi)
-            val[slot.arrive] = dp.arrive(data) if dp else g.est + g.options[0].arrive
-            for ui, c in slot.carries.items():
-                val[c] = int(dp is not None and ui in dp.loads and any(q > 0 for q in dp.loads[ui].values()))
-            for (ui, com), x in slot.load.items():
-                q = dp.loads.get(ui, {}).get(com, 0) if dp else 0
-                val[x] = q
-                delivered[(ui, com)] = delivered.get((ui, com), 0) + q
-            if dp is not None:
-                a = dp.arrive(data)
-                force = max(force, a)
-                for ui in dp.loads:
-                    arr_u[ui] = max(arr_u.get(ui, 0), a)
-                    dest_u[ui] = g.options[dp.option].destination
-    for (ui, d), x in v.dest.items():
-        val[x] = int(dest_u.get(ui) == d)
-    for (ui, com), x in v.short.items():
-        val[x] = data.units[ui].demand[com] - delivered.get((ui, com), 0)
-    for ui, x in v.full.items():
-        val[x] = int(all(val[v.short[k]] == 0 for k in v.short if k[0] == ui))
-    for ui, x in v.closure.items():
-        val[x] = arr_u.get(ui, 0)
-    for ui, x in v.late.items():
-        u = data.units[ui]
-        val[x] = max(0, arr_u.get(ui, 0) - u.rdd) if val[v.full[ui]] else 0
-    if v.force_closure is not None:
-        val[v.force_closure] = force
-    return val
 
 
 def _lex_worse(a: list[float], b: list[float]) -> bool:

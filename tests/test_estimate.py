@@ -28,11 +28,12 @@ from logistics.estimate import (
 )
 from logistics.generate import generate
 from logistics.geo import distance_nm
+from logistics.model.convert import plan_from_dispatch
 from logistics.model.data import build_data
 from logistics.model.dispatch import dispatch_greedy
 from logistics.plan import Plan, SolveInfo
 from logistics.scenario import load_scenario
-from logistics.solve import plan_from_dispatch, solve
+from logistics.solve import solve
 from logistics.verify import verify
 
 

@@ -14,7 +14,6 @@ import logistics.guided as guided
 from logistics.guided import (
     _Clock,
     _couple_and_repair,
-    _Mission,
     _Side,
     _subset,
     closure_search,
@@ -26,11 +25,12 @@ from logistics.guided import (
     mission_components,
 )
 from logistics.model.build import AirliftModel
+from logistics.model.convert import hint_from_dispatch, missions_from_values, plan_from_values, read_vars
 from logistics.model.data import build_data
 from logistics.model.dispatch import Dispatch
 from logistics.plan import SolveInfo
 from logistics.relax import MipResult, Relaxation, solve_mip
-from logistics.solve import SolveOptions, _extract, _hint_vars, _relax_stage, hint_from_dispatch
+from logistics.solve import SolveOptions, _relax_stage
 from logistics.verify import verify
 
 FIXED = {"undelivered": 0, "lateness": 0}
@@ -51,15 +51,15 @@ def test_critical_units_are_the_late_ones_and_their_competitors():
     d = build_data(_waves())
     a, b, c = 0, 1, 2
     landed = {a: 1000, b: 2500, c: 3600}
-    alone = [_Mission(0, 0, 0, 0, {a: {"pax": 10}}), _Mission(0, 1, 0, 1800, {b: {"pax": 10}}),
-             _Mission(0, 2, 0, 2400, {c: {"pax": 10}})]
+    alone = [Dispatch(0, 0, 0, {a: {"pax": 10}}), Dispatch(0, 0, 1800, {b: {"pax": 10}}),
+             Dispatch(0, 0, 2400, {c: {"pax": 10}})]
     # target 3,000 min: C lands later (3,600); B's window [1,800, 3,000] overlaps C's
     # (from C's ready minute 1,800); A's ends at 1,200 < 1,800, so A is kept as planned
     assert critical_units(d, alone, landed, 3000, by_rdd=True) == {b, c}
     # nobody late: nothing to re-plan
     assert critical_units(d, alone, landed, 3600, by_rdd=True) == set()
     # A sharing a mission with B must be re-planned with it
-    shared = [_Mission(0, 0, 0, 0, {a: {"pax": 10}, b: {"pax": 10}}), alone[2]]
+    shared = [Dispatch(0, 0, 0, {a: {"pax": 10}, b: {"pax": 10}}), alone[2]]
     assert critical_units(d, shared, landed, 3000, by_rdd=True) == {a, b, c}
 
 
@@ -71,7 +71,7 @@ def _ramp_plan(second_start: int):
     plan = [Dispatch(0, oi, 0, {0: {"bulk_stons": 4500}}), Dispatch(0, oi, second_start, {0: {"bulk_stons": 4500}})]
     am = AirliftModel(d)
     hint = hint_from_dispatch(d, am, plan)
-    return d, am, {v: hint[v] for v in _hint_vars(am)}
+    return d, am, {v: hint[v] for v in read_vars(am)}
 
 
 def test_a_late_plan_is_repaired_to_the_ramp_optimum_and_proven():
@@ -84,8 +84,8 @@ def test_a_late_plan_is_repaired_to_the_ramp_optimum_and_proven():
     assert (res.bound, res.value) == (1314, 1314)
     assert res.solution is not None
     # the repair is a plan of the model: it verifies and lands the unit at 21.9 h
-    sol = {v: res.solution[v.Index()] for v in _hint_vars(am)}
-    plan = _extract(d, am, sol, "feasible", SolveInfo(solver="test"))
+    sol = {v: res.solution[v.Index()] for v in read_vars(am)}
+    plan = plan_from_values(d, am, sol, "feasible", SolveInfo(solver="test"))
     assert verify(d.scenario, plan) == []
     assert plan.kpis["closure_hour"] == pytest.approx(1314 / 60)
     # every check below 1,314 was proven infeasible; the one at 1,314 repaired the plan
@@ -142,7 +142,7 @@ def _planned(d, flights: list[tuple[str, int, int]]):
     opt = {r.label: i for i, r in enumerate(d.groups[0].options)}
     am = AirliftModel(d)
     hint = hint_from_dispatch(d, am, [Dispatch(0, opt[r], t, {ui: {"pax": 10}}) for r, t, ui in flights])
-    values = {v: hint[v] for v in _hint_vars(am)}
+    values = {v: hint[v] for v in read_vars(am)}
     for goal, val in FIXED.items():
         am.m.Add(am.goal_exprs[goal] <= val)
     return d, am, values
@@ -159,8 +159,8 @@ def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum(mon
     assert (res.bound, res.value) == (3152, 3152)
     # each group was repaired in turn: A to 1,576 + 3,152 = 4,728, then B and C
     assert [c.get("repaired") for c in res.checks] == [1576 + 2 * 1576, 3152]
-    sol = {v: res.solution[v.Index()] for v in _hint_vars(am)}
-    out = _extract(d, am, sol, "feasible", SolveInfo(solver="test"))
+    sol = {v: res.solution[v.Index()] for v in read_vars(am)}
+    out = plan_from_values(d, am, sol, "feasible", SolveInfo(solver="test"))
     assert verify(d.scenario, out) == []
     assert len(out.missions) == 2 and out.kpis["closure_hour"] <= 120
 
@@ -203,7 +203,7 @@ def _bed_swap():
             Dispatch(0, opt["KPOB-ETAR-OTBH"], 4800, {2: {"pax": 10}})]
     am = AirliftModel(d)
     hint = hint_from_dispatch(d, am, plan)
-    values = {v: hint[v] for v in _hint_vars(am)}
+    values = {v: hint[v] for v in read_vars(am)}
     for goal, val in FIXED.items():
         am.m.Add(am.goal_exprs[goal] <= val)
     return d, am, values
@@ -218,15 +218,15 @@ def test_two_groups_re_planned_together_swap_the_beds_neither_can_take_alone():
     # Salem and B at Al Udeid: 2 x 1,577 + 1,664 + 1,664 = 6,482 min, 87 less
     d, am, values = _bed_swap()
     assert am.goal_value("flying_hours", values) == 2 * 1664 + 1577 + 1664
-    before = {(ms.start, ms.option) for ms in guided._missions(d, am, values) if 2 in ms.loads}
+    before = {(ms.start, ms.option) for ms in missions_from_values(d, am, values) if 2 in ms.loads}
     part: dict = {}
     sol = guided.held_out(d, am, values, FIXED, d.horizon, {0, 1}, _Clock(30, True), 1, True, 0, 30, None, part)
     assert part["status"] == "optimal" and part["found"] == 2 * 1577 + 1664
-    vals = {v: sol[v.Index()] for v in _hint_vars(am)}
+    vals = {v: sol[v.Index()] for v in read_vars(am)}
     assert am.goal_value("flying_hours", vals) == 2 * 1577 + 1664 + 1664
     # C, held, flies exactly as planned; the plan verifies with A and B's bases swapped
-    assert {(ms.start, ms.option) for ms in guided._missions(d, am, vals) if 2 in ms.loads} == before
-    out = _extract(d, am, vals, "feasible", SolveInfo(solver="test"))
+    assert {(ms.start, ms.option) for ms in missions_from_values(d, am, vals) if 2 in ms.loads} == before
+    out = plan_from_values(d, am, vals, "feasible", SolveInfo(solver="test"))
     assert verify(d.scenario, out) == []
     assert {u.id: u.destination for u in out.units} == {"A": "OKAS", "B": "OTBH", "C": "OTBH"}
 
@@ -240,8 +240,8 @@ def test_flying_search_re_plans_a_pair_and_the_beds_coupled_bound_proves_it():
     res = flying_search(d, FIXED, time_limit=100, am=am, values=values, incumbent=6569, deterministic=True)
     assert (res.value, res.bound) == (6482, 6482)
     assert [(h["units"], h.get("repaired")) for h in res.held] == [(["A", "B"], 6482)]
-    sol = {v: res.solution[v.Index()] for v in _hint_vars(am)}
-    assert verify(d.scenario, _extract(d, am, sol, "feasible", SolveInfo(solver="test"))) == []
+    sol = {v: res.solution[v.Index()] for v in read_vars(am)}
+    assert verify(d.scenario, plan_from_values(d, am, sol, "feasible", SolveInfo(solver="test"))) == []
 
 
 def test_the_mip_solves_the_relaxation_to_its_hand_computed_optimum():
@@ -367,7 +367,7 @@ def test_a_group_is_repaired_to_its_share_of_the_joint_choice():
     values = _couple_and_repair(d, am, values, FIXED, d.horizon, sides, res, _Clock(60, True), 1, True, 0, None)
     assert (res.bound, res.value) == (3158, 3158)
     assert (res.joint["repairs"], res.joint["repaired"], res.joint["bound"]) == (1, 3158, 3158)
-    out = _extract(d, am, {v: res.solution[v.Index()] for v in _hint_vars(am)}, "feasible", SolveInfo(solver="t"))
+    out = plan_from_values(d, am, {v: res.solution[v.Index()] for v in read_vars(am)}, "feasible", SolveInfo(solver="t"))
     assert verify(d.scenario, out) == []
     assert sorted((m.destination, len(m.legs)) for m in out.missions) == [("OKAS", 2), ("OKBK", 2)]
 

@@ -14,11 +14,12 @@ from conftest import make_scenario
 from ortools.sat.python import cp_model
 
 from logistics.generate import generate
-from logistics.model.data import CARGO, build_data
+from logistics.model.data import build_data
 from logistics.model.dispatch import dispatch_best, dispatch_objective
 from logistics.relax import Relaxation, closure_bound
 from logistics.scenario import load_scenario
 from logistics.solve import solve
+from logistics.units import CARGO
 from logistics.verify import verify
 
 

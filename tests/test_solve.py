@@ -35,10 +35,10 @@ from typing import Any
 import pytest
 
 from logistics.geo import distance_nm
-from logistics.network import leg_minutes
 from logistics.plan import Plan
 from logistics.scenario import Scenario
 from logistics.solve import Progress, solve
+from logistics.units import leg_minutes
 from logistics.verify import verify
 
 LON = {"AAAA": 0.0, "BBBB": 6.65, "EEEE": -13.3, "CCCC": 19.95, "DDDD": 39.9}

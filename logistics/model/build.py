@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from ..network import Routing
-from .data import CARGO, Group, ModelData, ticks_down
+from ..units import CARGO, ticks_down
+from .data import Group, ModelData
 
 
 @dataclass
@@ -425,6 +426,3 @@ class AirliftModel:
             return max((u.min_arrival or 0) for u in self.data.units if any(u.demand.values()))
         return 0
 
-
-#: how a goal's integer value converts back to SPEC units
-GOAL_SCALE = {"undelivered": 100.0, "lateness": 60.0, "closure": 60.0, "flying_hours": 60.0}

@@ -14,30 +14,18 @@ import math
 from dataclasses import dataclass, field
 
 from ..catalog import AircraftType
-from ..network import TONS_SCALE, Routing, can_carry, ground_minutes, routings
-from ..scenario import CLASS_OF, COMMODITIES, Scenario, Unit
-
-CARGO = ("bulk_stons", "oversize_stons", "outsize_stons")
-
-
-def minutes_up(h: float) -> int:
-    """Hours to whole minutes, rounded up (for 'no earlier than')."""
-    return math.ceil(h * 60.0 - 1e-7)
-
-
-def minutes_down(h: float) -> int:
-    """Hours to whole minutes, rounded down (for 'no later than')."""
-    return math.floor(h * 60.0 + 1e-7)
-
-
-def ticks_up(stons: float) -> int:
-    """Short tons to weight ticks, rounded up (demands)."""
-    return math.ceil(stons * TONS_SCALE - 1e-7)
-
-
-def ticks_down(stons: float) -> int:
-    """Short tons to weight ticks, rounded down (capacities)."""
-    return math.floor(stons * TONS_SCALE + 1e-7)
+from ..network import Routing, can_carry, routings
+from ..scenario import Scenario, Unit
+from ..units import (
+    CARGO,
+    CLASS_OF,
+    COMMODITIES,
+    ground_minutes,
+    minutes_down,
+    minutes_up,
+    ticks_down,
+    ticks_up,
+)
 
 
 @dataclass

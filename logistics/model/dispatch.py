@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..network import Routing
-from .data import CARGO, Group, ModelData, ticks_down
+from ..units import CARGO, ticks_down
+from .data import Group, ModelData
 
 FILL_ORDER = ("outsize_stons", "oversize_stons", "bulk_stons")
 
