@@ -1,0 +1,315 @@
+"""The records a plan is made of, and the constants of the ``logistics-plan/1`` format.
+
+:class:`Leg`, :class:`Load` and :class:`Mission` say what flies; :class:`UnitResult`,
+:class:`SolveInfo` and :class:`Finding` say what came of it, how it was found and why
+it is so. The constants name the format, the statuses, the kinds of finding, the KPIs
+and the CSV columns (SPEC §4).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..scenario import Scenario
+
+FORMAT = "logistics-plan/1"
+STATUSES = ("optimal", "feasible", "infeasible", "unknown")
+FINDING_KINDS = (
+    "mog", "fleet", "crew", "range", "beddown", "window", "readiness", "runway",
+    "cargo_class", "horizon",
+)
+KPI_KEYS = ("closure_hour", "missions", "flying_hours", "late_units", "undelivered_pax",
+            "undelivered_stons")
+CSV_COLUMNS = (
+    "mission", "aircraft", "origin", "destination", "routing", "depart_hour", "arrive_hour",
+    "end_hour", "flying_hours", "legs", "unit", "pax", "bulk_stons", "oversize_stons",
+    "outsize_stons",
+)
+#: float noise below this is cleared from undelivered amounts and lateness
+NOISE = 1e-9
+#: a unit is fully delivered when nothing above this is undelivered
+DELIVERED_TOL = 1e-6
+
+
+# ----- the records ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Leg:
+    """One flight of a mission.
+
+    Parameters
+    ----------
+    frm, to
+        ICAO codes of the departure and arrival airfields (JSON keys ``from``, ``to``).
+    depart_hour, arrive_hour
+        Hours from C-hour 0.
+    """
+
+    frm: str
+    to: str
+    depart_hour: float
+    arrive_hour: float
+
+    @property
+    def hours(self) -> float:
+        """Flying time of the leg."""
+        return self.arrive_hour - self.depart_hour
+
+
+@dataclass(frozen=True)
+class Load:
+    """What one mission carries of one unit.
+
+    Parameters
+    ----------
+    unit
+        The unit's id.
+    pax
+        Soldiers (whole number).
+    bulk_stons, oversize_stons, outsize_stons
+        Cargo by air-cargo class, short tons.
+    """
+
+    unit: str
+    pax: int = 0
+    bulk_stons: float = 0.0
+    oversize_stons: float = 0.0
+    outsize_stons: float = 0.0
+
+    @property
+    def cargo_stons(self) -> float:
+        """All cargo of the load, short tons."""
+        return self.bulk_stons + self.oversize_stons + self.outsize_stons
+
+    @property
+    def empty(self) -> bool:
+        """Whether the load carries nothing."""
+        return self.pax <= 0 and self.cargo_stons <= 0
+
+    def amount(self, commodity: str) -> float:
+        """The load's ``pax`` or ``*_stons`` figure."""
+        return getattr(self, commodity)
+
+
+@dataclass(frozen=True)
+class Mission:
+    """One aircraft's round trip: onload at the origin, out to the destination, back.
+
+    Parameters
+    ----------
+    id
+        Mission id (``M0001``).
+    aircraft
+        Aircraft type code.
+    origin, destination
+        ICAO codes.
+    legs
+        Every flight of the round trip in time order (lists are turned into tuples).
+    loads
+        What the mission carries, per unit.
+    """
+
+    id: str
+    aircraft: str
+    origin: str
+    destination: str
+    legs: tuple[Leg, ...]
+    loads: tuple[Load, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.legs, tuple):
+            object.__setattr__(self, "legs", tuple(self.legs))
+        if not isinstance(self.loads, tuple):
+            object.__setattr__(self, "loads", tuple(self.loads))
+
+    @cached_property
+    def _arrival_index(self) -> int | None:
+        # the last leg landing at the destination before the first leg leaving it
+        first_out = next((i for i, lg in enumerate(self.legs) if lg.frm == self.destination),
+                         len(self.legs))
+        for i in range(first_out - 1, -1, -1):
+            if self.legs[i].to == self.destination:
+                return i
+        return None
+
+    @property
+    def arrive_hour(self) -> float | None:
+        """Landing at the destination (``None`` if the legs never reach it)."""
+        i = self._arrival_index
+        return None if i is None else self.legs[i].arrive_hour
+
+    @property
+    def start_hour(self) -> float:
+        """First departure (the onload ends then; it starts ``onload_hours`` earlier)."""
+        return self.legs[0].depart_hour if self.legs else math.nan
+
+    @property
+    def end_hour(self) -> float:
+        """Last arrival: the aircraft is back at its origin and free again."""
+        return self.legs[-1].arrive_hour if self.legs else math.nan
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        """Outbound en-route stops, in order."""
+        i = self._arrival_index
+        return tuple(lg.to for lg in self.legs[:i]) if i is not None else ()
+
+    @property
+    def return_stops(self) -> tuple[str, ...]:
+        """En-route stops of the return flight, in order."""
+        i = self._arrival_index
+        return tuple(lg.to for lg in self.legs[i + 1:-1]) if i is not None else ()
+
+    @property
+    def route(self) -> tuple[str, ...]:
+        """Every airfield in flight order, origin to origin."""
+        if not self.legs:
+            return (self.origin,)
+        return (self.legs[0].frm, *(lg.to for lg in self.legs))
+
+    @property
+    def routing(self) -> str:
+        """The route as text: ``KPOB-ETAR-OKAS-ETAR-KPOB``."""
+        return "-".join(self.route)
+
+    @property
+    def flying_hours(self) -> float:
+        """Hours in the air over all legs."""
+        return sum(lg.arrive_hour - lg.depart_hour for lg in self.legs)
+
+    @property
+    def pax(self) -> int:
+        """Soldiers aboard."""
+        return sum(ld.pax for ld in self.loads)
+
+    @property
+    def cargo_stons(self) -> float:
+        """Cargo aboard, short tons."""
+        return sum(ld.cargo_stons for ld in self.loads)
+
+    def payload_stons(self, pax_weight_stons: float) -> float:
+        """Payload weight: cargo + pax x planning weight of a soldier."""
+        return self.cargo_stons + self.pax * pax_weight_stons
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """Units with a non-empty load aboard, in load order, without repeats."""
+        return tuple(dict.fromkeys(ld.unit for ld in self.loads if not ld.empty))
+
+    def ground_intervals(self, scenario: Scenario) -> list[tuple[str, float, float, str]]:
+        """Ground periods per SPEC rule 7: ``(airfield, start, end, kind)``.
+
+        ``kind`` is ``onload`` (at the origin, ``onload_hours`` before the first
+        departure), ``enroute`` or ``offload`` (landing to next departure). The final
+        return to the origin is not a ground period.
+        """
+        if not self.legs:
+            return []
+        ac = scenario.aircraft_type(self.aircraft)
+        first = self.legs[0].depart_hour
+        out = [(self.legs[0].frm, first - ac.onload_hours, first, "onload")]
+        ia = self._arrival_index
+        for i in range(len(self.legs) - 1):
+            lg = self.legs[i]
+            out.append((lg.to, lg.arrive_hour, self.legs[i + 1].depart_hour,
+                        "offload" if i == ia else "enroute"))
+        return out
+
+    def hold_interval(self, scenario: Scenario) -> tuple[float, float]:
+        """When the mission holds its aircraft (SPEC rule 8): onload start to return."""
+        ac = scenario.aircraft_type(self.aircraft)
+        return self.start_hour - ac.onload_hours, self.end_hour
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """What the plan does for one unit.
+
+    Parameters
+    ----------
+    id
+        The unit's id.
+    destination
+        Where the whole unit goes (``None``: nowhere, nothing delivered).
+    closure_hour
+        Latest arrival of its loads, when fully delivered; else ``None``.
+    late_hours
+        ``max(0, closure - required_hour)`` when fully delivered; else ``None``.
+    delivered, undelivered
+        Amount per commodity (``pax`` as whole numbers).
+    """
+
+    id: str
+    destination: str | None
+    closure_hour: float | None
+    late_hours: float | None
+    delivered: dict[str, float]
+    undelivered: dict[str, float]
+
+    @property
+    def fully_delivered(self) -> bool:
+        """Whether nothing is undelivered (within :data:`DELIVERED_TOL`)."""
+        return all(v <= DELIVERED_TOL for v in self.undelivered.values())
+
+
+@dataclass
+class SolveInfo:
+    """How the plan was found.
+
+    Parameters
+    ----------
+    solver
+        ``cp-sat``, ``greedy`` ...
+    seconds
+        Wall-clock time.
+    objective, bound
+        One value per goal, in objective order.
+    goals
+        The goals, in order.
+    stages
+        One record per solve stage (free form).
+    extra
+        Any other keys of the file's ``solve`` object (kept on round trip).
+    """
+
+    solver: str = "cp-sat"
+    seconds: float = 0.0
+    objective: list[float] = field(default_factory=list)
+    bound: list[float] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+    stages: list[dict] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason the plan is what it is (see :mod:`logistics.explain`).
+
+    Parameters
+    ----------
+    kind
+        One of :data:`FINDING_KINDS`.
+    subject
+        What binds: an airfield, an aircraft type, a unit.
+    message
+        The finding in plain words.
+    start_hour, end_hour
+        When it binds, if it is an interval.
+    units
+        Units it affects.
+    """
+
+    kind: str
+    subject: str
+    message: str
+    start_hour: float | None = None
+    end_hour: float | None = None
+    units: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.units, tuple):
+            object.__setattr__(self, "units", tuple(self.units))
+
