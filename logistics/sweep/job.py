@@ -1,0 +1,91 @@
+"""A sweep in a background thread (:class:`SweepJob`), for the app and notebooks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from ..scenario import Scenario
+from .result import SweepResult
+from .run import sweep
+from .variations import Variations
+
+__all__ = ["SweepJob"]
+
+
+class SweepJob:
+    """A sweep in a background thread, for interactive use (the app, notebooks).
+
+    ``SweepJob(scenario, samples=20, time_limit=1.0).start()`` returns at once; read
+    :attr:`done` / :attr:`total` / :attr:`finished`, and :attr:`result` (a
+    :class:`SweepResult`) or :attr:`error` once finished. :meth:`cancel` stops it
+    after the samples under way (the result then holds the samples done).
+
+    Parameters are those of :func:`sweep`.
+    """
+
+    def __init__(self, scenario: Scenario, variations: Variations | Mapping[str, Any] | None = None,
+                 samples: int = 20, seed: int = 0, executor: Any = None, time_limit: float = 1.0,
+                 max_workers: int | None = None) -> None:
+        self.scenario = scenario
+        self.samples = samples
+        self.seed = seed
+        self.time_limit = time_limit
+        self._kw = {"variations": variations, "executor": executor, "max_workers": max_workers}
+        self.done = 0
+        self.total = samples
+        self.result: SweepResult | None = None
+        self.error: str | None = None
+        self.started: float | None = None
+        self.elapsed = 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> SweepJob:
+        """Start the sweep thread (once)."""
+        if self._thread is None:
+            self.started = time.perf_counter()
+            self._thread = threading.Thread(target=self._run, name="sweep", daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        def progress(done: int, total: int) -> None:
+            self.done, self.total = done, total
+            self.elapsed = time.perf_counter() - (self.started or 0.0)
+
+        try:
+            self.result = sweep(self.scenario, samples=self.samples, seed=self.seed,
+                                time_limit=self.time_limit, on_sample=progress, stop=self._stop,
+                                **self._kw)
+        except Exception as exc:  # shown to the user, never lost in a thread
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.elapsed = time.perf_counter() - (self.started or 0.0)
+
+    def cancel(self) -> None:
+        """Stop after the samples under way; the samples done are kept."""
+        self._stop.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+        return self._stop.is_set()
+
+    @property
+    def running(self) -> bool:
+        """Whether the sweep thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def finished(self) -> bool:
+        """Whether it was started and has ended (result or error)."""
+        return self._thread is not None and not self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> SweepResult | None:
+        """Block until finished (or ``timeout``); the result, if any."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.result

@@ -1,0 +1,191 @@
+"""Running a sweep: :func:`sweep` sends one task per sample to an executor and gathers
+the rows; :func:`_run` knows the executors (local process pool, in process, any
+``concurrent.futures`` executor, a Dask client or scheduler address).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..scenario import Scenario, scenario_to_dict
+from .result import SweepResult, _limits_frame, _samples_frame, _units_frame
+from .variations import Variations
+from .worker import run_sample
+
+__all__ = ["InlineExecutor", "sweep"]
+
+
+def sweep(
+    scenario: Scenario,
+    variations: Variations | Mapping[str, Any] | None = None,
+    samples: int = 100,
+    seed: int = 0,
+    executor: Any = None,
+    time_limit: float = 5.0,
+    on_sample: Callable[[int, int], Any] | None = None,
+    *,
+    max_workers: int | None = None,
+    stop: threading.Event | None = None,
+) -> SweepResult:
+    """Solve ``samples`` perturbed copies of a scenario and gather the results.
+
+    Parameters
+    ----------
+    scenario
+        The base scenario.
+    variations
+        The perturbation distributions (a :class:`Variations` or a mapping of its
+        fields; default :class:`Variations`).
+    samples
+        How many samples (indices ``0 .. samples-1``).
+    seed
+        The sweep's seed: sample ``i`` draws from ``numpy.random.default_rng([seed, i])``.
+    executor
+        ``None`` (local process pool), ``"inline"``, a ``concurrent.futures.Executor``,
+        a ``distributed.Client`` or a Dask scheduler address (``"tcp://host:8786"``).
+    time_limit
+        Deterministic seconds per solve (each sample is solved with
+        ``solve(..., deterministic=True, seed=0, workers=1)``).
+    on_sample
+        Called as ``on_sample(done, total)`` after each sample completes (in the
+        calling thread).
+    max_workers
+        Processes of the default pool (default ``os.cpu_count()``).
+    stop
+        Set it (from another thread) to stop early: the samples done so far are kept and
+        ``meta["complete"]`` is ``False``.
+
+    Returns
+    -------
+    SweepResult
+        Rows sorted by sample index: the same seed gives the same frames on any
+        executor (apart from :data:`VOLATILE_COLUMNS`).
+    """
+    if samples < 0:
+        raise ValueError("samples must be >= 0")
+    if isinstance(variations, Mapping):
+        variations = Variations(**variations)
+    v = variations or Variations()
+    for t in scenario.fleet_types:
+        v.mission_capable(t)  # fail early on a bad probability
+    base = scenario_to_dict(scenario)
+    key = scenario.content_sha256()
+    vdict = v.model_dump(mode="json")
+    tasks = [{"scenario": base, "key": key, "variations": vdict, "seed": int(seed), "index": i,
+              "time_limit": float(time_limit)} for i in range(samples)]
+    t0 = time.perf_counter()
+    results: list[dict[str, Any]] = []
+
+    def collect(res: dict[str, Any]) -> None:
+        results.append(res)
+        if on_sample is not None:
+            on_sample(len(results), samples)
+
+    if tasks:
+        _run(tasks, executor, max_workers, collect, stop)
+    results.sort(key=lambda r: r["sample"]["sample"])
+    meta = {
+        "scenario": scenario.name, "sha256": scenario.sha256(), "seed": int(seed),
+        "samples": samples, "time_limit": float(time_limit), "variations": vdict,
+        "complete": len(results) == samples, "seconds": time.perf_counter() - t0,
+    }
+    return SweepResult(
+        samples=_samples_frame([r["sample"] for r in results]),
+        units=_units_frame([u for r in results for u in r["units"]]),
+        limits=_limits_frame([x for r in results for x in r["limits"]]),
+        meta=meta,
+    )
+
+
+class InlineExecutor(cf.Executor):
+    """Runs each task at once, in the calling thread (for tests, debugging, small sweeps)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        fut: cf.Future = cf.Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # the future carries it, like any executor
+            fut.set_exception(exc)
+        return fut
+
+
+def _is_dask_client(x: Any) -> bool:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - dask is an optional extra
+        return False
+    return isinstance(x, Client)
+
+
+def _dask_client(address: str) -> Any:
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover
+        raise ImportError(
+            "a scheduler address needs Dask: pip install 'logistics[sweep]'") from exc
+    return Client(address)
+
+
+def _mp_context() -> Any:
+    """``spawn`` (safe beside threads, e.g. in the app), unless the main script cannot be
+    re-imported by a spawned process (code piped to ``python -``): then ``fork``."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if path is not None and not os.path.exists(path) and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _run(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
+         on_result: Callable[[dict[str, Any]], None], stop: threading.Event | None) -> None:
+    """Run every task on the executor, calling ``on_result`` as each completes."""
+    owned: Any = None
+    try:
+        if executor is None:
+            n = max(1, min(max_workers or os.cpu_count() or 1, len(tasks)))
+            executor = owned = cf.ProcessPoolExecutor(max_workers=n, mp_context=_mp_context())
+        elif isinstance(executor, str):
+            if executor in ("inline", "sequential"):
+                executor = InlineExecutor()
+            else:
+                executor = owned = _dask_client(executor)
+        if _is_dask_client(executor):
+            from distributed import as_completed as dask_completed
+
+            futs = executor.map(run_sample, tasks, pure=False)
+            it = dask_completed(futs)
+            try:
+                for fut in it:
+                    on_result(fut.result())
+                    if stop is not None and stop.is_set():
+                        executor.cancel(futs)
+                        break
+            finally:
+                for f in futs:
+                    f.release()
+            return
+        if not isinstance(executor, cf.Executor):
+            raise TypeError(
+                "executor must be None, 'inline', a concurrent.futures.Executor, a "
+                f"distributed.Client or a scheduler address, not {type(executor).__name__}")
+        pending = [executor.submit(run_sample, t) for t in tasks]
+        try:
+            for fut in cf.as_completed(pending):
+                on_result(fut.result())
+                if stop is not None and stop.is_set():
+                    break
+        finally:
+            for f in pending:
+                f.cancel()
+    finally:
+        if owned is not None:
+            if isinstance(owned, cf.Executor):
+                owned.shutdown(wait=True, cancel_futures=True)
+            else:
+                owned.close()
