@@ -144,3 +144,25 @@ def solve_cpsat(solver: cp_model.CpSolver, model: cp_model.CpModel, stop: thread
     if stop is not None and stop.is_set():
         return cp_model.UNKNOWN
     return run_stoppable(lambda: solver.Solve(model, callback), solver.stop_search, stop)
+
+
+def run_cpsat(model: cp_model.CpModel, budget: Budget, limit: float, *, workers: int | None = None,
+              seed: int = 0, linearization: int | None = None, probing: int | None = None,
+              core: list[int] | None = None) -> tuple[str, cp_model.CpSolver | None]:
+    """Solve ``model`` within ``limit`` (seconds, or deterministic units: the budget's
+    mode), stoppable by the budget's event, and charge the budget.
+
+    Returns (status name in lower case, the solver if it holds a solution). If the model
+    is infeasible under its assumptions, ``core`` receives a subset of them that is.
+    """
+    s = cpsat_solver(limit, deterministic=budget.deterministic, workers=None if budget.deterministic else workers,
+                     seed=seed)
+    if linearization is not None:
+        s.parameters.linearization_level = linearization
+    if probing is not None:
+        s.parameters.cp_model_probing_level = probing
+    st = solve_cpsat(s, model, budget.stop)
+    budget.charge_cpsat(s)
+    if core is not None and st == cp_model.INFEASIBLE:
+        core.extend(s.SufficientAssumptionsForInfeasibility())
+    return s.StatusName(st).lower(), (s if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)

@@ -25,7 +25,7 @@ units only) are constants in the fleet, MOG and crew families: they take aircraf
 parking and crew hours and are not decided. ``reserved`` aircraft-time
 (:class:`Reservation`) takes aircraft and crew hours only: what every mission of a
 kind that some other units must fly surely holds, for a bound on the model's
-own units (:func:`logistics.couple.prove_flying`).
+own units (:func:`logistics.bounds.proof.prove_flying`).
 
 Speed, ground times and runways [5, 6, 10] are built into the routings.
 """

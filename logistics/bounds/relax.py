@@ -43,18 +43,18 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from .model.data import CARGO, Group, ModelData, ticks_down
-from .network import Routing
+from ..model.data import Group, ModelData
+from ..network import Routing
+from ..runtime import Budget, cpsat_solver, solve_cpsat
+from ..units import CARGO, ticks_down
 
-__all__ = ["MipResult", "RelaxResult", "Relaxation", "closure_bound", "solve_mip"]
+__all__ = ["STEP_MINUTES", "RelaxResult", "Relaxation", "closure_bound"]
 
 #: default grid of the relaxation (minutes); the bundled onload times are multiples of it
 STEP_MINUTES = 15
@@ -175,90 +175,117 @@ class Relaxation:
 
     # ------------------------------------------------------------------ model
     def _build(self) -> None:
-        m, d, st = self.m, self.data, self.step
-        fleet_total = {t: sum(c for _, c in steps) for t, steps in d.fleet.items()}
+        d = self.data
+        self._fleet_total = {t: sum(c for _, c in steps) for t, steps in d.fleet.items()}
         self.n: list[cp_model.IntVar] = []
         #: (unit, bucket index) -> (soldiers, cargo ticks of the classes the type takes)
         self.loads: dict[tuple[int, int], list] = {}
-        pax_of: dict[int, list] = defaultdict(list)
-        cargo_of: dict[int, list[tuple[cp_model.IntVar, frozenset]]] = defaultdict(list)
-        to_dest: dict[tuple[int, str], tuple[list, list]] = defaultdict(lambda: ([], []))
+        self._pax_of: dict[int, list] = defaultdict(list)
+        self._cargo_of: dict[int, list[tuple[cp_model.IntVar, frozenset]]] = defaultdict(list)
+        self._to_dest: dict[tuple[int, str], tuple[list, list]] = defaultdict(lambda: ([], []))
         # resource events on the sample grid: key -> sample -> [(var, +1/-1)]
-        events: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-        crew: dict[tuple[str, int], list] = defaultdict(list)
+        self._events: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+        self._crew: dict[tuple[str, int], list] = defaultdict(list)
         # per aircraft type (seats, ACL): the buckets' missions, soldiers and cargo
-        per_type: dict[tuple[str, int, int], tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+        self._per_type: dict[tuple[str, int, int], tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
         for bi, b in enumerate(self.buckets):
-            g = d.groups[b.gi]
-            r = g.options[b.oi]
-            ub = fleet_total[g.aircraft]
-            n = m.NewIntVar(0, ub, f"n[{bi}]")
-            self.n.append(n)
-            pax_terms, cargo_terms = [], []
-            for ui in b.units:
-                u = d.units[ui]
-                if "pax" in g.commodities and u.demand["pax"] > 0 and g.seats > 0:
-                    x = m.NewIntVar(0, min(u.demand["pax"], g.seats * ub), f"pax[{ui},{bi}]")
-                    self.loads.setdefault((ui, bi), [None, None])[0] = x
-                    pax_terms.append(x)
-                    pax_of[ui].append(x)
-                    to_dest[(ui, r.destination)][0].append(x)
-                classes = frozenset(c for c in CARGO if c in g.commodities and u.demand[c] > 0)
-                if classes and g.acl > 0:
-                    tot = sum(u.demand[c] for c in classes)
-                    x = m.NewIntVar(0, min(tot, g.acl * ub), f"cargo[{ui},{bi}]")
-                    self.loads.setdefault((ui, bi), [None, None])[1] = x
-                    cargo_terms.append(x)
-                    cargo_of[ui].append((x, classes))
-                    to_dest[(ui, r.destination)][1].append(x)
-            # the per-mission capacity rules, summed over the bucket's missions
-            if pax_terms:
-                m.Add(sum(pax_terms) <= g.seats * n)
-            if cargo_terms:
-                m.Add(sum(cargo_terms) <= g.acl * n)
-            if pax_terms and cargo_terms:
-                m.Add(sum(pax_terms) * g.acl + sum(cargo_terms) * g.seats <= g.seats * g.acl * n)
-            pay = ticks_down(r.payload_stons)
-            if pax_terms or cargo_terms:
-                m.Add(sum(pax_terms) * g.pax_w + sum(cargo_terms) <= pay * n)
-            if self.type_counts:
-                ns, pax, cargo = per_type[(g.aircraft, g.seats, g.acl)]
-                ns.append(n)
-                pax.extend(pax_terms)
-                cargo.extend(cargo_terms)
-            # resources, where every start in [lo, hi] occupies them
-            spans = [(f"A:{gr.airfield}", gr.start, gr.end) for gr in r.ground]
-            spans.append((f"F:{g.aircraft}", 0, r.cycle))
-            for key, s0, s1 in spans:
-                if self.inner:
-                    a, e = b.lo + s0, b.hi + s1  # possibly occupied during [a, e)
-                    q0, q1 = a // st, (e - 1) // st  # every period it touches
-                else:
-                    # surely occupied during [a, e); counted at every minute (events keyed
-                    # by minute), so that overlaps shorter than a period are seen
-                    a, e = b.hi + s0, b.lo + s1
-                    q0, q1 = a, e - 1
-                if q1 >= q0:
-                    events[key][q0].append((n, 1))
-                    events[key][q1 + 1].append((n, -1))
-            # crew: the least minutes any start in the bucket flies in each day (inner:
-            # the most)
-            days: dict[int, int] = {}
-            for s in range(b.lo, b.hi + 1):
-                per = r.day_minutes(s)
-                if s == b.lo:
-                    days = dict(per)
-                elif self.inner:
-                    days = {k: max(days.get(k, 0), per.get(k, 0)) for k in days.keys() | per.keys()}
-                else:
-                    days = {k: min(v, per.get(k, 0)) for k, v in days.items()}
-            for k, mins in days.items():
-                if mins > 0:
-                    crew[(g.aircraft, k)].append((n, mins))
+            self._add_bucket(bi, b)
         self.flight_terms = [(d.groups[b.gi].options[b.oi].flight_minutes, n)
                              for b, n in zip(self.buckets, self.n, strict=True)]
+        self._add_delivery()
+        self._add_occupancy()
+        self._add_type_counts()
+        self._add_crew()
+        self._add_goals()
 
-        # delivery, classes (Hall's condition), destinations, beddown
+    def _add_bucket(self, bi: int, b: _Bucket) -> None:
+        """A bucket's count, its loads, the per-mission rules summed over its missions,
+        and its share of the resources."""
+        m, d = self.m, self.data
+        g = d.groups[b.gi]
+        r = g.options[b.oi]
+        ub = self._fleet_total[g.aircraft]
+        n = m.NewIntVar(0, ub, f"n[{bi}]")
+        self.n.append(n)
+        pax_terms, cargo_terms = self._add_loads(bi, b, g, r, ub)
+        # the per-mission capacity rules, summed over the bucket's missions
+        if pax_terms:
+            m.Add(sum(pax_terms) <= g.seats * n)
+        if cargo_terms:
+            m.Add(sum(cargo_terms) <= g.acl * n)
+        if pax_terms and cargo_terms:
+            m.Add(sum(pax_terms) * g.acl + sum(cargo_terms) * g.seats <= g.seats * g.acl * n)
+        pay = ticks_down(r.payload_stons)
+        if pax_terms or cargo_terms:
+            m.Add(sum(pax_terms) * g.pax_w + sum(cargo_terms) <= pay * n)
+        if self.type_counts:
+            ns, pax, cargo = self._per_type[(g.aircraft, g.seats, g.acl)]
+            ns.append(n)
+            pax.extend(pax_terms)
+            cargo.extend(cargo_terms)
+        self._add_events(b, g, r, n)
+        self._add_crew_terms(b, g, r, n)
+
+    def _add_loads(self, bi: int, b: _Bucket, g: Group, r: Routing, ub: int) -> tuple[list, list]:
+        """Per unit aboard the bucket: its soldiers and its cargo of the classes the
+        type takes."""
+        m, d = self.m, self.data
+        pax_terms, cargo_terms = [], []
+        for ui in b.units:
+            u = d.units[ui]
+            if "pax" in g.commodities and u.demand["pax"] > 0 and g.seats > 0:
+                x = m.NewIntVar(0, min(u.demand["pax"], g.seats * ub), f"pax[{ui},{bi}]")
+                self.loads.setdefault((ui, bi), [None, None])[0] = x
+                pax_terms.append(x)
+                self._pax_of[ui].append(x)
+                self._to_dest[(ui, r.destination)][0].append(x)
+            classes = frozenset(c for c in CARGO if c in g.commodities and u.demand[c] > 0)
+            if classes and g.acl > 0:
+                tot = sum(u.demand[c] for c in classes)
+                x = m.NewIntVar(0, min(tot, g.acl * ub), f"cargo[{ui},{bi}]")
+                self.loads.setdefault((ui, bi), [None, None])[1] = x
+                cargo_terms.append(x)
+                self._cargo_of[ui].append((x, classes))
+                self._to_dest[(ui, r.destination)][1].append(x)
+        return pax_terms, cargo_terms
+
+    def _add_events(self, b: _Bucket, g: Group, r: Routing, n: cp_model.IntVar) -> None:
+        """Resources, where every start in [lo, hi] occupies them (inner: where any may)."""
+        st = self.step
+        spans = [(f"A:{gr.airfield}", gr.start, gr.end) for gr in r.ground]
+        spans.append((f"F:{g.aircraft}", 0, r.cycle))
+        for key, s0, s1 in spans:
+            if self.inner:
+                a, e = b.lo + s0, b.hi + s1  # possibly occupied during [a, e)
+                q0, q1 = a // st, (e - 1) // st  # every period it touches
+            else:
+                # surely occupied during [a, e); counted at every minute (events keyed
+                # by minute), so that overlaps shorter than a period are seen
+                a, e = b.hi + s0, b.lo + s1
+                q0, q1 = a, e - 1
+            if q1 >= q0:
+                self._events[key][q0].append((n, 1))
+                self._events[key][q1 + 1].append((n, -1))
+
+    def _add_crew_terms(self, b: _Bucket, g: Group, r: Routing, n: cp_model.IntVar) -> None:
+        """Crew: the least minutes any start in the bucket flies in each day (inner: the
+        most)."""
+        days: dict[int, int] = {}
+        for s in range(b.lo, b.hi + 1):
+            per = r.day_minutes(s)
+            if s == b.lo:
+                days = dict(per)
+            elif self.inner:
+                days = {k: max(days.get(k, 0), per.get(k, 0)) for k in days.keys() | per.keys()}
+            else:
+                days = {k: min(v, per.get(k, 0)) for k, v in days.items()}
+        for k, mins in days.items():
+            if mins > 0:
+                self._crew[(g.aircraft, k)].append((n, mins))
+
+    def _add_delivery(self) -> None:
+        """Delivery, classes (Hall's condition), destinations, beddown."""
+        m, d = self.m, self.data
         self.short: dict[tuple[int, str], cp_model.IntVar] = {}
         self._dest: dict[tuple[int, str], cp_model.IntVar] = {}
         for u in d.units:
@@ -267,17 +294,18 @@ class Relaxation:
                 if u.demand[com] > 0:
                     self.short[(ui, com)] = m.NewIntVar(0, u.demand[com], f"short[{ui},{com}]")
             if u.demand["pax"] > 0:
-                m.Add(sum(pax_of[ui]) + self.short[(ui, "pax")] == u.demand["pax"])
+                m.Add(sum(self._pax_of[ui]) + self.short[(ui, "pax")] == u.demand["pax"])
             present = [c for c in CARGO if u.demand[c] > 0]
             if present:
+                cargo_of = self._cargo_of[ui]
                 delivered = {c: u.demand[c] - self.short[(ui, c)] for c in present}
-                m.Add(sum(x for x, _ in cargo_of[ui]) == sum(delivered.values()))
+                m.Add(sum(x for x, _ in cargo_of) == sum(delivered.values()))
                 for k in range(1, len(present)):
                     for sub in itertools.combinations(present, k):
-                        m.Add(sum(x for x, cl in cargo_of[ui] if cl & set(sub)) >= sum(delivered[c] for c in sub))
+                        m.Add(sum(x for x, cl in cargo_of if cl & set(sub)) >= sum(delivered[c] for c in sub))
             for dest in u.dests:
                 z = self._dest[(ui, dest)] = m.NewBoolVar(f"dest[{ui},{dest}]")
-                px, cg = to_dest.get((ui, dest), ([], []))
+                px, cg = self._to_dest.get((ui, dest), ([], []))
                 if px:
                     m.Add(sum(px) <= u.demand["pax"] * z)
                 if cg:
@@ -289,8 +317,8 @@ class Relaxation:
             if terms:
                 m.Add(sum(terms) <= cap)
 
-        # MOG and fleet on the sample grid: occupancy chains, two terms per bucket
-        n_fleet = sum(fleet_total.values())
+    def _held_use(self) -> tuple[dict[str, list[tuple[int, int]]], dict[tuple[str, int], int]]:
+        """What the held missions take: intervals per resource, crew minutes per day."""
         bg: dict[str, list[tuple[int, int]]] = defaultdict(list)
         crew_bg: dict[tuple[str, int], int] = defaultdict(int)
         for t, s0, r in self.held:
@@ -299,7 +327,14 @@ class Relaxation:
             bg[f"F:{t}"].append((s0, s0 + r.cycle))
             for k, mins in r.day_minutes(s0).items():
                 crew_bg[(t, k)] += mins
-        for key, ev in events.items():
+        return bg, crew_bg
+
+    def _add_occupancy(self) -> None:
+        """MOG and fleet on the sample grid: occupancy chains, two terms per bucket."""
+        m, d, st = self.m, self.data, self.step
+        n_fleet = sum(self._fleet_total.values())
+        bg, self._crew_bg = self._held_use()
+        for key, ev in self._events.items():
             kind, name = key.split(":", 1)
             if kind == "A":
                 cap = d.mog.get(name, 0)
@@ -332,13 +367,18 @@ class Relaxation:
                     m.Add(occ <= cap_at(q))
                 occ_prev = occ
 
-        # the capacity rules once more per aircraft type, on the count of its missions: rows
-        # the buckets' imply, but the whole count is an integer, which the buckets' own
-        # fractional counts hide from the linear relaxation (a B747 load of 364 is not
-        # 4.53 missions): SCIP's rounding cuts and branching on it close the gap much
-        # faster (Baghdad's middle group with its bases fixed: 82 s against 237 s)
-        for (t, seats, acl), (ns, pax, cargo) in per_type.items():  # empty without type_counts
-            total = m.NewIntVar(0, fleet_total[t] * len(ns), f"missions[{t}]")
+    def _add_type_counts(self) -> None:
+        """The capacity rules once more per aircraft type, on the count of its missions.
+
+        Rows the buckets' imply, but the whole count is an integer, which the buckets'
+        own fractional counts hide from the linear relaxation (a B747 load of 364 is not
+        4.53 missions): SCIP's rounding cuts and branching on it close the gap much
+        faster (Baghdad's middle group with its bases fixed: 82 s against 237 s).
+        Empty without ``type_counts``.
+        """
+        m = self.m
+        for (t, seats, acl), (ns, pax, cargo) in self._per_type.items():
+            total = m.NewIntVar(0, self._fleet_total[t] * len(ns), f"missions[{t}]")
             m.Add(total == sum(ns))
             if pax:
                 m.Add(sum(pax) <= seats * total)
@@ -347,13 +387,18 @@ class Relaxation:
             if pax and cargo:
                 m.Add(sum(pax) * acl + sum(cargo) * seats <= seats * acl * total)
 
-        # crew hours per type and day
-        for (t, k), terms in crew.items():
+    def _add_crew(self) -> None:
+        """Crew hours per type and day."""
+        d = self.data
+        for (t, k), terms in self._crew.items():
             ute = d.scenario.aircraft_type(t).ute_hours
             avail = sum(c for a, c in d.fleet[t] if a < 1440 * (k + 1))
-            m.Add(sum(mins * n for n, mins in terms) <= max(0, int(ute * 60 * avail) - crew_bg.get((t, k), 0)))
+            self.m.Add(sum(mins * n for n, mins in terms)
+                       <= max(0, int(ute * 60 * avail) - self._crew_bg.get((t, k), 0)))
 
-        # the earlier goals
+    def _add_goals(self) -> None:
+        """The earlier goals' expressions and limits."""
+        d, m = self.data, self.m
         self.undelivered = sum(
             u.weight * (100 if com == "pax" else 1) * self.short[(u.idx, com)]
             for u in d.units for com in ("pax", *CARGO) if (u.idx, com) in self.short
@@ -381,14 +426,14 @@ class Relaxation:
         """
         if minimize is not None:
             self.m.Minimize(self.flying if minimize == "flying_hours" else self.undelivered)
-        s = make_solver(workers, deterministic, time_limit)
+        s = cpsat_solver(time_limit, deterministic=deterministic, workers=None if deterministic else workers)
         p = s.parameters
         # the LP with cuts proves the ramp/fleet/crew infeasibilities (0.2 s instead of
         # > 30 s on Baghdad's last wave at level 1)
         p.linearization_level = 2
         if stop is not None and stop.is_set():
             return "unknown", None
-        st = solve_stoppable(s, self.m, stop)
+        st = solve_cpsat(s, self.m, stop)
         self.spent = s.deterministic_time if deterministic else s.wall_time
         name = s.StatusName(st).lower()
         if minimize is None or st == cp_model.INFEASIBLE:
@@ -401,188 +446,6 @@ def _most_at_once(spans: list[tuple[int, int]], x0: int, x1: int) -> int:
     """The most of the intervals ``[a, e)`` that overlap at one minute of ``[x0, x1)``."""
     points = [x0] + [a for a, e in spans if x0 < a < x1]
     return max(sum(1 for a, e in spans if a <= x < e) for x in points)
-
-
-def make_solver(workers: int, deterministic: bool, limit: float, seed: int | None = None) -> cp_model.CpSolver:
-    """A solver with a time limit: ``workers`` and seconds, or (``deterministic``) one
-    worker and CP-SAT's deterministic time, so that a run repeats exactly."""
-    s = cp_model.CpSolver()
-    p = s.parameters
-    if seed is not None:
-        p.random_seed = seed
-    if deterministic:
-        p.num_workers = 1
-        p.max_deterministic_time = max(0.05, limit)
-    else:
-        p.num_workers = workers
-        p.max_time_in_seconds = max(0.1, limit)
-    return s
-
-
-def _run_stoppable(run, halt, stop: threading.Event | None):
-    """``run()``, calling ``halt()`` from a watcher thread if ``stop`` is set meanwhile."""
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.05):
-            if stop is not None and stop.is_set():
-                halt()
-                return
-
-    th = threading.Thread(target=watch, daemon=True)
-    th.start()
-    try:
-        return run()
-    finally:
-        done.set()
-        th.join()
-
-
-def solve_stoppable(s: cp_model.CpSolver, m: cp_model.CpModel, stop: threading.Event | None):
-    """``s.Solve(m)``, stopped early when ``stop`` is set (from another thread)."""
-    if stop is not None and stop.is_set():
-        return cp_model.UNKNOWN
-    return _run_stoppable(lambda: s.Solve(m), s.stop_search, stop)
-
-
-@dataclass
-class MipResult:
-    """A relaxation solved as a MIP (:func:`solve_mip`)."""
-
-    status: str  # optimal | feasible | infeasible | cutoff (nothing below it) | unknown
-    value: int | None  # best solution's objective (model units), if any
-    bound: int | None  # proven lower bound of the objective (rounded up), if any
-    solution: list[int] | None  # a value per variable of the CP-SAT model
-    seconds: float
-    spent: float  # seconds, or deterministic units (see ``solve_mip``)
-
-
-#: deterministic mode: SCIP branch-and-bound nodes per deterministic unit of budget
-MIP_NODES_PER_UNIT = 40
-
-#: deterministic mode: simplex iterations charged as one unit (about a second of SCIP on
-#: this project's 2-core machine, like CP-SAT's deterministic second): a node of a large
-#: relaxation costs far more than one of a small one (generated M's five-unit group:
-#: 31,000 iterations and 20 s at its first node), and charging nodes alone let its
-#: flying-hours stage run 533 s on a budget of a few units
-MIP_ITERATIONS_PER_UNIT = 1500
-
-
-def solve_mip(m: cp_model.CpModel, limit: float, *, deterministic: bool = False,
-              stop: threading.Event | None = None, cutoff: int | None = None,
-              first: bool = False) -> MipResult | None:
-    """Minimise a pure integer CP-SAT model (linear rows and at-most-one sets, as
-    :class:`Relaxation` builds) with SCIP, the MIP solver that ships with OR-Tools.
-
-    The relaxation is a covering-and-packing integer program whose LP bound SCIP's
-    cuts and branching close far faster than CP-SAT's search: Baghdad's last wave at
-    the proven closure, minimising flying hours, is solved to optimality by SCIP in
-    16 s, where CP-SAT left a 406-503 h gap after 600 s.
-
-    The objective is integral and SCIP runs with no relative gap, so "optimal" is
-    exact. ``cutoff``: look only for solutions below it (a row); status ``cutoff``
-    proves there are none. SCIP reports a bound only with a solution in hand, so a
-    run cut off before finding one proves nothing more.
-
-    ``limit``: seconds, or in ``deterministic`` mode a budget of
-    :data:`MIP_NODES_PER_UNIT` nodes per unit (single-threaded SCIP repeats exactly
-    under a node limit; a wall-clock cap of 20 s per unit guards against one slow LP),
-    charged by the nodes used or, if more, the simplex iterations
-    (:data:`MIP_ITERATIONS_PER_UNIT` a unit). ``first``: stop at the first solution
-    (below ``cutoff``: all a yes-or-no question needs). Returns None if the model holds a
-    constraint the conversion does not take.
-    """
-    t0 = time.perf_counter()
-    proto = m.Proto()
-    s = pywraplp.Solver.CreateSolver("SCIP")
-    if s is None:  # an OR-Tools build without SCIP
-        return None
-    inf = s.infinity()
-    xs = []
-    for i, v in enumerate(proto.variables):
-        d = list(v.domain)
-        if len(d) != 2:
-            return None
-        xs.append(s.IntVar(d[0], d[1], f"x{i}"))
-
-    def bound(b: int) -> float:
-        return b if abs(b) < 2**62 else (inf if b > 0 else -inf)
-
-    for c in proto.constraints:
-        if len(c.enforcement_literal):
-            return None
-        kind = str(c).split("{", 1)[0].strip()
-        if kind == "linear":
-            d = list(c.linear.domain)
-            if len(d) != 2:
-                return None
-            # a ranged row as two one-sided rows: SCIP solves Baghdad's last wave in
-            # 16 s this way and not in 100 s with ranged rows (same model)
-            for lo, hi in ((bound(d[0]), inf), (-inf, bound(d[1]))):
-                if lo == -inf and hi == inf:
-                    continue
-                row = s.RowConstraint(lo, hi)
-                for v, k in zip(c.linear.vars, c.linear.coeffs, strict=True):
-                    row.SetCoefficient(xs[v], row.GetCoefficient(xs[v]) + k)
-        elif kind in ("at_most_one", "exactly_one"):
-            lits = list(c.at_most_one.literals if kind == "at_most_one" else c.exactly_one.literals)
-            neg = sum(1 for lit in lits if lit < 0)
-            row = s.RowConstraint(-inf if kind == "at_most_one" else 1 - neg, 1 - neg)
-            for lit in lits:
-                x = xs[lit] if lit >= 0 else xs[-lit - 1]
-                row.SetCoefficient(x, row.GetCoefficient(x) + (1 if lit >= 0 else -1))
-        else:
-            return None
-    obj = s.Objective()
-    o = proto.objective
-    for v, k in zip(o.vars, o.coeffs, strict=True):
-        obj.SetCoefficient(xs[v], obj.GetCoefficient(xs[v]) + k)
-    obj.SetOffset(o.offset)
-    obj.SetMinimization()
-    scale = o.scaling_factor or 1.0
-    if cutoff is not None:  # objective ≤ cutoff - 1, in the proto's unscaled terms
-        row = s.RowConstraint(-inf, (cutoff - 1) / scale - o.offset)
-        for v, k in zip(o.vars, o.coeffs, strict=True):
-            row.SetCoefficient(xs[v], row.GetCoefficient(xs[v]) + k)
-    # no relative gap: the default 1e-4 would let "optimal" stop minutes short
-    mp = pywraplp.MPSolverParameters()
-    mp.SetDoubleParam(mp.RELATIVE_MIP_GAP, 0.0)
-    params = "limits/solutions = 1\n" if first else ""
-    if deterministic:
-        params += f"limits/totalnodes = {max(1, int(limit * MIP_NODES_PER_UNIT))}\n"
-        s.SetTimeLimit(int(max(1.0, limit * 20) * 1000))
-    else:
-        s.SetTimeLimit(int(max(0.1, limit) * 1000))
-    if params:
-        s.SetSolverSpecificParametersAsString(params)
-    if stop is not None and stop.is_set():
-        return MipResult("unknown", None, None, None, 0.0, 0.0)
-    st = _run_stoppable(lambda: s.Solve(mp), s.InterruptSolve, stop)
-    secs = _elapsed(t0)
-    # deterministic: the nodes and simplex iterations SCIP used (repeatable counts), not
-    # the whole budget, so that many small MIPs (a branching over destinations) can share
-    # one budget; a large LP's iterations beyond the budget are charged too
-    spent = max(min(limit, max(1, s.nodes()) / MIP_NODES_PER_UNIT),
-                s.iterations() / MIP_ITERATIONS_PER_UNIT) if deterministic else secs
-    if st == pywraplp.Solver.INFEASIBLE:
-        if cutoff is not None:
-            return MipResult("cutoff", None, cutoff, None, secs, spent)
-        return MipResult("infeasible", None, None, None, secs, spent)
-    has = st in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
-    lb = obj.BestBound() if has else None
-    lb_int = math.ceil(lb * scale - 1e-6) if lb is not None and math.isfinite(lb) and abs(lb) < 1e19 else None
-    if not has:
-        return MipResult("unknown", None, None, None, secs, spent)
-    sol = [int(round(x.solution_value())) for x in xs]
-    val = int(round(obj.Value() * scale))
-    status = "optimal" if st == pywraplp.Solver.OPTIMAL else "feasible"
-    if status == "optimal":
-        lb_int = val
-    return MipResult(status, val, lb_int, sol, secs, spent)
-
-
-def _elapsed(t0: float) -> float:
-    return time.perf_counter() - t0
 
 
 def closure_bound(data: ModelData, fixed: dict[str, int], incumbent: int, lower: int, *,
@@ -599,12 +462,11 @@ def closure_bound(data: ModelData, fixed: dict[str, int], incumbent: int, lower:
     ``incumbent - 1``: infeasible proves the incumbent optimal. The result is the best
     bound proven when time is up.
     """
-    t0 = time.perf_counter()
+    budget = Budget(time_limit, deterministic, stop)
     lo, hi = lower, incumbent  # closure ≥ lo proven; above hi nothing left to prove
     stats: dict = {"checks": []}
-    spent = 0.0
     while lo < hi:
-        left = time_limit - (spent if deterministic else _elapsed(t0))
+        left = budget.left()
         if left <= 0.1:
             break
         probe, cap = (lo + hi - 1) // 2, left / 3
@@ -613,13 +475,13 @@ def closure_bound(data: ModelData, fixed: dict[str, int], incumbent: int, lower:
         rel = Relaxation(data, fixed, closure_limit=probe, step=step)
         stats.update(rel.stats)
         status, _ = rel.solve(cap, workers=workers, deterministic=deterministic, stop=stop)
-        if stop is not None and stop.is_set():
+        if budget.stopped():
             break
         stats["checks"].append((probe, status))
-        spent += rel.spent
+        budget.charge(rel.spent)
         if status == "infeasible":
             lo = probe + 1
         else:
             hi = probe
-    return RelaxResult("closure", lo, incumbent if lo >= incumbent else None, _elapsed(t0), step, stats,
-                       spent)
+    return RelaxResult("closure", lo, incumbent if lo >= incumbent else None, budget.elapsed, step, stats,
+                       budget.spent)

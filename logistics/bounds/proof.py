@@ -1,7 +1,7 @@
 """A proof of the least flying hours when groups of units compete for aircraft and crews.
 
-:func:`logistics.guided.flying_search` bounds each group of units that no mission can
-carry across (:func:`~logistics.guided.mission_components`) on its own, and the groups'
+:func:`logistics.bounds.flying.flying_bound` bounds each group of units that no mission can
+carry across (:func:`~logistics.bounds.flying.mission_components`) on its own, and the groups'
 bounds add up. They fall short when the groups compete for a scarce aircraft type: on
 Baghdad the three groups' bounds sum to a few minutes below the optimum, because all
 three want the four C-5s and their crews' daily hours. :func:`prove_flying` couples
@@ -11,7 +11,7 @@ one group, *C*, with the rest, *R*, given a plan's flying minutes ``upper``:
    bed, aircraft, ramp and crew hour is theirs), least flying minutes ``g`` by CP-SAT.
    Removing units only relaxes the model.
 2. *C per combination of its bases* ``c``: C's time-indexed relaxation
-   (:class:`~logistics.relax.Relaxation`) with the bases fixed, solved by SCIP below
+   (:class:`~logistics.bounds.relax.Relaxation`) with the bases fixed, solved by SCIP below
    ``upper - g``. A combination that reaches it is settled.
 3. *A split on a kind of C's missions* for each combination left open. A kind is a set
    of C's routings of one aircraft type whose missions must start within a window short
@@ -46,9 +46,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from .guided import _beds_of, _Clock, _combos, _leaf, _run_solver, _subset, mission_components
-from .model.build import AirliftModel, Reservation
-from .model.data import ModelData
+from ..model.build import AirliftModel, Reservation
+from ..model.data import ModelData
+from ..model.subset import beds_of, subset
+from ..runtime import Budget, run_cpsat
+from ..units import GOAL_SCALE
+from .flying import combos, leaf, mission_components
 from .relax import Relaxation
 
 __all__ = ["FlyingProof", "GoalProof", "MissionKind", "PlanProof", "mission_kinds", "prove_flying",
@@ -150,7 +153,7 @@ def _kind_count(rel: Relaxation, kind: MissionKind) -> list[int]:
             if (d.groups[b.gi].name, d.groups[b.gi].options[b.oi].label) in names]
 
 
-def _at_least(rel: Relaxation, combo, need: int, clock: _Clock, stop, count=None,
+def _at_least(rel: Relaxation, combo, need: int, budget: Budget, count=None,
               trace=None) -> tuple[bool, int]:
     """Does C (at ``combo``, with ``count``) fly at least ``need``? (settled, a proven
     lower bound). SCIP first stops at its first solution below ``need +``
@@ -161,11 +164,11 @@ def _at_least(rel: Relaxation, combo, need: int, clock: _Clock, stop, count=None
     lb = 0
     first = True
     while True:
-        left = clock.left()
-        if left <= 0.05 or (stop is not None and stop.is_set()):
+        left = budget.left()
+        if left <= 0.05 or budget.stopped():
             return False, lb
-        r = _leaf(rel, combo, min(cap, left), need + LEAF_MARGIN, False, stop, count=count, first=first)
-        clock.spent += r.seconds
+        r = leaf(rel, combo, min(cap, left), need + LEAF_MARGIN, False, budget.stop, count=count, first=first)
+        budget.charge(r.seconds)
         if trace is not None:
             trace(f"    leaf {combo} {count and count[1:]} need {need}: {r.status} {r.value} {r.bound} "
                   f"{r.seconds:.1f} s")
@@ -187,12 +190,12 @@ def _at_least(rel: Relaxation, combo, need: int, clock: _Clock, stop, count=None
 
 
 def _exact_least(data: ModelData, units: set[int], fixed: dict[str, int], k_cap: dict[str, int],
-                 clock: _Clock, stop, *, reserved=(),
+                 budget: Budget, *, reserved=(),
                  beds_taken: dict[str, int] | None = None) -> tuple[str, int]:
     """R's exact slot model alone (every other unit removed), least flying minutes:
     (status, proven bound). The earlier goals hold for R's part (the other units' part
     is at least 0); slots per group ``k_cap``."""
-    sdata = _subset(data, units, beds_taken)
+    sdata = subset(data, units, beds_taken)
     sdata.groups[:] = [dataclasses.replace(g, k=k_cap.get(g.name, g.k)) for g in sdata.groups]
     am = AirliftModel(sdata, crew_types=frozenset(sdata.fleet), reserved=list(reserved))
     m = am.m
@@ -202,7 +205,7 @@ def _exact_least(data: ModelData, units: set[int], fixed: dict[str, int], k_cap:
         elif goal in am.goal_exprs:
             m.Add(am.goal_exprs[goal] <= val)
     m.Minimize(am.goal_exprs["flying_hours"])
-    status, s = _run_solver(m, clock, 2, False, 0, max(0.5, min(EXACT_SECONDS, clock.left())), stop)
+    status, s = run_cpsat(m, budget, max(0.5, min(EXACT_SECONDS, budget.left())), workers=2)
     if status == "infeasible":
         return status, 10**9
     return status, (math.ceil(s.BestObjectiveBound() - 1e-6) if s is not None else 0)
@@ -212,14 +215,107 @@ def _weight(data: ModelData, units: list[int]) -> int:
     return sum(sum(data.units[ui].demand.values()) for ui in units)
 
 
+class _Coupling:
+    """One run of :func:`prove_flying`: C, R, C's relaxation and the bounds so far."""
+
+    def __init__(self, data: ModelData, fixed: dict[str, int], upper: int, budget: Budget, say, trace):
+        self.data, self.fixed, self.upper, self.budget = data, fixed, upper, budget
+        self.say, self.trace = say, trace
+        comps = mission_components(data, fixed)
+        self.n_groups = len(comps)
+        big = max(comps, key=lambda c: (_weight(data, c), len(c)))
+        self.c = set(big)
+        self.rest = set().union(*[set(c) for c in comps if c is not big])
+        self.cdata = subset(data, self.c) if self.rest else data
+        self.rel = Relaxation(self.cdata, fixed, type_counts=True)
+        self.rel.m.Minimize(self.rel.flying)
+        self.k_model = {g.name: g.k for g in data.groups}
+        self.lb: dict = {}  # per combination of C's bases: C flies at least this
+        self.cache: dict[tuple, int] = {}
+
+    def names(self, units: set[int]) -> list[str]:
+        return [self.data.units[u].unit.id for u in sorted(units)]
+
+    def per_combination(self, need: int) -> list:
+        """Step 2: C's combinations of bases that do not reach ``need``."""
+        combos_: list = combos(self.cdata, self.fixed) or [None]
+        if combos_ == [None]:
+            self.say("C has too many combinations of bases to branch on: its relaxation as a whole")
+        open_: list = []
+        for c in combos_:
+            ok, b = _at_least(self.rel, c, need, self.budget, trace=self.trace)
+            self.lb[c] = b
+            if not ok:
+                open_.append(c)
+        self.say(f"C flies at least {need} = {self.upper} - {self.upper - need} in {len(combos_) - len(open_)} "
+                 f"of its {len(combos_)} combinations of bases"
+                 + (f"; {len(open_)} open, least {min(self.lb[c] for c in open_)}" if open_ else ""))
+        return open_
+
+    def r_held(self, kind: MissionKind, n: int, base: str | None, beds: int, k_cap: dict[str, int]) -> int:
+        """R's least with ``n`` spans of ``kind`` reserved and ``beds`` fewer at ``base``."""
+        key = (kind, n, base, beds)
+        if key not in self.cache:
+            st, v = _exact_least(self.data, self.rest, self.fixed, k_cap, self.budget,
+                                 reserved=[kind.footprint] * n, beds_taken={base: beds} if base else None)
+            self.cache[key] = v
+            self.say(f"  R with {n} x [{kind.aircraft} {kind.footprint.start}-{kind.footprint.end}] reserved"
+                     + (f" and {beds} fewer beds at {base}" if base else "") + f" flies at least {v} ({st})")
+        return self.cache[key]
+
+    def beds_of(self, c) -> dict[str, int]:  # None: C's bases free, no beds known
+        return beds_of(self.cdata, c) if c is not None else {}
+
+    def settle(self, c, kind: MissionKind, idx: list[int], need: int, least_beds: dict[str, int],
+               k_cap: dict[str, int]) -> bool:
+        """Step 3 for one open combination and kind: N = 1, 2, ... until a case fails
+        or both hold."""
+        upper, lb, budget = self.upper, self.lb, self.budget
+        fleet = {t: sum(k for _, k in steps) for t, steps in self.cdata.fleet.items()}
+        for n in range(1, fleet.get(kind.aircraft, 0) + 1):
+            few, _ = _at_least(self.rel, c, need, budget, (idx, 0, n - 1), self.trace)
+            if not few:
+                return False
+            held = self.r_held(kind, n, None, 0, k_cap)
+            for base in sorted(self.beds_of(c)):
+                if lb[c] + held >= upper:
+                    break
+                held = max(held, self.r_held(kind, n, base, least_beds[base], k_cap))
+            many = lb[c] + held >= upper or _at_least(self.rel, c, upper - held, budget, (idx, n, None),
+                                                      self.trace)[0]
+            if many:
+                lb[c] = upper
+                return True
+        return False
+
+    def split(self, open_: list, need: int) -> list:
+        """Step 3: the split on kinds of C's missions, per open combination."""
+        shortest = min(r.flight_minutes for g in subset(self.data, self.rest).groups for r in g.options)
+        k_most = (self.upper - 1 - min(self.lb[c] for c in open_)) // max(1, shortest)
+        k_cap = {name: min(k, k_most) for name, k in self.k_model.items()}
+        for kind in mission_kinds(self.rel):
+            if not open_ or self.budget.left() <= 0.05 or self.budget.stopped():
+                break
+            idx = _kind_count(self.rel, kind)
+            self.say(f"split on C's missions of the kind {kind}, {len(open_)} combinations open")
+            # the fewest beds C takes at each base over the open combinations
+            least_beds: dict[str, int] = {}
+            for c in open_:
+                for base, nb in self.beds_of(c).items():
+                    least_beds[base] = min(least_beds.get(base, nb), nb)
+            still = [c for c in open_ if not self.settle(c, kind, idx, need, least_beds, k_cap)]
+            self.say(f"  settled {len(open_) - len(still)} of {len(open_)}")
+            open_ = still
+        return open_
+
+
 def prove_flying(data: ModelData, fixed: dict[str, int], upper: int, *, time_limit: float = 1800.0,
                  stop: threading.Event | None = None, log=None, trace=None) -> FlyingProof:
     """Try to prove that no plan meeting the earlier goals ``fixed`` (model units, as
-    :class:`~logistics.relax.Relaxation` takes them) flies fewer than ``upper`` minutes
-    (module docstring). ``log``: called with each step's line as it is proven;
+    :class:`~logistics.bounds.relax.Relaxation` takes them) flies fewer than ``upper``
+    minutes (module docstring). ``log``: called with each step's line as it is proven;
     ``trace``: with a line per relaxation solved."""
     t0 = time.perf_counter()
-    clock = _Clock(time_limit, False)
     steps: list[str] = []
 
     def say(line: str) -> None:
@@ -227,97 +323,26 @@ def prove_flying(data: ModelData, fixed: dict[str, int], upper: int, *, time_lim
         if log is not None:
             log(line)
 
-    comps = mission_components(data, fixed)
-    big = max(comps, key=lambda c: (_weight(data, c), len(c)))
-    rest = set().union(*[set(c) for c in comps if c is not big])
-    proof = FlyingProof(False, 0, upper, steps, 0.0, [data.units[u].unit.id for u in sorted(big)],
-                        [data.units[u].unit.id for u in sorted(rest)])
+    run = _Coupling(data, fixed, upper, Budget(time_limit, False, stop), say, trace)
+    proof = FlyingProof(False, 0, upper, steps, 0.0, run.names(run.c), run.names(run.rest))
     say(f"C = {', '.join(proof.c_units)}; R = {', '.join(proof.r_units) or '(none)'} "
-        f"({len(comps)} groups that no mission carries across)")
-    cdata = _subset(data, set(big)) if rest else data
-    rel = Relaxation(cdata, fixed, type_counts=True)
-    rel.m.Minimize(rel.flying)
-    k_model = {g.name: g.k for g in data.groups}
-
+        f"({run.n_groups} groups that no mission carries across)")
     # 1. R alone
     g_free = 0
-    if rest:
-        st, g_free = _exact_least(data, rest, fixed, k_model, clock, stop)
+    if run.rest:
+        st, g_free = _exact_least(data, run.rest, fixed, run.k_model, run.budget)
         say(f"R alone flies at least {g_free} ({st}; the exact model, every other unit removed)")
         if st == "infeasible":
             proof.proven, proof.bound = True, upper
             say("R alone cannot meet the earlier goals: no plan does")
             return _done(proof, t0)
-    # 2. C per combination of its bases
-    combos: list = _combos(cdata, fixed) or [None]
-    if combos == [None]:
-        say("C has too many combinations of bases to branch on: its relaxation as a whole")
-    lb: dict = {}
+    # 2. C per combination of its bases; 3. the split, per open combination
     need = upper - g_free
-    open_: list = []
-    for c in combos:
-        ok, b = _at_least(rel, c, need, clock, stop, trace=trace)
-        lb[c] = b
-        if not ok:
-            open_.append(c)
-    say(f"C flies at least {need} = {upper} - {g_free} in {len(combos) - len(open_)} of its "
-        f"{len(combos)} combinations of bases" + (f"; {len(open_)} open, least {min(lb[c] for c in open_)}"
-                                                  if open_ else ""))
-    # 3. the split, per open combination
-    if open_ and rest:
-        shortest = min(r.flight_minutes for g in _subset(data, rest).groups for r in g.options)
-        k_most = (upper - 1 - min(lb[c] for c in open_)) // max(1, shortest)
-        k_cap = {name: min(k, k_most) for name, k in k_model.items()}
-        cache: dict[tuple, int] = {}
-
-        def r_held(kind: MissionKind, n: int, base: str | None, beds: int) -> int:
-            key = (kind, n, base, beds)
-            if key not in cache:
-                st, v = _exact_least(data, rest, fixed, k_cap, clock, stop, reserved=[kind.footprint] * n,
-                                     beds_taken={base: beds} if base else None)
-                cache[key] = v
-                say(f"  R with {n} x [{kind.aircraft} {kind.footprint.start}-{kind.footprint.end}] reserved"
-                    + (f" and {beds} fewer beds at {base}" if base else "") + f" flies at least {v} ({st})")
-            return cache[key]
-
-        def beds_of(c) -> dict[str, int]:  # None: C's bases free, no beds known
-            return _beds_of(cdata, c) if c is not None else {}
-
-        fleet = {t: sum(c for _, c in steps_) for t, steps_ in cdata.fleet.items()}
-        for kind in mission_kinds(rel):
-            if not open_ or clock.left() <= 0.05 or (stop is not None and stop.is_set()):
-                break
-            idx = _kind_count(rel, kind)
-            say(f"split on C's missions of the kind {kind}, {len(open_)} combinations open")
-            still = []
-            # the fewest beds C takes at each base over the open combinations
-            least_beds: dict[str, int] = {}
-            for c in open_:
-                for base, nb in beds_of(c).items():
-                    least_beds[base] = min(least_beds.get(base, nb), nb)
-            for c in open_:
-                settled = False
-                for n in range(1, fleet.get(kind.aircraft, 0) + 1):
-                    few, _ = _at_least(rel, c, need, clock, stop, (idx, 0, n - 1), trace)
-                    if not few:
-                        break
-                    held = r_held(kind, n, None, 0)
-                    for base in sorted(beds_of(c)):
-                        if lb[c] + held >= upper:
-                            break
-                        held = max(held, r_held(kind, n, base, least_beds[base]))
-                    many = lb[c] + held >= upper or _at_least(rel, c, upper - held, clock, stop,
-                                                              (idx, n, None), trace)[0]
-                    if many:
-                        settled = True
-                        lb[c] = upper
-                        break
-                if not settled:
-                    still.append(c)
-            say(f"  settled {len(open_) - len(still)} of {len(open_)}")
-            open_ = still
+    open_ = run.per_combination(need)
+    if open_ and run.rest:
+        open_ = run.split(open_, need)
     proof.proven = not open_
-    proof.bound = upper if proof.proven else min([upper] + [lb[c] + g_free for c in open_])
+    proof.bound = upper if proof.proven else min([upper] + [run.lb[c] + g_free for c in open_])
     say(("PROVEN: no plan meeting the earlier goals flies fewer than " if proof.proven else
          "NOT PROVEN: plans meeting the earlier goals fly at least ") + f"{proof.bound} minutes")
     return _done(proof, t0)
@@ -363,17 +388,16 @@ def prove_plan(scenario, plan, *, time_limit: float = 1800.0, stop: threading.Ev
 
     Each goal is least among the plans that equal ``plan`` on the goals before it:
     ``undelivered`` and ``lateness`` at 0, or meeting the search-free bound
-    (:func:`logistics.estimate.undelivered_bound`); ``closure`` when, for some group
+    (:func:`logistics.bounds.search_free.undelivered_bound`); ``closure`` when, for some group
     of units that no mission carries across (every other unit removed), the
     relaxation cannot land it one minute sooner; ``flying_hours`` by
     :func:`prove_flying`. Goals after ``flying_hours`` are not checked. ``log`` and
     ``trace`` as :func:`prove_flying`'s. Raises ``ValueError`` if the plan breaks a
     rule."""
-    from .estimate import undelivered_bound
-    from .model.data import build_data
+    from ..model.data import build_data
+    from ..verify import verify
     from .relax import closure_bound
-    from .units import GOAL_SCALE
-    from .verify import verify
+    from .search_free import undelivered_bound
 
     t0 = time.perf_counter()
     bad = verify(scenario, plan)
@@ -400,7 +424,7 @@ def prove_plan(scenario, plan, *, time_limit: float = 1800.0, stop: threading.Ev
         elif goal == "undelivered":
             ub = undelivered_bound(scenario)
             gp = GoalProof(goal, v, ub.value,
-                           "the beds-and-transit bound (logistics.estimate.undelivered_bound)")
+                           "the beds-and-transit bound (logistics.bounds.search_free.undelivered_bound)")
         elif goal == "closure":
             target = math.floor(v * GOAL_SCALE[goal] + 1e-6)
             comps = mission_components(data, {**fixed, "closure": target})
@@ -408,7 +432,7 @@ def prove_plan(scenario, plan, *, time_limit: float = 1800.0, stop: threading.Ev
             # the group ready last first: the one whose closure binds
             comps.sort(key=lambda c: -max(data.units[u].ready for u in c))
             for comp in comps:
-                sub = _subset(data, set(comp)) if len(comp) < len(data.units) else data
+                sub = subset(data, set(comp)) if len(comp) < len(data.units) else data
                 r = closure_bound(sub, fixed, target, target - 1, time_limit=max(1.0, min(300.0, left / 2)),
                                   workers=2, stop=stop)
                 if r.bound is not None and r.bound >= target:

@@ -1,0 +1,60 @@
+"""Parts of a force: the model's data for some units only, and what the others take.
+
+The improvement searches and the proofs re-plan or bound a few units at a time. They
+build the model's data for those units alone (:func:`subset`), with the beds the
+other units' bases take removed, and read a plan's missions per group of units.
+"""
+
+from __future__ import annotations
+
+from .build import AirliftModel
+from .data import ModelData, build_data
+from .dispatch import Dispatch
+
+__all__ = ["beds_of", "beds_taken", "group_flying", "landings", "subset"]
+
+
+def subset(data: ModelData, units: set[int], beds_taken: dict[str, int] | None = None) -> ModelData:
+    """The model's data for some units only; bases keep ``beds_taken`` fewer beds."""
+    s = data.scenario
+    upd: dict = {"units": [data.units[ui].unit for ui in sorted(units)]}
+    if beds_taken:
+        upd["destinations"] = [
+            d.model_copy(update={"capacity_pax": max(0, d.capacity_pax - beds_taken.get(d.airfield, 0))})
+            if d.capacity_pax is not None else d
+            for d in s.destinations
+        ]
+    return build_data(s.model_copy(update=upd))
+
+
+def beds_taken(data: ModelData, am: AirliftModel, values: dict, units: set[int]) -> dict[str, int]:
+    """Beds per base that the plan's units outside ``units`` take."""
+    beds: dict[str, int] = {}
+    for (ui, d), z in am.v.dest.items():
+        if ui not in units and values.get(z, 0):
+            beds[d] = beds.get(d, 0) + data.units[ui].unit.pax
+    return beds
+
+
+def beds_of(data: ModelData, combo: tuple) -> dict[str, int]:
+    """Beds per base that a combination of bases ((unit, base or None), ...) takes."""
+    beds: dict[str, int] = {}
+    for ui, d in combo:
+        if d is not None:
+            beds[d] = beds.get(d, 0) + data.units[ui].unit.pax
+    return beds
+
+
+def landings(data: ModelData, missions: list[Dispatch]) -> dict[int, int]:
+    """Each unit's last landing (the model's own closure variables may be loose)."""
+    out: dict[int, int] = {}
+    for ms in missions:
+        arrive = ms.start + data.groups[ms.group].options[ms.option].arrive
+        for ui in ms.loads:
+            out[ui] = max(out.get(ui, 0), arrive)
+    return out
+
+
+def group_flying(data: ModelData, missions: list[Dispatch], units: set[int]) -> int:
+    """Flying minutes of the missions that carry any of ``units``."""
+    return sum(data.groups[ms.group].options[ms.option].flight_minutes for ms in missions if set(ms.loads) & units)

@@ -1,0 +1,234 @@
+"""``solve(scenario) -> Plan``: the staged, stoppable solve.
+
+1. The multi-start dispatcher plans every unit by rules (its plan keeps every rule and
+   is the floor any result must beat) and sizes the model's slots.
+2. Rounds of the staged CP-SAT solve (:mod:`logistics.solve.stages`): if a round's plan
+   breaks the daily crew-hour rule (which the model treats lazily), crew hours are
+   modelled for that aircraft type and the round repeats.
+3. The plan returned is rebuilt from its missions (:meth:`Plan.from_missions`
+   recomputes every figure); its goal values, bounds and status are set once, at the
+   end, and :func:`~logistics.explain.explain` gives its findings.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import replace
+
+from ..model.convert import plan_from_dispatch, plan_from_values
+from ..model.data import ModelData, build_data
+from ..model.dispatch import Dispatch, dispatch_best, dispatch_stats
+from ..plan import Plan, SolveInfo
+from ..runtime import Budget
+from ..scenario import Scenario
+from .improve import search_free_value
+from .options import LARGE_MODEL_SLOTS, ProgressCallback, SolveOptions, StageRecord
+from .stages import solve_round
+
+__all__ = ["solve"]
+
+
+def solve(
+    scenario: Scenario,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    *,
+    workers: int | None = None,
+    deterministic: bool = False,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    options: SolveOptions | None = None,
+) -> Plan:
+    """Plan the airlift for a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    time_limit
+        Seconds for the whole solve (all goals).
+    seed
+        Random seed of the search.
+    workers
+        CP-SAT workers; default 8 (or the machine's cores if more).
+    deterministic
+        Repeatable mode (same seed, same plan) with a deterministic time limit.
+    on_progress
+        Called with a :class:`~logistics.solve.Progress` on every incumbent and bound
+        change; return ``True`` to stop the search (the best plan found is kept).
+    stop
+        An event another thread may set to stop the search.
+    options
+        All settings at once (:class:`~logistics.solve.SolveOptions`); replaces
+        ``time_limit``, ``seed``, ``workers`` and ``deterministic``.
+
+    Returns
+    -------
+    Plan
+        Its status is ``optimal`` only when every goal was proven optimal.
+    """
+    opts = options or SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
+                                   deterministic=deterministic)
+    budget = Budget(opts.time_limit, opts.deterministic, stop)
+    data = build_data(scenario, slack=opts.slack)
+    tg = time.perf_counter()
+    first = _dispatch(data, opts)
+    greedy_s = time.perf_counter() - tg
+    # search-free bounds, computed now so that they count against the time limit
+    from ..bounds.search_free import lower_bound, undelivered_bound
+
+    if "undelivered" in data.goals:
+        undelivered_bound(scenario)
+    if "closure" in data.goals:
+        lower_bound(scenario)
+    # the dispatcher's plan respects every rule: it is the floor any solve result must beat
+    fallback = plan_from_dispatch(data, first, status="feasible", info=SolveInfo(goals=list(data.goals)))
+    floor = fallback.objective_values(scenario)
+    plan, records, crew = _rounds(data, opts, on_progress, budget, first, fallback)
+    if plan is not None and not _lex_worse(plan.objective_values(scenario), floor):
+        status, done = plan.status, plan.solve
+        solver = done.solver
+    else:
+        status, done = fallback.status, SolveInfo(objective=floor, bound=[0.0] * len(data.goals),
+                                                  goals=list(data.goals))
+        solver = "greedy dispatch (CP-SAT found nothing better in time)"
+        if records and records[-1].status == "infeasible":
+            status = "infeasible"
+        plan = fallback
+    objective, bound, status = _report(scenario, plan, done, status)
+    extra: dict = {} if plan is fallback else {"greedy_objective": floor}
+    extra.update({
+        "slots": data.n_slots, "groups": len(data.groups), "greedy_seconds": round(greedy_s, 3),
+        "greedy_missions": len(first), "crew_limited_types": sorted(crew),
+        "seed": opts.seed, "deterministic": opts.deterministic, "time_limit": opts.time_limit,
+    })
+    info = SolveInfo(solver=solver, seconds=budget.elapsed, objective=objective, bound=bound, goals=done.goals,
+                     stages=[r.as_dict() for r in records], extra=extra)
+    plan = replace(plan, status=status, solve=info)
+    return _explained(scenario, plan)
+
+
+def _dispatch(data: ModelData, opts: SolveOptions) -> list[Dispatch]:
+    """The multi-start dispatcher's plan (at most a fifth of the time; repeatable mode:
+    all its starts), and the model's slots sized from it."""
+    first = dispatch_best(data, None if opts.deterministic else opts.time_limit / 5)
+    used = dispatch_stats(data, first)
+    from_plan = opts.slots_from_greedy
+    if from_plan is None and data.n_slots > LARGE_MODEL_SLOTS:
+        from_plan = 0.25
+    for gi, g in enumerate(data.groups):
+        n = used.get(gi, 0)
+        if from_plan is not None:
+            g.k = min(g.k, math.ceil(n * (1 + from_plan)) + 2)
+        g.k = max(g.k, n)
+    return first
+
+
+def _rounds(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback | None, budget: Budget,
+            first: list[Dispatch], fallback: Plan) -> tuple[Plan | None, list[StageRecord], frozenset[str]]:
+    """Rounds of the staged solve until a plan keeps the daily crew-hour rule; (that
+    plan or None, every stage's record, the types with crew hours modelled)."""
+    scenario = data.scenario
+    # crew limits where the dispatcher already flies a type's days near its budget
+    # (a free solve would break them and cost a second round)
+    near = {t for t, u in _crew_use(scenario, fallback).items() if u >= 0.8}
+    crew: frozenset[str] = frozenset(data.fleet) if opts.crew_always else frozenset(near)
+    records: list[StageRecord] = []
+    for k in range(opts.max_crew_rounds + 1):
+        left = max(0.0, budget.left())
+        if k > 0 and left < 0.5:
+            break
+        res, am = solve_round(data, opts, crew, on_progress, budget, budget.t0, first, left)
+        records.extend(res.records)
+        budget.charge(sum(r.spent for r in res.records))
+        if not res.values:
+            break
+        info = SolveInfo(solver=f"cp-sat {_ortools_version()}", objective=res.objective, bound=res.bound,
+                         goals=list(data.goals)[: len(res.objective)])
+        cand = plan_from_values(data, am, res.values, res.status, info)
+        broken = _crew_broken(scenario, cand) - crew
+        if not broken:
+            return cand, records, crew
+        crew = crew | broken
+        if budget.stopped():
+            break
+    return None, records, crew
+
+
+def _report(scenario: Scenario, plan: Plan, done: SolveInfo, status: str) -> tuple[list[float], list[float], str]:
+    """The returned plan's own goal values (recomputed from its missions), bounds and
+    status. A stage stopped short of optimality counted loose variables, and later
+    stages may have improved an earlier goal under its '<= value' constraint; bounds
+    stay below the values."""
+    if not done.objective:
+        return list(done.objective), list(done.bound), status
+    actual = plan.objective_values(scenario)[: len(done.objective)]
+    bounds = list(done.bound)
+    goals = done.goals
+    # the search-free bounds hold for every plan; closure's and flying hours' for plans
+    # that deliver everything, once that is fixed by an earlier goal
+    delivered = "undelivered" in goals and actual[goals.index("undelivered")] == 0
+    for i, g in enumerate(goals):
+        fixed = delivered and "undelivered" in goals[:i]
+        bounds[i] = max(bounds[i], search_free_value(scenario, g, fixed))
+    bound = [min(b, v) for b, v in zip(bounds, actual, strict=True)]
+    if status == "feasible" and all(abs(b - v) < 1e-6 for b, v in zip(bound, actual, strict=True)) \
+            and len(actual) == len(goals) == len(scenario.objective):
+        status = "optimal"  # every goal's value meets a proven bound
+    return actual, bound, status
+
+
+def _explained(scenario: Scenario, plan: Plan) -> Plan:
+    """The plan with its findings; an explanation that fails never loses the plan."""
+    try:
+        from ..explain import explain
+
+        return plan.with_findings(explain(scenario, plan))
+    except Exception as exc:  # explanation must never lose a plan
+        plan.solve.extra["explain_error"] = repr(exc)
+        return plan
+
+
+def _ortools_version() -> str:
+    try:
+        from ortools import __version__
+
+        return __version__
+    except Exception:  # pragma: no cover
+        return "?"
+
+
+def _lex_worse(a: list[float], b: list[float]) -> bool:
+    """Whether objective vector ``a`` is lexicographically worse than ``b``."""
+    for x, y in zip(a, b, strict=False):
+        if x > y + 1e-6:
+            return True
+        if x < y - 1e-6:
+            return False
+    return False
+
+
+def _crew_broken(s: Scenario, plan: Plan) -> set[str]:
+    """Aircraft types whose legs exceed the daily crew-hour rule (SPEC rule 9)."""
+    return {t for t, u in _crew_use(s, plan).items() if u > 1 + 1e-9}
+
+
+def _crew_use(s: Scenario, plan: Plan) -> dict[str, float]:
+    """Highest daily share of the crew-hour budget flown, per aircraft type."""
+    fly: dict[tuple[str, int], float] = {}
+    for m in plan.missions:
+        for lg in m.legs:
+            a, b = lg.depart_hour, lg.arrive_hour
+            k = int(a // 24)
+            while k * 24 < b:
+                lo, hi = max(a, k * 24), min(b, k * 24 + 24)
+                if hi > lo:
+                    fly[(m.aircraft, k)] = fly.get((m.aircraft, k), 0.0) + hi - lo
+                k += 1
+    out: dict[str, float] = {}
+    for (t, k), h in fly.items():
+        cap = s.aircraft_type(t).ute_hours * s.fleet_count(t, k * 24 + 24 - 1e-9)
+        out[t] = max(out.get(t, 0.0), h / cap if cap > 0 else float("inf"))
+    return out
