@@ -40,7 +40,7 @@ __version__ = "0.1.0"
 # optional parts load on first use
 _LAZY = {
     "estimate": ("estimate", "estimate"),
-    "lower_bound": ("estimate", "lower_bound"),
+    "lower_bound": ("bounds.search_free", "lower_bound"),
     "greedy": ("baseline", "greedy"),
     "sweep": ("sweep", "sweep"),
     "Variations": ("sweep", "Variations"),

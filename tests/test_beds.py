@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_scenario
 
-from logistics.estimate import undelivered_bound
+from logistics.bounds.search_free import undelivered_bound
 from logistics.model.data import build_data
 from logistics.model.dispatch import dispatch_best, dispatch_greedy, dispatch_objective
 from logistics.solve import solve

@@ -17,15 +17,8 @@ import pytest
 from conftest import make_scenario
 from test_plan import hand_plan, scen
 
-from logistics.estimate import (
-    airfield_throughput_stons_per_day,
-    bounds,
-    estimate,
-    fleet_throughput_stons_per_day,
-    lower_bound,
-    undeliverable,
-    unit_lower_bounds,
-)
+from logistics.bounds.search_free import bounds, lower_bound, undeliverable, unit_lower_bounds
+from logistics.estimate import airfield_throughput_stons_per_day, estimate, fleet_throughput_stons_per_day
 from logistics.generate import generate
 from logistics.geo import distance_nm
 from logistics.model.convert import plan_from_dispatch
@@ -221,7 +214,7 @@ def test_flying_hours_bound_by_hand():
     # is charged 1/102 of it and each short ton 1/45 (the mixed-load rule keeps the
     # charges of one mission within its flying hours):
     # 26.24 x (100 / 102 + 20 / 45) = 26.24 x 1.4248 = 37.39 h
-    from logistics.estimate import flying_hours_bound
+    from logistics.bounds.search_free import flying_hours_bound
 
     s = make_scenario()
     rt = 2 * distance_nm(s.airfield("KPOB"), s.airfield("OKAS")) / 450.0
@@ -235,7 +228,7 @@ def test_flying_hours_bound_by_hand():
 
 @pytest.mark.parametrize("size", ["S", "M"])
 def test_flying_hours_bound_holds_for_dispatched_plans(size):
-    from logistics.estimate import flying_hours_bound
+    from logistics.bounds.search_free import flying_hours_bound
     from logistics.model.dispatch import ORDERS
 
     for seed in (1, 2, 3):

@@ -238,7 +238,7 @@ def _bed_plan(data: ModelData) -> dict[int, str | None] | None:
     )
     if not tight:
         return None
-    from ..estimate import undelivered_bound
+    from ..bounds.search_free import undelivered_bound
 
     b = undelivered_bound(data.scenario)
     if not b.proven:
