@@ -209,11 +209,11 @@ def run_solve(s, time_limit: float) -> tuple[Any, list[dict], float]:  # noqa: A
 
 def measure(inst: Instance, solved: tuple[Any, list[dict], float] | None = None, *, mip: bool = True) -> dict:
     """Every measurement of one instance (the solve may be passed in, already timed)."""
-    from logistics.baseline import greedy
     from logistics.bounds.search_free import bounds, undeliverable
     from logistics.estimate import estimate
-    from logistics.mip import solve_mip
     from logistics.model.data import build_data
+    from logistics.peers.greedy import greedy
+    from logistics.peers.mip import solve_mip
     from logistics.verify import verify
 
     s = inst.load()

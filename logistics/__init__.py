@@ -41,7 +41,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "estimate": ("estimate", "estimate"),
     "lower_bound": ("bounds.search_free", "lower_bound"),
-    "greedy": ("baseline", "greedy"),
+    "greedy": ("peers.greedy", "greedy"),
     "sweep": ("sweep", "sweep"),
     "Variations": ("sweep", "Variations"),
     "prove_plan": ("couple", "prove_plan"),

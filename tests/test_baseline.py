@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from conftest import make_scenario
 
-from logistics.baseline import greedy
 from logistics.catalog import scenarios_dir
 from logistics.generate import generate
+from logistics.peers.greedy import greedy
 from logistics.scenario import load_scenario
 from logistics.verify import verify
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import pytest
 from conftest import make_scenario
 
-from logistics.estimate import lower_bound
+from logistics.bounds.search_free import lower_bound
 from logistics.generate import generate
-from logistics.mip import _effective_caps, _split, build_mip, solve_mip
 from logistics.model.data import build_data
+from logistics.peers.mip import _split, solve_mip
+from logistics.peers.mip_model import _effective_caps, build_mip
 from logistics.solve import solve
 from logistics.verify import verify
 

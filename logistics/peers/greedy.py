@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import time
 
-from .model.convert import plan_from_dispatch
-from .model.data import build_data
-from .model.dispatch import dispatch_greedy
-from .plan import Plan, SolveInfo
-from .scenario import Scenario
+from ..model.convert import plan_from_dispatch
+from ..model.data import build_data
+from ..model.dispatch import dispatch_greedy
+from ..plan import Plan, SolveInfo
+from ..scenario import Scenario
 
 __all__ = ["greedy"]
 
