@@ -11,6 +11,7 @@ import time
 
 import logistics
 from logistics.generate import generate
+from logistics.peers import greedy
 
 
 def main() -> None:
@@ -21,7 +22,7 @@ def main() -> None:
     p = logistics.solve(s, time_limit=120)
     t_solve = time.time() - t
     violations = logistics.verify(s, p)
-    g = logistics.greedy(s)
+    g = greedy(s)
     print("generate s", round(t_gen, 1), "solve wall s", round(t_solve, 1), "status", p.status,
           "solver", p.solve.solver)
     print("kpis", p.kpis)

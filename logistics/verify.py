@@ -38,8 +38,7 @@ SPEC     ``rule``     checked here
 
 Tolerances: :data:`TIME_TOL` (hours) on times, :data:`WEIGHT_TOL` (st) on weights.
 
-Run ``python -m logistics.verify SCENARIO PLAN.json``: prints the violations and exits
-1 if there are any, 0 if none, 2 when an input cannot be read.
+``python -m logistics.verify SCENARIO PLAN.json`` prints them (exit 1 if any, 2 on bad input).
 """
 
 from __future__ import annotations
@@ -53,14 +52,14 @@ from dataclasses import dataclass
 from .catalog import AircraftType
 from .geo import distance_nm, range_at_payload
 from .plan import Mission, Plan
-from .scenario import COMMODITIES, Scenario, Unit
+from .scenario import Scenario, Unit
+from .units import CARGO, COMMODITIES
 
 RULES = ("delivery", "windows", "capacity", "range", "speed", "ground", "mog", "fleet", "crew",
          "runways", "beddown", "reported")
 TIME_TOL = 1e-6
 WEIGHT_TOL = 1e-6
 DIST_TOL = 1e-6
-CARGO = ("bulk_stons", "oversize_stons", "outsize_stons")
 CLASS = {"bulk_stons": "bulk", "oversize_stons": "oversize", "outsize_stons": "outsize"}
 
 __all__ = ["RULES", "Violation", "main", "verify", "verify_summary"]
@@ -638,12 +637,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         scenario = load_scenario(args[0])
-    except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
         plan = Plan.load(args[1])
-    except ValueError as exc:
+    except (ScenarioError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     violations = verify(scenario, plan)

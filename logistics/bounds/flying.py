@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from ..model.data import ModelData
 from ..model.subset import beds_of, subset
-from ..runtime import Budget
+from ..runtime import Budget, cpsat_solver
 from .relax import STEP_MINUTES, Relaxation, RelaxResult
 from .scip import MipResult, solve_mip
 
@@ -296,9 +296,7 @@ def _joint_least(sides: list[Side], capacity: dict[str, int], prefer: list[tuple
     moves = [x for (k, combo), x in pick.items() if prefer is not None and combo != prefer[k]]
     m.Minimize((len(sides) + 1) * sum(side.table[combo] * pick[(k, combo)]
                                       for k, side in enumerate(sides) for combo in side.table) + sum(moves))
-    s = cp_model.CpSolver()
-    s.parameters.num_workers = 1
-    s.parameters.max_time_in_seconds = 60.0
+    s = cpsat_solver(60.0, deterministic=False, workers=1)  # small: settles in well under a second
     if s.Solve(m) != cp_model.OPTIMAL:
         return None, []
     pickd = [next(c for c in side.table if s.Value(pick[(k, c)])) for k, side in enumerate(sides)]
