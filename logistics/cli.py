@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import Problem, ScenarioError
-from .scenario import Scenario, json_schema, load_scenario, scenario_warnings
+from .network import scenario_warnings
+from .scenario import Scenario, json_schema, load_scenario
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_PROVEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 PLAN_SUFFIXES = (".json", ".csv", ".xlsx")

@@ -8,6 +8,11 @@ mission is fully described by its routing and its start minute.
 
 Times are whole minutes and weights 0.01 st ticks, by the integer policy of
 :mod:`logistics.units`.
+
+The scenario's own validation asks :func:`reachable` whether each destination can be
+reached, so this module needs :class:`~logistics.scenario.Scenario` for its type hints
+only. :func:`scenario_warnings` names what is legal but probably not meant (a unit
+due before it could possibly arrive).
 """
 
 from __future__ import annotations
@@ -15,11 +20,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import permutations
+from typing import TYPE_CHECKING
 
 from .catalog import AircraftType
+from .errors import Problem
 from .geo import distance_nm, payload_for_distance
-from .scenario import Scenario, Unit
 from .units import CLASS_OF, COMMODITIES, TONS_SCALE, ground_minutes, hours, leg_minutes
+
+if TYPE_CHECKING:  # the scenario's validation asks for routings: no import at run time
+    from .scenario import Scenario, Unit
 
 
 @dataclass(frozen=True)
@@ -233,3 +242,17 @@ def fastest_arrival(s: Scenario, u: Unit) -> float | None:
                 h = max(u.ready_hour, avail) + hours(r.arrive)
                 best = h if best is None else min(best, h)
     return best
+
+
+def scenario_warnings(s: Scenario) -> list[Problem]:
+    """Things that are legal but probably not meant (e.g. late whatever happens)."""
+    out = []
+    for i, u in enumerate(s.units):
+        best = fastest_arrival(s, u)
+        if best is not None and s.rdd(u) < best - 1e-9:
+            out.append(Problem(f"units[{i}].required_hour", f"{s.rdd(u):g} is before the earliest possible arrival ({best:.1f} h): the unit will be late whatever happens"))
+        if best is not None and s.lad(u) < best - 1e-9:
+            out.append(Problem(f"units[{i}].latest_arrival_hour", f"{s.lad(u):g} is before the earliest possible arrival ({best:.1f} h): the unit cannot be delivered"))
+        if best is None and u.pax + u.cargo_stons > 0:
+            out.append(Problem(f"units[{i}]", "no routing can deliver any of this unit's loads"))
+    return out

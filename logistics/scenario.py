@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -41,6 +41,7 @@ from .catalog import (
     airfield_catalog,
 )
 from .errors import Problem, ScenarioError, format_loc
+from .network import reachable
 from .units import CLASS_OF, COMMODITIES
 
 FORMAT = "logistics-scenario/1"
@@ -313,12 +314,36 @@ class Scenario(_Frozen):
 
 # ----- cross-entity checks ------------------------------------------------------------
 def _resolve(s: Scenario) -> list[Problem]:
+    """Merge the scenario's entries over the catalogues and check what spans entities,
+    in this order: airfields, aircraft, destinations and en-route stops, objective,
+    units."""
     problems: list[Problem] = []
     P = problems.append
-    cat_af = airfield_catalog()
-    cat_ac = aircraft_catalog()
+    merged = s._airfields = _merge_airfields(s, P)
 
-    # airfields: scenario entries merged over the catalogue
+    def known(code: str, loc: str, what: str) -> bool:
+        if code in merged:
+            return True
+        P(Problem(loc, f"unknown airfield {code} ({what}): not in the bundled catalogue nor in airfields[]"))
+        return False
+
+    types = s._types = _merge_types(s, P)
+    _check_stops(s, known, P)
+    if len(set(s.objective)) != len(s.objective):
+        P(Problem("objective", "lists a goal more than once"))
+    fleet_live = {t: at for t, at in types.items() if s.fleet_count(t) > 0}
+    useen: dict[str, int] = {}
+    for i, u in enumerate(s.units):
+        if u.id in useen:
+            P(Problem(f"units[{i}].id", f"duplicate unit id {u.id!r} (also units[{useen[u.id]}])"))
+        useen[u.id] = i
+        _check_unit(s, i, u, fleet_live, known, problems)
+    return problems
+
+
+def _merge_airfields(s: Scenario, P: Callable[[Problem], None]) -> dict[str, Airfield]:
+    """The catalogue's airfields with the scenario's entries merged over them."""
+    cat_af = airfield_catalog()
     merged: dict[str, Airfield] = dict(cat_af)
     seen: dict[str, int] = {}
     for i, a in enumerate(s.airfields):
@@ -337,16 +362,16 @@ def _resolve(s: Scenario) -> list[Problem]:
             merged[a.icao] = Airfield.model_validate(upd)
         else:
             merged[a.icao] = base.model_copy(update=upd)
-    s._airfields = merged
+    return merged
 
-    def known(code: str, loc: str, what: str) -> bool:
-        if code in merged:
-            return True
-        P(Problem(loc, f"unknown airfield {code} ({what}): not in the bundled catalogue nor in airfields[]"))
-        return False
 
-    # aircraft: several entries of one type add up; their overrides merge (a field set
-    # in any entry applies to the type, and two different values of it conflict)
+def _merge_types(s: Scenario, P: Callable[[Problem], None]) -> dict[str, AircraftType]:
+    """The fleet's aircraft types, the scenario's overrides merged over the catalogue.
+
+    Several entries of one type add up; their overrides merge (a field set in any entry
+    applies to the type, and two different values of it conflict).
+    """
+    cat_ac = aircraft_catalog()
     types: dict[str, AircraftType] = {}
     first: dict[str, int] = {}
     merged_ov: dict[str, dict[str, Any]] = {}
@@ -384,9 +409,11 @@ def _resolve(s: Scenario) -> list[Problem]:
                     P(Problem(f"aircraft[{i}].{p.loc}", p.message))
         else:
             types[t] = base.model_copy(update=ov)
-    s._types = types
+    return types
 
-    # destinations and en-route stops
+
+def _check_stops(s: Scenario, known: Callable[[str, str, str], bool], P: Callable[[Problem], None]) -> None:
+    """Destinations and en-route stops: known airfields, each listed once."""
     dseen: dict[str, int] = {}
     for i, d in enumerate(s.destinations):
         if d.airfield in dseen:
@@ -400,53 +427,50 @@ def _resolve(s: Scenario) -> list[Problem]:
         eseen.add(e)
         known(e, f"enroute[{i}]", "en-route stop")
 
-    # objective
-    if len(set(s.objective)) != len(s.objective):
-        P(Problem("objective", "lists a goal more than once"))
 
-    # units
-    useen: dict[str, int] = {}
+def _check_unit(s: Scenario, i: int, u: Unit, fleet_live: dict[str, AircraftType],
+                known: Callable[[str, str, str], bool], problems: list[Problem]) -> None:
+    """``units[i]`` (its id checked already): known places, windows in order, cargo the
+    fleet can carry, destinations the fleet can reach."""
+    P = problems.append
+    L = f"units[{i}]"
+    origin_ok = known(u.origin, f"{L}.origin", "origin")
+    dests_ok = []
+    for j, d in enumerate(u.destinations):
+        if d in u.destinations[:j]:
+            P(Problem(f"{L}.destinations[{j}]", f"{d} is listed twice"))
+        elif known(d, f"{L}.destinations[{j}]", "destination"):
+            if d == u.origin:
+                P(Problem(f"{L}.destinations[{j}]", f"{d} is the unit's origin"))
+            else:
+                dests_ok.append((j, d))
+    _check_windows(s, u, L, P)
+    # cargo nobody can carry
+    for c in COMMODITIES:
+        if u.amount(c) > 0 and not any(t.carries(CLASS_OF[c]) for t in fleet_live.values()):
+            what = "soldiers" if c == "pax" else f"{CLASS_OF[c]} cargo"
+            P(Problem(f"{L}.{c}", f"no aircraft in the fleet can carry {what} (fleet: {', '.join(fleet_live) or 'none'})"))
+    # destinations nobody can reach
+    if origin_ok and dests_ok and fleet_live and not problems_block_network(problems):
+        for j, d in dests_ok:
+            if not any(reachable(s, u.origin, d, t) for t in fleet_live):
+                P(Problem(f"{L}.destinations[{j}]", f"no aircraft in the fleet can reach {d} from {u.origin} (range, runways and en-route stops considered)"))
+
+
+def _check_windows(s: Scenario, u: Unit, L: str, P: Callable[[Problem], None]) -> None:
+    """A unit's hours: within the horizon and in order."""
     H = s.horizon_hours
-    fleet_live = {t: at for t, at in types.items() if s.fleet_count(t) > 0}
-    for i, u in enumerate(s.units):
-        L = f"units[{i}]"
-        if u.id in useen:
-            P(Problem(f"{L}.id", f"duplicate unit id {u.id!r} (also units[{useen[u.id]}])"))
-        useen[u.id] = i
-        origin_ok = known(u.origin, f"{L}.origin", "origin")
-        dests_ok = []
-        for j, d in enumerate(u.destinations):
-            if d in u.destinations[:j]:
-                P(Problem(f"{L}.destinations[{j}]", f"{d} is listed twice"))
-            elif known(d, f"{L}.destinations[{j}]", "destination"):
-                if d == u.origin:
-                    P(Problem(f"{L}.destinations[{j}]", f"{d} is the unit's origin"))
-                else:
-                    dests_ok.append((j, d))
-        lad = s.lad(u)
-        if u.ready_hour >= H:
-            P(Problem(f"{L}.ready_hour", f"{u.ready_hour:g} must be before the horizon ({H:g} h)"))
-        if u.latest_arrival_hour is not None and u.latest_arrival_hour > H:
-            P(Problem(f"{L}.latest_arrival_hour", f"{u.latest_arrival_hour:g} is after the horizon ({H:g} h)"))
-        if u.ready_hour >= lad and u.ready_hour < H:
-            P(Problem(f"{L}.latest_arrival_hour", f"{lad:g} must be after ready_hour ({u.ready_hour:g})"))
-        if u.earliest_arrival_hour > lad:
-            P(Problem(f"{L}.earliest_arrival_hour", f"{u.earliest_arrival_hour:g} is after the latest arrival ({lad:g})"))
-        if u.required_hour is not None and u.required_hour > lad:
-            P(Problem(f"{L}.required_hour", f"{u.required_hour:g} is after the latest arrival ({lad:g})"))
-        # cargo nobody can carry
-        for c in COMMODITIES:
-            if u.amount(c) > 0 and not any(t.carries(CLASS_OF[c]) for t in fleet_live.values()):
-                what = "soldiers" if c == "pax" else f"{CLASS_OF[c]} cargo"
-                P(Problem(f"{L}.{c}", f"no aircraft in the fleet can carry {what} (fleet: {', '.join(fleet_live) or 'none'})"))
-        # destinations nobody can reach
-        if origin_ok and dests_ok and fleet_live and not problems_block_network(problems):
-            from .network import reachable  # late import: network needs a built Scenario
-
-            for j, d in dests_ok:
-                if not any(reachable(s, u.origin, d, t) for t in fleet_live):
-                    P(Problem(f"{L}.destinations[{j}]", f"no aircraft in the fleet can reach {d} from {u.origin} (range, runways and en-route stops considered)"))
-    return problems
+    lad = s.lad(u)
+    if u.ready_hour >= H:
+        P(Problem(f"{L}.ready_hour", f"{u.ready_hour:g} must be before the horizon ({H:g} h)"))
+    if u.latest_arrival_hour is not None and u.latest_arrival_hour > H:
+        P(Problem(f"{L}.latest_arrival_hour", f"{u.latest_arrival_hour:g} is after the horizon ({H:g} h)"))
+    if u.ready_hour >= lad and u.ready_hour < H:
+        P(Problem(f"{L}.latest_arrival_hour", f"{lad:g} must be after ready_hour ({u.ready_hour:g})"))
+    if u.earliest_arrival_hour > lad:
+        P(Problem(f"{L}.earliest_arrival_hour", f"{u.earliest_arrival_hour:g} is after the latest arrival ({lad:g})"))
+    if u.required_hour is not None and u.required_hour > lad:
+        P(Problem(f"{L}.required_hour", f"{u.required_hour:g} is after the latest arrival ({lad:g})"))
 
 
 def problems_block_network(problems: list[Problem]) -> bool:
@@ -614,19 +638,3 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "logistics-scenario/1"
     return schema
-
-
-def scenario_warnings(s: Scenario) -> list[Problem]:
-    """Things that are legal but probably not meant (e.g. late whatever happens)."""
-    from .network import fastest_arrival
-
-    out = []
-    for i, u in enumerate(s.units):
-        best = fastest_arrival(s, u)
-        if best is not None and s.rdd(u) < best - 1e-9:
-            out.append(Problem(f"units[{i}].required_hour", f"{s.rdd(u):g} is before the earliest possible arrival ({best:.1f} h): the unit will be late whatever happens"))
-        if best is not None and s.lad(u) < best - 1e-9:
-            out.append(Problem(f"units[{i}].latest_arrival_hour", f"{s.lad(u):g} is before the earliest possible arrival ({best:.1f} h): the unit cannot be delivered"))
-        if best is None and u.pax + u.cargo_stons > 0:
-            out.append(Problem(f"units[{i}]", "no routing can deliver any of this unit's loads"))
-    return out

@@ -19,14 +19,13 @@ from logistics.generate import (
     demand_c17_loads,
     generate,
 )
-from logistics.network import fastest_arrival, routings
+from logistics.network import fastest_arrival, routings, scenario_warnings
 from logistics.scenario import (
     CLASS_OF,
     COMMODITIES,
     Scenario,
     dumps_scenario,
     load_scenario,
-    scenario_warnings,
 )
 
 SEEDS = st.integers(min_value=0, max_value=2**31 - 1)

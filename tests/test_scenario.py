@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from logistics.catalog import AIRCRAFT_FIELDS, aircraft_catalog, airfield_catalog, data_dir, scenarios_dir
 from logistics.errors import ScenarioError
+from logistics.network import scenario_warnings
 from logistics.scenario import (
     DEFAULT_OBJECTIVE,
     Scenario,
@@ -22,7 +23,6 @@ from logistics.scenario import (
     load_scenario,
     parse_text,
     save_scenario,
-    scenario_warnings,
 )
 
 BUNDLED = sorted(scenarios_dir().glob("*.yaml"))

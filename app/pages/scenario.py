@@ -11,7 +11,8 @@ import yaml
 
 from app import state, tables
 from logistics.catalog import aircraft_catalog, airfield_catalog
-from logistics.scenario import dumps_scenario, scenario_warnings
+from logistics.network import scenario_warnings
+from logistics.scenario import dumps_scenario
 
 ss = st.session_state
 state.init()
