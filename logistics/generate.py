@@ -22,8 +22,9 @@ import random
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .network import hours, routings
+from .network import routings
 from .scenario import Scenario
+from .units import hours
 
 Size = Literal["S", "M", "L", "XL"]
 
@@ -228,43 +229,13 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
     spec = SIZES[size]
+    # one generator, drawn from in this order: places, units, beds, windows, fleet
     rng = random.Random(f"{size}:{seed}")
     H = float(spec.horizon_hours)
 
-    airfields, syn_origins, syn_dests = _synthetic_airfields(rng, spec)
-    n_orig = rng.randint(*spec.origins)
-    n_cat_orig = min(n_orig - len(syn_origins), len(CONUS_ORIGINS))
-    origins = rng.sample(CONUS_ORIGINS, n_cat_orig) + syn_origins
-    n_cat_dest = min(spec.destinations - len(syn_dests), len(GULF_DESTINATIONS))
-    dests = rng.sample(GULF_DESTINATIONS, n_cat_dest) + syn_dests
-    enroute = list(EUROPE_ENROUTE[: spec.enroute])
-    types = list(TYPE_ORDER[: spec.aircraft_types]) if spec.aircraft_types >= len(TYPE_ORDER) else (
-        ["C-17A"] + rng.sample(TYPE_ORDER[1:5], spec.aircraft_types - 1)
-    )
-
-    # units: kind, size, origin (every origin used), allowed destinations
-    units = [_make_unit(rng, spec, i) for i in range(spec.units)]
-    order = origins + [rng.choice(origins) for _ in range(len(units) - len(origins))]
-    rng.shuffle(order)
-    home: dict[str, int] = {d: 0 for d in dests}
-    for u, o in zip(units, order, strict=False):
-        k = rng.choices((1, 2, 3), weights=(5, 3, 2))[0]
-        allowed = rng.sample(dests, min(k, len(dests)))
-        u["origin"] = o
-        u["destinations"] = allowed
-        u["priority"] = rng.choices(range(1, 10), weights=(3, 4, 5, 5, 6, 3, 2, 1, 1))[0]
-        home[allowed[0]] += u["pax"]
-    if len(units) < len(origins):  # pragma: no cover - every size has more units than origins
-        raise AssertionError("more origins than units")
-
-    # beddown: room for every unit at its first allowed base, with some slack
-    destinations: list[dict[str, Any]] = []
-    for d in dests:
-        entry: dict[str, Any] = {"airfield": d}
-        if rng.random() < 0.8:
-            entry["capacity_pax"] = int(math.ceil(home[d] * rng.uniform(1.05, 1.6) / 50.0) * 50) or 500
-        destinations.append(entry)
-
+    airfields, origins, dests, enroute, types = _places(rng, spec)
+    units, home = _units(rng, spec, origins, dests)
+    destinations = _beddown(rng, dests, home)
     base: dict[str, Any] = {
         "format": "logistics-scenario/1",
         "name": f"Synthetic {size} #{seed}",
@@ -280,13 +251,75 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
         "destinations": destinations,
         "enroute": enroute,
     }
-
-    # transit of each unit: the fastest C-17A routing to any allowed base, onload included.
-    # The C-17A carries every class and is available from hour 0, so this bounds the
-    # fastest arrival of every load (network.fastest_arrival) from above. Routings do not
-    # depend on the fleet's counts, so a draft without units and with one aircraft per
-    # type gives them.
+    # Routings do not depend on the fleet's counts, so a draft without units and with
+    # one aircraft per type gives them.
     draft = Scenario.from_dict({**base, "units": []})
+    rates = _windows(rng, spec, draft, units)
+    base["aircraft"] = _fleet(rng, types, rates, H)
+
+    # in order of readiness, numbered in that order
+    units.sort(key=lambda u: (u["ready_hour"], u["id"]))
+    for i, u in enumerate(units):
+        u["id"] = f"U{i + 1:03d}"
+    return Scenario.from_dict({**base, "units": units})
+
+
+def _places(rng: random.Random, spec: SizeSpec) -> tuple[list[dict[str, Any]], list[str], list[str], list[str], list[str]]:
+    """Synthetic airfields (XL), origins, destinations, en-route stops and aircraft types."""
+    airfields, syn_origins, syn_dests = _synthetic_airfields(rng, spec)
+    n_orig = rng.randint(*spec.origins)
+    n_cat_orig = min(n_orig - len(syn_origins), len(CONUS_ORIGINS))
+    origins = rng.sample(CONUS_ORIGINS, n_cat_orig) + syn_origins
+    n_cat_dest = min(spec.destinations - len(syn_dests), len(GULF_DESTINATIONS))
+    dests = rng.sample(GULF_DESTINATIONS, n_cat_dest) + syn_dests
+    enroute = list(EUROPE_ENROUTE[: spec.enroute])
+    types = list(TYPE_ORDER[: spec.aircraft_types]) if spec.aircraft_types >= len(TYPE_ORDER) else (
+        ["C-17A"] + rng.sample(TYPE_ORDER[1:5], spec.aircraft_types - 1)
+    )
+    return airfields, origins, dests, enroute, types
+
+
+def _units(rng: random.Random, spec: SizeSpec, origins: list[str],
+           dests: list[str]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Units: kind, size, origin (every origin used), allowed destinations, priority; and
+    the soldiers whose first allowed base is each destination."""
+    units = [_make_unit(rng, spec, i) for i in range(spec.units)]
+    order = origins + [rng.choice(origins) for _ in range(len(units) - len(origins))]
+    rng.shuffle(order)
+    home: dict[str, int] = {d: 0 for d in dests}
+    for u, o in zip(units, order, strict=False):
+        k = rng.choices((1, 2, 3), weights=(5, 3, 2))[0]
+        allowed = rng.sample(dests, min(k, len(dests)))
+        u["origin"] = o
+        u["destinations"] = allowed
+        u["priority"] = rng.choices(range(1, 10), weights=(3, 4, 5, 5, 6, 3, 2, 1, 1))[0]
+        home[allowed[0]] += u["pax"]
+    if len(units) < len(origins):  # pragma: no cover - every size has more units than origins
+        raise AssertionError("more origins than units")
+    return units, home
+
+
+def _beddown(rng: random.Random, dests: list[str], home: dict[str, int]) -> list[dict[str, Any]]:
+    """Beddown: room for every unit at its first allowed base, with some slack."""
+    destinations: list[dict[str, Any]] = []
+    for d in dests:
+        entry: dict[str, Any] = {"airfield": d}
+        if rng.random() < 0.8:
+            entry["capacity_pax"] = int(math.ceil(home[d] * rng.uniform(1.05, 1.6) / 50.0) * 50) or 500
+        destinations.append(entry)
+    return destinations
+
+
+def _windows(rng: random.Random, spec: SizeSpec, draft: Scenario,
+             units: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
+    """Each unit's ready hour and windows (set in ``units``), and the crew demand it puts
+    on the fleet: ``(from hour, to hour, aircraft needed)`` per unit.
+
+    The transit of each unit is the fastest C-17A routing to any allowed base, onload
+    included. The C-17A carries every class and is available from hour 0, so this
+    bounds the fastest arrival of every load (network.fastest_arrival) from above.
+    """
+    H = float(spec.horizon_hours)
     rates: list[tuple[float, float, float]] = []  # (from hour, to hour, aircraft needed)
     for u in units:
         rs = [r for d in u["destinations"] for r in routings(draft, u["origin"], d, "C-17A")]
@@ -315,9 +348,13 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
         # spread over its window, returns included
         window_days = (lad - ready + hours(best.cycle - best.arrive)) / 24.0
         rates.append((ready, lad, crew_days / window_days))
+    return rates
 
-    # fleet sized from the busiest moment: the crew days of the units whose windows overlap
-    # then, in C-17 equivalents, with headroom for ramps, loading and uneven days
+
+def _fleet(rng: random.Random, types: list[str], rates: list[tuple[float, float, float]],
+           H: float) -> list[dict[str, Any]]:
+    """The fleet, sized from the busiest moment: the crew days of the units whose windows
+    overlap then, in C-17 equivalents, with headroom for ramps, loading and uneven days."""
     peak = max(sum(r for a, b, r in rates if a <= t < b) for t, _, _ in rates)
     need = peak * rng.uniform(1.4, 1.8)
     aircraft: list[dict[str, Any]] = []
@@ -330,10 +367,4 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
             aircraft.append({"type": t, "count": later, "available_hour": _half(rng.uniform(12, H / 4))})
         else:
             aircraft.append({"type": t, "count": n})
-    base["aircraft"] = aircraft
-
-    # in order of readiness, numbered in that order
-    units.sort(key=lambda u: (u["ready_hour"], u["id"]))
-    for i, u in enumerate(units):
-        u["id"] = f"U{i + 1:03d}"
-    return Scenario.from_dict({**base, "units": units})
+    return aircraft

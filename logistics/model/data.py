@@ -115,15 +115,7 @@ def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | N
     """
     H = minutes_down(s.horizon_hours)
     pw = ticks_up(s.pax_weight_stons)
-    units: list[UnitData] = []
-    for i, u in enumerate(s.units):
-        dem = {"pax": u.pax}
-        dem.update({c: ticks_up(u.amount(c)) for c in CARGO})
-        units.append(UnitData(
-            idx=i, unit=u, demand=dem, ready=minutes_up(u.ready_hour),
-            ead=minutes_up(u.earliest_arrival_hour), lad=min(H, minutes_down(s.lad(u))),
-            rdd=round(s.rdd(u) * 60), weight=u.weight, dests=u.destinations,
-        ))
+    units = _unit_data(s, H)
 
     fleet: dict[str, list[tuple[int, int]]] = {}
     for t in s.fleet_types:
@@ -135,44 +127,9 @@ def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | N
     origins = list(dict.fromkeys(u.origin for u in s.units))
     for o in origins:
         for t, steps in fleet.items():
-            ac = s.aircraft_type(t)
-            comm = tuple(c for c in COMMODITIES if ac.carries(CLASS_OF[c]))
-            cand = [ud for ud in units if ud.unit.origin == o and can_carry(ac, ud.unit)]
-            dests = list(dict.fromkeys(d for ud in cand for d in ud.dests))
-            options = [r for d in dests for r in routings(s, o, d, t)]
-            if not options:
-                continue
-            served = [ud for ud in cand if any(r.destination in ud.dests for r in options)]
-            if not served:
-                continue
-            avail0 = min(a for a, _ in steps)
-            est = max(avail0, min(ud.ready for ud in served))
-            lst = max(
-                min(ud.lad, H) - min(r.arrive for r in options if r.destination in ud.dests)
-                for ud in served if any(r.destination in ud.dests for r in options)
-            )
-            if lst < est:
-                continue
-            seats = ac.seats if "pax" in comm else 0
-            acl = ticks_down(ac.acl_stons) if any(c in comm for c in CARGO) else 0
-            best_pay = max(ticks_down(r.payload_stons) for r in options)
-            need = sum(_missions_needed(ud, seats, acl, pw, best_pay, comm) for ud in served)
-            k_demand = math.ceil(need * (1 + slack)) + len(served)
-            min_cycle = min(r.cycle for r in options)
-            k_fleet = sum(c * ((lst - max(a, est)) // max(1, min_cycle) + 1) for a, c in steps if a <= lst)
-            onload = ground_minutes(ac.onload_hours)
-            mog_o = s.airfield(o).mog
-            k_mog = mog_o * ((lst - est) // onload + 1) if onload > 0 else k_demand
-            k = max(0, min(k_demand, k_fleet, k_mog))
-            if max_slots_per_group is not None:
-                k = min(k, max_slots_per_group)
-            if k == 0:
-                continue
-            groups.append(Group(
-                origin=o, aircraft=t, ac=ac, options=options, units=[ud.idx for ud in served],
-                k=k, est=est, lst=lst, onload=onload, seats=seats, acl=acl, pax_w=pw,
-                commodities=comm,
-            ))
+            g = _group(s, o, t, steps, units, H, pw, slack, max_slots_per_group)
+            if g is not None:
+                groups.append(g)
 
     for g in groups:
         for ui in g.units:
@@ -192,4 +149,62 @@ def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | N
     return ModelData(
         scenario=s, horizon=H, units=units, groups=groups, fleet=fleet, mog=mog,
         capacity=capacity, goals=tuple(s.objective),
+    )
+
+
+def _unit_data(s: Scenario, H: int) -> list[UnitData]:
+    """Each unit's demands in model units and its window in minutes (capped at ``H``)."""
+    units: list[UnitData] = []
+    for i, u in enumerate(s.units):
+        dem = {"pax": u.pax}
+        dem.update({c: ticks_up(u.amount(c)) for c in CARGO})
+        units.append(UnitData(
+            idx=i, unit=u, demand=dem, ready=minutes_up(u.ready_hour),
+            ead=minutes_up(u.earliest_arrival_hour), lad=min(H, minutes_down(s.lad(u))),
+            rdd=round(s.rdd(u) * 60), weight=u.weight, dests=u.destinations,
+        ))
+    return units
+
+
+def _group(s: Scenario, o: str, t: str, steps: list[tuple[int, int]], units: list[UnitData],
+           H: int, pw: int, slack: float, max_slots: int | None) -> Group | None:
+    """The slots of (origin ``o``, type ``t``), or ``None`` when the type has no routing
+    to a unit's base, no unit it can serve in time, or no slot."""
+    ac = s.aircraft_type(t)
+    comm = tuple(c for c in COMMODITIES if ac.carries(CLASS_OF[c]))
+    cand = [ud for ud in units if ud.unit.origin == o and can_carry(ac, ud.unit)]
+    dests = list(dict.fromkeys(d for ud in cand for d in ud.dests))
+    options = [r for d in dests for r in routings(s, o, d, t)]
+    if not options:
+        return None
+    served = [ud for ud in cand if any(r.destination in ud.dests for r in options)]
+    if not served:
+        return None
+    avail0 = min(a for a, _ in steps)
+    est = max(avail0, min(ud.ready for ud in served))
+    lst = max(
+        min(ud.lad, H) - min(r.arrive for r in options if r.destination in ud.dests)
+        for ud in served if any(r.destination in ud.dests for r in options)
+    )
+    if lst < est:
+        return None
+    seats = ac.seats if "pax" in comm else 0
+    acl = ticks_down(ac.acl_stons) if any(c in comm for c in CARGO) else 0
+    best_pay = max(ticks_down(r.payload_stons) for r in options)
+    need = sum(_missions_needed(ud, seats, acl, pw, best_pay, comm) for ud in served)
+    k_demand = math.ceil(need * (1 + slack)) + len(served)
+    min_cycle = min(r.cycle for r in options)
+    k_fleet = sum(c * ((lst - max(a, est)) // max(1, min_cycle) + 1) for a, c in steps if a <= lst)
+    onload = ground_minutes(ac.onload_hours)
+    mog_o = s.airfield(o).mog
+    k_mog = mog_o * ((lst - est) // onload + 1) if onload > 0 else k_demand
+    k = max(0, min(k_demand, k_fleet, k_mog))
+    if max_slots is not None:
+        k = min(k, max_slots)
+    if k == 0:
+        return None
+    return Group(
+        origin=o, aircraft=t, ac=ac, options=options, units=[ud.idx for ud in served],
+        k=k, est=est, lst=lst, onload=onload, seats=seats, acl=acl, pax_w=pw,
+        commodities=comm,
     )

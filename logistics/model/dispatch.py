@@ -19,7 +19,7 @@ import numpy as np
 
 from ..network import Routing
 from ..units import CARGO, ticks_down
-from .data import Group, ModelData
+from .data import Group, ModelData, UnitData
 
 FILL_ORDER = ("outsize_stons", "oversize_stons", "bulk_stons")
 
@@ -246,6 +246,16 @@ def _bed_plan(data: ModelData) -> dict[int, str | None] | None:
     return {u.idx: b.destinations.get(u.unit.id) for u in data.units}
 
 
+@dataclass
+class _Books:
+    """What a dispatch has used so far: timeline, beds, loads left, bases chosen."""
+
+    tl: _Timeline
+    room: dict[str, int]  # beds left per base with a limit
+    remaining: dict[int, dict[str, int]]  # unit idx -> commodity -> quantity not yet loaded
+    dest_of: dict[int, str]  # unit idx -> the base it goes to, once chosen
+
+
 def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready",
                     beds: dict[int, str | None] | None = None) -> list[Dispatch]:
     """Schedule every unit, earliest-ready first, one mission at a time.
@@ -264,8 +274,11 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
         is not moved).
     """
     s = data.scenario
-    tl = _Timeline(data)
-    room = dict(data.capacity)
+    books = _Books(
+        tl=_Timeline(data), room=dict(data.capacity),
+        remaining={u.idx: {c: v for c, v in u.demand.items() if v > 0} for u in data.units},
+        dest_of={},
+    )
     out: list[Dispatch] = []
     units = sorted(data.units, key=ORDERS[order])
     by_unit: dict[int, list[tuple[int, int]]] = {}
@@ -276,18 +289,16 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
                     by_unit.setdefault(ui, []).append((gi, oi))
     from ..geo import distance_nm
 
-    remaining = {u.idx: {c: v for c, v in u.demand.items() if v > 0} for u in data.units}
-    dest_of: dict[int, str] = {}
     for u in units:
         cands = by_unit.get(u.idx, [])
-        rem = remaining[u.idx]
+        rem = books.remaining[u.idx]
         if not rem or not cands:
             continue
-        chosen_dest: str | None = dest_of.get(u.idx)
+        chosen_dest: str | None = books.dest_of.get(u.idx)
         if beds is not None and beds.get(u.idx) is None:
             continue
         dests = [d for d in u.dests if (beds is None or d == beds[u.idx]) and any(data.groups[gi].options[oi].destination == d for gi, oi in cands)]
-        dests = [d for d in dests if d == chosen_dest or room.get(d, 10**9) >= u.unit.pax]
+        dests = [d for d in dests if d == chosen_dest or books.room.get(d, 10**9) >= u.unit.pax]
         if not dests:
             continue
         o = u.unit.origin
@@ -295,89 +306,103 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
             dests.sort(key=lambda d: distance_nm(s.airfield(o), s.airfield(d)))
             dests = dests[:1]
         while rem:
-            best = None
-            options = []
-            for gi, oi in cands:
-                g = data.groups[gi]
-                r = g.options[oi]
-                if r.destination not in dests or (chosen_dest and r.destination != chosen_dest):
-                    continue
-                load = _fill(data, g, r, rem)
-                if not load:
-                    continue
-                lo = max(g.est, u.ready)
-                hi = min(g.lst, u.lad - r.arrive)
-                lo = max(lo, u.ead - r.arrive)
-                starts = tl.feasible_starts(g, r, lo, hi)
-                probe = np.concatenate((starts[:240], starts[240::15]))
-                st = tl.first_crew_ok(g, r, probe)
-                if st is None:
-                    continue
-                size = load.get("pax", 0) * g.pax_w + sum(v for c, v in load.items() if c != "pax")
-                if rule == "hand":
-                    key = (st, -(g.seats * g.pax_w + g.acl), -ticks_down(r.payload_stons), r.arrive)
-                else:
-                    key = (st + r.arrive, -size, r.flight_minutes)
-                options.append((key, size, gi, oi, st, load))
+            options = _mission_options(data, books.tl, u, cands, dests, chosen_dest, rem, rule)
             if not options:
                 break
-            if rule != "hand":
-                # near-full loads only: a token load (e.g. a long direct leg) that lands
-                # first wastes an aircraft; compare each load with the most the same
-                # type could take of this unit on any routing
-                top: dict[int, int] = {}
-                for o in options:
-                    top[o[2]] = max(top.get(o[2], 0), o[1])
-                options = [o for o in options if o[1] >= 0.9 * top[o[2]]]
-            key, _, gi, oi, st, load = min(options, key=lambda o: o[0])
-            best = (key, gi, oi, st, load)
-            _, gi, oi, st, load = best
+            _, _, gi, oi, st, load = min(options, key=lambda o: o[0])
             g = data.groups[gi]
             r = g.options[oi]
-            tl.book(g, r, st)
+            books.tl.book(g, r, st)
             loads = {u.idx: load}
             for c, q in load.items():
                 rem[c] -= q
                 if rem[c] <= 0:
                     del rem[c]
             if chosen_dest is None:
-                chosen_dest = dest_of[u.idx] = r.destination
-                if chosen_dest in room:
-                    room[chosen_dest] -= u.unit.pax
-            # top up spare room with other units of this origin that are ready, allowed
-            # to go there and can land in their windows (mixed loads, as planners do)
-            arrive = st + r.arrive
-            used_p = load.get("pax", 0)
-            used_c = sum(v for c, v in load.items() if c != "pax")
-            for v in units:
-                if v.idx == u.idx or v.idx not in g.units or not remaining[v.idx]:
-                    continue
-                if v.ready > st or not (v.ead <= arrive <= v.lad) or r.destination not in v.dests:
-                    continue
-                if beds is not None and beds.get(v.idx) != r.destination:
-                    continue
-                dv = dest_of.get(v.idx)
-                if dv is None and room.get(r.destination, 10**9) < v.unit.pax:
-                    continue
-                if dv is not None and dv != r.destination:
-                    continue
-                extra = _fill(data, g, r, remaining[v.idx], (used_p, used_c))
-                if not extra:
-                    continue
-                loads[v.idx] = extra
-                used_p += extra.get("pax", 0)
-                used_c += sum(q for c, q in extra.items() if c != "pax")
-                for c, q in extra.items():
-                    remaining[v.idx][c] -= q
-                    if remaining[v.idx][c] <= 0:
-                        del remaining[v.idx][c]
-                if dv is None:
-                    dest_of[v.idx] = r.destination
-                    if r.destination in room:
-                        room[r.destination] -= v.unit.pax
+                chosen_dest = books.dest_of[u.idx] = r.destination
+                if chosen_dest in books.room:
+                    books.room[chosen_dest] -= u.unit.pax
+            _top_up(data, g, r, st, u, load, loads, units, books, beds)
             out.append(Dispatch(gi, oi, st, loads))
     out.sort(key=lambda d: (d.group, d.start))
     return out
+
+
+def _mission_options(data: ModelData, tl: _Timeline, u: UnitData, cands: list[tuple[int, int]],
+                     dests: list[str], chosen_dest: str | None, rem: dict[str, int],
+                     rule: str) -> list[tuple[tuple, int, int, int, int, dict[str, int]]]:
+    """The next missions unit ``u`` could take: ``(key, size, group, option, start,
+    load)``, the best the least ``key``."""
+    options = []
+    for gi, oi in cands:
+        g = data.groups[gi]
+        r = g.options[oi]
+        if r.destination not in dests or (chosen_dest and r.destination != chosen_dest):
+            continue
+        load = _fill(data, g, r, rem)
+        if not load:
+            continue
+        lo = max(g.est, u.ready)
+        hi = min(g.lst, u.lad - r.arrive)
+        lo = max(lo, u.ead - r.arrive)
+        starts = tl.feasible_starts(g, r, lo, hi)
+        probe = np.concatenate((starts[:240], starts[240::15]))
+        st = tl.first_crew_ok(g, r, probe)
+        if st is None:
+            continue
+        size = load.get("pax", 0) * g.pax_w + sum(v for c, v in load.items() if c != "pax")
+        if rule == "hand":
+            key = (st, -(g.seats * g.pax_w + g.acl), -ticks_down(r.payload_stons), r.arrive)
+        else:
+            key = (st + r.arrive, -size, r.flight_minutes)
+        options.append((key, size, gi, oi, st, load))
+    if options and rule != "hand":
+        # near-full loads only: a token load (e.g. a long direct leg) that lands
+        # first wastes an aircraft; compare each load with the most the same
+        # type could take of this unit on any routing
+        top: dict[int, int] = {}
+        for o in options:
+            top[o[2]] = max(top.get(o[2], 0), o[1])
+        options = [o for o in options if o[1] >= 0.9 * top[o[2]]]
+    return options
+
+
+def _top_up(data: ModelData, g: Group, r: Routing, st: int, u: UnitData, load: dict[str, int],
+            loads: dict[int, dict[str, int]], units: list[UnitData], books: _Books,
+            beds: dict[int, str | None] | None) -> None:
+    """Top up the spare room of a mission (booked for ``u`` with ``load``) with other units
+    of its origin that are ready, allowed to go there and can land in their windows
+    (mixed loads, as planners do): adds their loads to ``loads``."""
+    room, remaining, dest_of = books.room, books.remaining, books.dest_of
+    arrive = st + r.arrive
+    used_p = load.get("pax", 0)
+    used_c = sum(v for c, v in load.items() if c != "pax")
+    for v in units:
+        if v.idx == u.idx or v.idx not in g.units or not remaining[v.idx]:
+            continue
+        if v.ready > st or not (v.ead <= arrive <= v.lad) or r.destination not in v.dests:
+            continue
+        if beds is not None and beds.get(v.idx) != r.destination:
+            continue
+        dv = dest_of.get(v.idx)
+        if dv is None and room.get(r.destination, 10**9) < v.unit.pax:
+            continue
+        if dv is not None and dv != r.destination:
+            continue
+        extra = _fill(data, g, r, remaining[v.idx], (used_p, used_c))
+        if not extra:
+            continue
+        loads[v.idx] = extra
+        used_p += extra.get("pax", 0)
+        used_c += sum(q for c, q in extra.items() if c != "pax")
+        for c, q in extra.items():
+            remaining[v.idx][c] -= q
+            if remaining[v.idx][c] <= 0:
+                del remaining[v.idx][c]
+        if dv is None:
+            dest_of[v.idx] = r.destination
+            if r.destination in room:
+                room[r.destination] -= v.unit.pax
 
 
 def dispatch_stats(data: ModelData, plan: list[Dispatch]) -> dict[int, int]:
