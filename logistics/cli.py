@@ -15,7 +15,7 @@ Subcommands
 ``generate SIZE [--seed N] [--out FILE]``
     Write a seeded synthetic scenario (sizes S, M, L, XL).
 ``prove SCENARIO PLAN [--time-limit S]``
-    Check, goal by goal, that no plan does better than PLAN (:func:`logistics.couple.
+    Check, goal by goal, that no plan does better than PLAN (:func:`logistics.bounds.proof.
     prove_plan`): print each step of the argument; exit 0 when every goal up to flying
     hours is proven least, 3 when not (in the time), 1 if the plan breaks a rule.
 ``sweep SCENARIO [--samples N] [--seed S] [--scheduler ADDR] [--workers N] [--time-limit S] [--out FILE]``
@@ -419,7 +419,7 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 # ----- prove ----------------------------------------------------------------------------
 def cmd_prove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Prove a plan's goals least (:func:`logistics.couple.prove_plan`)."""
+    """Prove a plan's goals least (:func:`logistics.bounds.proof.prove_plan`)."""
     s = _load(args.scenario, err)
     if s is None:
         return EXIT_INPUT
@@ -430,7 +430,7 @@ def cmd_prove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ValueError as exc:  # the message names the file
         err.write(f"{exc}\n")
         return EXIT_INPUT
-    from . import couple
+    from .bounds.proof import prove_plan
     from .verify import verify
 
     bad = verify(s, plan)
@@ -446,7 +446,7 @@ def cmd_prove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.flush()
 
     try:
-        proof = couple.prove_plan(s, plan, time_limit=args.time_limit, log=log,
+        proof = prove_plan(s, plan, time_limit=args.time_limit, log=log,
                                   trace=log if args.verbose else None)
     except KeyboardInterrupt:
         err.write("interrupted\n")
