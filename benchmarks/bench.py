@@ -10,8 +10,8 @@ Per instance (the bundled scenarios and ``generate(size, seed=1)`` for S, M, L, 
   presolve (measured on the first stage's model with ``stop_after_presolve``), search
   per stage;
 * the provable lower bound (:func:`logistics.estimate.bounds`), the doctrinal estimate,
-  the hand-planning greedy (:func:`logistics.baseline.greedy`);
-* the time-indexed MIP peer (:func:`logistics.mip.solve_mip`) at the same time limit in
+  the hand-planning greedy (:func:`logistics.peers.greedy.greedy`);
+* the time-indexed MIP peer (:func:`logistics.peers.mip.solve_mip`) at the same time limit in
   wall-clock seconds, and our *time to equal quality*: the elapsed time at which our
   incumbent was first at least as good as the MIP's final plan, lexicographically over
   the scenario's goals.
@@ -586,10 +586,10 @@ def write_report(records: list[dict], targets: list[dict] | None = None, out: Pa
         "",
         "Settings: the optimiser with `solve(s, time_limit, deterministic=True, seed=0)`, time limits in "
         "deterministic seconds: bundled 10, S 5, M 30, L 60, XL 120; instances are the bundled scenarios and "
-        "`generate(size, seed=1)`. The MIP peer (`logistics.mip.solve_mip`, SCIP, 30-minute grid) gets the "
-        "same number as a wall-clock limit. The lower bound is `logistics.estimate.lower_bound` (a proof: no "
+        "`generate(size, seed=1)`. The MIP peer (`logistics.peers.mip.solve_mip`, SCIP, 30-minute grid) gets the "
+        "same number as a wall-clock limit. The lower bound is `logistics.bounds.search_free.lower_bound` (a proof: no "
         "plan that delivers everything closes earlier); the AFPAM estimate is `logistics.estimate.estimate` "
-        "(a planner's figure, not a bound); greedy is `logistics.baseline.greedy` (hand-planning rules). "
+        "(a planner's figure, not a bound); greedy is `logistics.peers.greedy.greedy` (hand-planning rules). "
         "Every plan was checked with `logistics.verify`: "
         + ("all verify." if all(r.get("ours", {}).get("violations", 1) == 0
                                 and r.get("greedy", {}).get("violations", 0) == 0

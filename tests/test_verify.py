@@ -328,7 +328,7 @@ def test_checker_agrees_with_plan_step_series(shifts, mog, count):
 
 def test_the_best_baghdad_plan_on_record_verifies_at_its_kpis(bundled_dir):
     # benchmarks/plans: the 994.45 h Baghdad plan (2-504 and the middle group re-planned
-    # together by logistics.guided.held_out, 3-504 at Kuwait International, 2-504 at Ali
+    # together by logistics.search.held.held_out, 3-504 at Kuwait International, 2-504 at Ali
     # Al Salem). 59,667 flying minutes = 994.45 h; everything by minute 7,024 = 117.07 h
     from pathlib import Path
 

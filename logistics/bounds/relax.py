@@ -113,7 +113,7 @@ class Relaxation:
     type_counts
         Add each aircraft type's whole count of missions, an integer, with the capacity
         rules on it (rows the buckets imply): for SCIP's flying-hours MIPs
-        (:func:`logistics.guided.least_flying`), whose linear relaxation otherwise
+        (:func:`logistics.bounds.flying.least_flying`), whose linear relaxation otherwise
         splits missions across buckets.
     """
 

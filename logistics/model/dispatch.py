@@ -209,7 +209,7 @@ def dispatch_best(data: ModelData, seconds: float | None = None) -> list[Dispatc
     """The best of the earliest-landing dispatcher over several unit orders.
 
     Where beds are short, each order is also tried with every unit held to the base
-    of the bed assignment that strands the least (:func:`estimate.undelivered_bound`):
+    of the bed assignment that strands the least (:func:`~logistics.bounds.search_free.undelivered_bound`):
     a first-come choice of bases can leave a later unit with no base that has room.
     With ``seconds``, no further variant is tried once that much time has passed (the
     first always runs).

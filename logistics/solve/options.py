@@ -33,9 +33,6 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], Any]
 
-#: goals whose stage bound the time-indexed relaxation (logistics.relax) can raise
-RELAX_GOALS = ("closure", "flying_hours")
-
 #: above this many demand-sized slots, slots are sized from the dispatched plan
 LARGE_MODEL_SLOTS = 2500
 
