@@ -1,4 +1,4 @@
-"""The coupling proof of the least flying hours (:mod:`logistics.couple`) on a hand case.
+"""The coupling proof of the least flying hours (:mod:`logistics.bounds.proof`) on a hand case.
 
 Geometry and aircraft as in ``test_solve`` (AAAA-BBBB is 60 minutes at 400 kt). Two
 types: ``A`` (one aircraft, 400 kt, every cargo class) and ``B`` (one aircraft, 200
@@ -29,11 +29,12 @@ import json
 
 from test_solve import aircraft, scenario, unit
 
-from logistics.couple import mission_kinds, prove_flying, prove_plan
-from logistics.guided import _subset, mission_components
+from logistics.bounds.flying import mission_components
+from logistics.bounds.proof import mission_kinds, prove_flying, prove_plan
+from logistics.bounds.relax import Relaxation
 from logistics.model.build import Reservation
 from logistics.model.data import build_data
-from logistics.relax import Relaxation
+from logistics.model.subset import subset
 from logistics.solve import solve
 from logistics.verify import verify
 
@@ -62,7 +63,7 @@ def test_the_hand_case_flies_six_hours_and_the_groups_alone_say_four() -> None:
 
 def test_the_kind_of_ls_missions_holds_the_a_over_600_to_840() -> None:
     data = build_data(_case())
-    l_only = _subset(data, {next(u.idx for u in data.units if u.unit.id == "L")})
+    l_only = subset(data, {next(u.idx for u in data.units if u.unit.id == "L")})
     kinds = mission_kinds(Relaxation(l_only, FIXED, type_counts=True))
     assert [(k.aircraft, k.routings) for k in kinds] == [("A", (("AAAA/A", "AAAA-BBBB"),))]
     # start 600 only: hold [600, 600 + 240); out 660-720 and back 780-840 in day 0
@@ -84,10 +85,9 @@ def test_the_coupling_proves_360_and_refuses_361() -> None:
 def test_prove_plan_checks_every_goal_of_the_solved_plan() -> None:
     s = _case()
     plan = solve(s, time_limit=20, deterministic=True)
+    # prove_plan is imported from logistics.bounds.proof: the top level exports the
+    # product API only (tests/test_layout.py), no longer the proof
     proof = prove_plan(s, plan, time_limit=120)
-    import logistics
-
-    assert logistics.prove_plan is prove_plan
     assert [(g.goal, g.proven) for g in proof.goals] == [
         ("undelivered", True), ("lateness", True), ("closure", True), ("flying_hours", True)]
     assert proof.proven and proof.flying is not None and proof.flying.bound == 360

@@ -1,4 +1,4 @@
-"""The time-indexed relaxation (logistics.relax): valid, and strong where the ramp binds.
+"""The time-indexed relaxation (logistics.bounds.relax): valid, and strong where the ramp binds.
 
 Valid means every plan of the model maps into it: each mission to the bucket of its
 (routing, start period), loads summed per bucket. The mapping tests fix the relaxation's
@@ -13,10 +13,10 @@ import pytest
 from conftest import make_scenario
 from ortools.sat.python import cp_model
 
+from logistics.bounds.relax import Relaxation, closure_bound
 from logistics.generate import generate
 from logistics.model.data import build_data
 from logistics.model.dispatch import dispatch_best, dispatch_objective
-from logistics.relax import Relaxation, closure_bound
 from logistics.scenario import load_scenario
 from logistics.solve import solve
 from logistics.units import CARGO

@@ -1,5 +1,7 @@
-"""The relaxation-guided closure search (logistics.guided): which units it re-plans,
-and that its repairs are plans of the model that verify, with the bound proven."""
+"""The improvement searches of logistics.search (the relaxation-guided closure search,
+the flying-hours search, groups re-planned in pairs) and the flying-hours bounds of
+logistics.bounds.flying: which units they re-plan, that their repairs are plans of the
+model that verify, and the bounds they prove."""
 
 from __future__ import annotations
 
@@ -10,30 +12,33 @@ from conftest import make_scenario
 from ortools.sat.python import cp_model
 from test_relax import _ramp_case
 
-import logistics.guided as guided
-from logistics.guided import (
-    _Clock,
-    _couple_and_repair,
-    _Side,
-    _subset,
-    closure_search,
-    coupled_flying,
-    critical_units,
-    flying_bound,
-    flying_search,
-    least_flying,
-    mission_components,
-)
+import logistics.bounds.flying as bounds_flying
+import logistics.search.flying as flying_mod
+from logistics.bounds.flying import Side, coupled_flying, flying_bound, least_flying, mission_components
+from logistics.bounds.relax import Relaxation
+from logistics.bounds.scip import MipResult, solve_mip
 from logistics.model.build import AirliftModel
 from logistics.model.convert import hint_from_dispatch, missions_from_values, plan_from_values, read_vars
 from logistics.model.data import build_data
 from logistics.model.dispatch import Dispatch
+from logistics.model.subset import subset
 from logistics.plan import SolveInfo
-from logistics.relax import MipResult, Relaxation, solve_mip
-from logistics.solve import SolveOptions, _relax_stage
+from logistics.runtime import Budget
+from logistics.search.closure import UNDECIDED_CHECKS, closure_search, critical_units
+from logistics.search.context import SearchContext, SearchResult
+from logistics.search.flying import _Run, flying_search
+from logistics.search.held import held_out
+from logistics.solve import SolveOptions, StageRecord
+from logistics.solve.improve import Improvement, improve
 from logistics.verify import verify
 
 FIXED = {"undelivered": 0, "lateness": 0}
+
+
+def _ctx(d, am, time_limit: float) -> SearchContext:
+    """A search's context on the model ``am`` of ``d``: the earlier goals FIXED, a
+    deterministic budget of ``time_limit`` units."""
+    return SearchContext(d, am, FIXED, Budget(time_limit, True))
 
 
 def _waves():
@@ -80,7 +85,7 @@ def test_a_late_plan_is_repaired_to_the_ramp_optimum_and_proven():
     # minute 600 instead: 600 + 1,119 = 1,719.
     d, am, values = _ramp_plan(600)
     assert values[am.v.force_closure] == 1719
-    res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=60, deterministic=True)
+    res = closure_search(_ctx(d, am, 60), values, 1719, 0)
     assert (res.bound, res.value) == (1314, 1314)
     assert res.solution is not None
     # the repair is a plan of the model: it verifies and lands the unit at 21.9 h
@@ -96,7 +101,7 @@ def test_a_late_plan_is_repaired_to_the_ramp_optimum_and_proven():
 
 def test_a_proven_incumbent_is_left_alone():
     d, am, values = _ramp_plan(195)  # the optimum, already proven by the bound
-    res = closure_search(d, am, values, FIXED, 1314, 1314, time_limit=10, deterministic=True)
+    res = closure_search(_ctx(d, am, 10), values, 1314, 1314)
     assert (res.bound, res.value, res.solution, res.checks) == (1314, 1314, None, [])
 
 
@@ -104,7 +109,7 @@ def test_the_repaired_solution_is_a_solution_of_the_model_at_its_closure():
     # the repair's closure variables are set to its landings, so the vector satisfies the
     # model with "closure <= 1,314" added (the next stage's constraint)
     d, am, values = _ramp_plan(600)
-    res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=60, deterministic=True)
+    res = closure_search(_ctx(d, am, 60), values, 1719, 0)
     assert res.solution[am.v.force_closure.Index()] == 1314
     m = am.m.Clone()
     m.Add(m.GetIntVarFromProtoIndex(am.v.force_closure.Index()) <= 1314)
@@ -149,13 +154,13 @@ def _planned(d, flights: list[tuple[str, int, int]]):
 
 
 def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum(monkeypatch):
-    monkeypatch.setattr(guided, "HELD_SHARE", 0.0)  # the groups' own repairs only
+    monkeypatch.setattr(flying_mod, "HELD_SHARE", 0.0)  # the groups' own repairs only
     # the waves case: A flies via Lajes (1,612 min, landing 1,154 <= 1,200), B and C on a
     # direct C-17 each (2 x 1,576): 4,764 min. The least: A direct and B with C on one
     # direct C-17, 2 x 1,576 = 3,152 min, which the component bound proves
     d, am, values = _wasteful_waves()
     assert am.goal_value("flying_hours", values) == 1612 + 2 * 1576
-    res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=4764, deterministic=True)
+    res = flying_search(_ctx(d, am, 60), values, 4764)
     assert (res.bound, res.value) == (3152, 3152)
     # each group was repaired in turn: A to 1,576 + 3,152 = 4,728, then B and C
     assert [c.get("repaired") for c in res.checks] == [1576 + 2 * 1576, 3152]
@@ -166,14 +171,16 @@ def test_a_wasteful_plan_is_repaired_group_by_group_to_the_component_optimum(mon
 
 
 def test_the_solve_stage_reports_the_repair_and_the_proof_in_hours(monkeypatch):
-    monkeypatch.setattr(guided, "HELD_SHARE", 0.0)  # the groups' own repairs only
+    monkeypatch.setattr(flying_mod, "HELD_SHARE", 0.0)  # the groups' own repairs only
     # the same wasteful plan through solve's flying-hours stage: 4,764 min = 79.4 h
     # repaired to 3,152 min = 52.53 h, which the bound proves
     d, am, values = _wasteful_waves()
-    rec: dict = {}
-    bnd, _, better = _relax_stage(d, am, values, "flying_hours", ["undelivered", "lateness"], [0.0, 0.0], 4764, 0,
-                                  60, SolveOptions(deterministic=True), threading.Event(), 0.0, rec)
+    stage = StageRecord("flying_hours", "feasible")
+    imp = improve(d, am, values, "flying_hours", FIXED, 4764, 0,
+                  60, SolveOptions(deterministic=True), threading.Event(), 0.0, stage)
+    bnd, better = imp.bound, imp.better
     assert bnd == 3152 and better[0] == 3152
+    rec = stage.as_dict()
     assert rec["relaxation"]["bound"] == pytest.approx(3152 / 60)
     assert [c["units"] for c in rec["relaxation"]["components"]] == [["A"], ["B", "C"]]
     assert rec["relaxation"]["components"][0]["plan"] == pytest.approx(1612 / 60)
@@ -220,7 +227,7 @@ def test_two_groups_re_planned_together_swap_the_beds_neither_can_take_alone():
     assert am.goal_value("flying_hours", values) == 2 * 1664 + 1577 + 1664
     before = {(ms.start, ms.option) for ms in missions_from_values(d, am, values) if 2 in ms.loads}
     part: dict = {}
-    sol = guided.held_out(d, am, values, FIXED, d.horizon, {0, 1}, _Clock(30, True), 1, True, 0, 30, None, part)
+    sol = held_out(_ctx(d, am, 30), values, d.horizon, {0, 1}, 30, part)
     assert part["status"] == "optimal" and part["found"] == 2 * 1577 + 1664
     vals = {v: sol[v.Index()] for v in read_vars(am)}
     assert am.goal_value("flying_hours", vals) == 2 * 1577 + 1664 + 1664
@@ -237,7 +244,7 @@ def test_flying_search_re_plans_a_pair_and_the_beds_coupled_bound_proves_it():
     # bound held to the beds together is A 2 x 1,577 at OKAS + B 1,664 at OTBH (OKAS
     # has no beds left for it) + C 1,664 = 6,482: proven
     d, am, values = _bed_swap()
-    res = flying_search(d, FIXED, time_limit=100, am=am, values=values, incumbent=6569, deterministic=True)
+    res = flying_search(_ctx(d, am, 100), values, 6569)
     assert (res.value, res.bound) == (6482, 6482)
     assert [(h["units"], h.get("repaired")) for h in res.held] == [(["A", "B"], 6482)]
     sol = {v: res.solution[v.Index()] for v in read_vars(am)}
@@ -295,7 +302,7 @@ def test_least_flying_branches_on_the_bases_the_beds_allow(monkeypatch):
     # solution, no bound), the bound comes from the leaves: of the 2 x 2 bases the
     # beds allow (OKAS, OKBK) and (OKBK, OKAS), and neither has anything below 3,158
     calls = []
-    real = guided.solve_mip
+    real = bounds_flying.solve_mip
 
     def first_unproven(m, limit, **kw):
         calls.append(kw.get("cutoff"))
@@ -304,7 +311,7 @@ def test_least_flying_branches_on_the_bases_the_beds_allow(monkeypatch):
             return MipResult("feasible", r.value, 0, r.solution, 0.0, 0.0)
         return r
 
-    monkeypatch.setattr(guided, "solve_mip", first_unproven)
+    monkeypatch.setattr(bounds_flying, "solve_mip", first_unproven)
     res = least_flying(d, FIXED, time_limit=30)
     assert (res.status, res.bound, res.value, res.leaves, res.open_leaves) == ("optimal", 3158, 3158, 2, 0)
     assert calls == [None, 3158, 3158]
@@ -338,16 +345,16 @@ def test_the_groups_bound_holds_them_to_the_beds_together():
     d, am, values = _bed_rivals()
     assert mission_components(d, FIXED) == [[0], [1]]
     assert am.goal_value("flying_hours", values) == 3158
-    res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=3158, deterministic=True)
+    res = flying_search(_ctx(d, am, 60), values, 3158)
     assert [c["bound"] for c in res.checks] == [1576, 1576]
     assert (res.bound, res.value, res.solution) == (3158, 3158, None)
     assert (res.joint["start"], res.joint["bound"]) == (3152, 3158)
     # coupled_flying alone, below a plan at 3,200: the least choice (one unit at each
     # base) is solved exactly, 3,158 < 3,200, and returned to repair towards
-    sides = [_Side({ui}, least_flying(_subset(d, {ui}), FIXED, time_limit=30, deterministic=True))
+    sides = [Side({ui}, least_flying(subset(d, {ui}), FIXED, time_limit=30, deterministic=True))
              for ui in (0, 1)]
     rec: dict = {}
-    bound, pick = coupled_flying(sides, d.capacity, 3200, _Clock(60, True), True, None, rec)
+    bound, pick = coupled_flying(sides, d.capacity, 3200, Budget(60, True), rec)
     assert bound == 3158
     assert sorted(side.table[c] for side, c in zip(sides, pick, strict=True)) == [1576, 1582]
     assert sorted(c[0][1] for c in pick) == ["OKAS", "OKBK"]
@@ -359,12 +366,11 @@ def test_a_group_is_repaired_to_its_share_of_the_joint_choice():
     # 1,582 = 3,158) does, and B is repaired to it, which the joint bound then proves
     d, am, values = _bed_rivals("KPOB-LERT-OKBK")
     assert am.goal_value("flying_hours", values) == 3194
-    from logistics.guided import SearchResult
-
-    sides = [_Side({ui}, least_flying(_subset(d, {ui}), FIXED, time_limit=30, deterministic=True))
+    sides = [Side({ui}, least_flying(subset(d, {ui}), FIXED, time_limit=30, deterministic=True))
              for ui in (0, 1)]
-    res = SearchResult(3152, 3194, None, [], 0.0, 0.0)
-    values = _couple_and_repair(d, am, values, FIXED, d.horizon, sides, res, _Clock(60, True), 1, True, 0, None)
+    run = _Run(_ctx(d, am, 60), values, 3194)
+    res = run.res = SearchResult(3152, 3194, None, [], 0.0, 0.0)
+    run.couple(sides)
     assert (res.bound, res.value) == (3158, 3158)
     assert (res.joint["repairs"], res.joint["repaired"], res.joint["bound"]) == (1, 3158, 3158)
     out = plan_from_values(d, am, {v: res.solution[v.Index()] for v in read_vars(am)}, "feasible", SolveInfo(solver="t"))
@@ -397,15 +403,15 @@ def test_the_closure_search_gives_its_time_back_when_no_check_settles(monkeypatc
     # keeps the plan (closure 1,719) and leaves the rest of its 60 units
     calls = []
 
-    def unknown(m, clock, *args, **kwargs):
+    def unknown(self, m, limit, *args, **kwargs):
         calls.append(1)
-        clock.spent += 0.5
+        self.budget.charge(0.5)
         return "unknown", None
 
-    monkeypatch.setattr(guided, "_run_solver", unknown)
+    monkeypatch.setattr(SearchContext, "run", unknown)
     d, am, values = _ramp_plan(600)
-    res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=60, deterministic=True)
-    assert len(res.checks) == guided.UNDECIDED_CHECKS == 2
+    res = closure_search(_ctx(d, am, 60), values, 1719, 0)
+    assert len(res.checks) == UNDECIDED_CHECKS == 2
     assert all(c["subset"] == c["whole"] == "unknown" for c in res.checks)
     assert (res.bound, res.value, res.solution) == (0, 1719, None)
     # per check: the subset, the repair's own guide, the whole force = 3 solves of 0.5
@@ -417,16 +423,16 @@ def test_a_settled_first_check_keeps_the_search_going(monkeypatch):
     # on past UNDECIDED_CHECKS checks until its time runs out
     seen = []
 
-    def first_settles(m, clock, *args, **kwargs):
+    def first_settles(self, m, limit, *args, **kwargs):
         seen.append(1)
-        clock.spent += 0.5
+        self.budget.charge(0.5)
         return ("infeasible", None) if len(seen) == 1 else ("unknown", None)
 
-    monkeypatch.setattr(guided, "_run_solver", first_settles)
+    monkeypatch.setattr(SearchContext, "run", first_settles)
     d, am, values = _ramp_plan(600)
-    res = closure_search(d, am, values, FIXED, 1719, 0, time_limit=8, deterministic=True)
+    res = closure_search(_ctx(d, am, 8), values, 1719, 0)
     assert res.checks[0]["subset"] == "infeasible" and res.bound == res.checks[0]["target"] + 1
-    assert len(res.checks) > guided.UNDECIDED_CHECKS
+    assert len(res.checks) > UNDECIDED_CHECKS
 
 
 def test_time_the_relaxation_gives_back_goes_on_to_cp_sat(monkeypatch):
@@ -438,10 +444,10 @@ def test_time_the_relaxation_gives_back_goes_on_to_cp_sat(monkeypatch):
     from logistics.generate import generate
     from logistics.solve import solve
 
-    solve_mod = importlib.import_module("logistics.solve")  # the package's `solve` is the function
+    stages = importlib.import_module("logistics.solve.stages")  # the package's `solve` is the function
 
-    monkeypatch.setattr(solve_mod, "_relax_stage", lambda data, am, values, goal, earlier, objective, val, bnd,
-                        *rest: (bnd, 0.0, None))
+    monkeypatch.setattr(stages, "improve", lambda data, am, values, goal, fixed, val, bnd,
+                        *rest: Improvement(bnd, 0.0, None))
     s = generate("S", seed=1)
     plan = solve(s, options=SolveOptions(time_limit=5, deterministic=True, seed=0))
     stage = next(st for st in plan.solve.stages if st["goal"] == "closure")
@@ -473,5 +479,5 @@ def test_a_held_mission_takes_its_aircraft_in_the_model_of_the_other_units():
 def test_pairs_of_groups_are_not_tried_without_the_time_one_needs():
     # 60 units: 25 % is 15, under HELD_MIN (20): the groups' own steps keep all the time
     d, am, values = _bed_swap()
-    res = flying_search(d, FIXED, time_limit=60, am=am, values=values, incumbent=6569, deterministic=True)
+    res = flying_search(_ctx(d, am, 60), values, 6569)
     assert res.held is None
