@@ -13,6 +13,11 @@ from .dispatch import Dispatch
 
 __all__ = ["beds_of", "beds_taken", "group_flying", "landings", "subset"]
 
+#: scenario caches that depend only on the airfields, the fleet and the unit itself:
+#: still right for a scenario with fewer units or fewer beds (the others, such as the
+#: search-free bounds, are of the whole force and must not carry over)
+SHARED_CACHES = ("distances", "routings", "planner-routing", "lb-arrivals")
+
 
 def subset(data: ModelData, units: set[int], beds_taken: dict[str, int] | None = None) -> ModelData:
     """The model's data for some units only; bases keep ``beds_taken`` fewer beds."""
@@ -24,7 +29,10 @@ def subset(data: ModelData, units: set[int], beds_taken: dict[str, int] | None =
             if d.capacity_pax is not None else d
             for d in s.destinations
         ]
-    return build_data(s.model_copy(update=upd))
+    sub = s.model_copy(update=upd)
+    # model_copy shares the private cache dict: give the copy its own
+    sub._cache = {k: v for k, v in s._cache.items() if (k if isinstance(k, str) else k[0]) in SHARED_CACHES}
+    return build_data(sub)
 
 
 def beds_taken(data: ModelData, am: AirliftModel, values: dict, units: set[int]) -> dict[str, int]:
