@@ -6,8 +6,9 @@ its loads per unit in model units (pax, weight ticks). :func:`dispatch_greedy` b
 a complete schedule that respects every rule of SPEC section 3 (fleet pool and
 availability, MOG everywhere, daily crew hours, windows, capacities, beddown), using
 per-minute occupancy arrays so that the earliest feasible start of a mission is found
-by vectorised window sums. It serves two purposes: the hand-planning baseline
-(``rule="hand"``) and the first solution that CP-SAT is hinted with
+by vectorised window sums. It serves three purposes: the hand-planning baseline
+(``rule="hand"``), the naive planner's baseline (:func:`dispatch_naive`: one unit per
+mission, ``top_up=False``) and the first solution that CP-SAT is hinted with
 (``rule="earliest"``).
 """
 
@@ -178,7 +179,13 @@ ORDERS = {
     "priority": lambda u: (u.unit.priority, u.ready, u.idx),
     "rdd": lambda u: (u.rdd, u.unit.priority, u.idx),
     "slack": lambda u: (u.rdd - (u.min_arrival or u.ready), u.unit.priority, u.idx),
+    "lad": lambda u: (u.lad, u.unit.priority, u.idx),
 }
+#: the orders :func:`dispatch_best` tries, in this order (the first of equal plans is kept)
+BEST_ORDERS = ("ready", "priority", "rdd", "slack")
+#: the orders of the naive planner (:func:`dispatch_naive`): by priority, required date
+#: and latest arrival
+NAIVE_ORDERS = ("priority", "rdd", "lad")
 
 
 def dispatch_objective(data: ModelData, plan: list[Dispatch]) -> tuple[int, ...]:
@@ -218,7 +225,7 @@ def dispatch_best(data: ModelData, seconds: float | None = None) -> list[Dispatc
 
     t0 = time.perf_counter()
     beds = _bed_plan(data)
-    variants = [(o, b) for o in ORDERS for b in ((None, beds) if beds is not None else (None,))]
+    variants = [(o, b) for o in BEST_ORDERS for b in ((None, beds) if beds is not None else (None,))]
     best: tuple | None = None
     for order, assign in variants:
         if best is not None and seconds is not None and time.perf_counter() - t0 > seconds:
@@ -246,6 +253,25 @@ def _bed_plan(data: ModelData) -> dict[int, str | None] | None:
     return {u.idx: b.destinations.get(u.unit.id) for u in data.units}
 
 
+def dispatch_naive(data: ModelData) -> list[Dispatch]:
+    """The naive planner's schedule: the baseline a planner gets without an optimiser.
+
+    One unit per mission (no other unit tops up a unit's mission), each of a unit's
+    loads in the earliest feasible slot (``rule="earliest"``), units taken in each of
+    :data:`NAIVE_ORDERS` (by priority, by required date, by latest arrival); the best of
+    the three by the scenario's goals (:func:`dispatch_objective`) is kept, the first
+    of equal ones. No bed plan: each unit takes the first base with room.
+    """
+    best: tuple | None = None
+    for order in NAIVE_ORDERS:
+        plan = dispatch_greedy(data, rule="earliest", order=order, top_up=False)
+        key = dispatch_objective(data, plan)
+        if best is None or key < best[0]:
+            best = (key, plan)
+    assert best is not None
+    return best[1]
+
+
 @dataclass
 class _Books:
     """What a dispatch has used so far: timeline, beds, loads left, bases chosen."""
@@ -257,7 +283,7 @@ class _Books:
 
 
 def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready",
-                    beds: dict[int, str | None] | None = None) -> list[Dispatch]:
+                    beds: dict[int, str | None] | None = None, top_up: bool = True) -> list[Dispatch]:
     """Schedule every unit, earliest-ready first, one mission at a time.
 
     Parameters
@@ -272,6 +298,9 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
     beds
         If given, unit index -> the only base the unit may go to (``None``: the unit
         is not moved).
+    top_up
+        Whether other units of the origin fill a mission's spare room (mixed loads);
+        ``False``: one unit per mission, as the naive planner flies.
     """
     s = data.scenario
     books = _Books(
@@ -322,7 +351,8 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
                 chosen_dest = books.dest_of[u.idx] = r.destination
                 if chosen_dest in books.room:
                     books.room[chosen_dest] -= u.unit.pax
-            _top_up(data, g, r, st, u, load, loads, units, books, beds)
+            if top_up:
+                _top_up(data, g, r, st, u, load, loads, units, books, beds)
             out.append(Dispatch(gi, oi, st, loads))
     out.sort(key=lambda d: (d.group, d.start))
     return out
@@ -413,4 +443,4 @@ def dispatch_stats(data: ModelData, plan: list[Dispatch]) -> dict[int, int]:
     return out
 
 
-__all__ = ["Dispatch", "dispatch_greedy", "CARGO"]
+__all__ = ["Dispatch", "dispatch_greedy", "dispatch_naive", "CARGO"]
