@@ -2,7 +2,8 @@
 
 Used by ``benchmarks/test_bench.py`` (pytest-benchmark) and ``benchmarks/run.py``.
 
-Per instance (the bundled scenarios and ``generate(size, seed=1)`` for S, M, L, XL):
+Per instance (the bundled scenarios, ``generate(size, seed=1)`` for S, M, L, XL, and the
+hard family of ``benchmarks/family.py``, ``logistics.families.generate_family`` kinds):
 
 * the optimiser, ``solve(s, time_limit, deterministic=True, seed=0)``: wall time, status,
   objective and bound per goal, stage timings, and every incumbent (``on_progress``);
@@ -10,7 +11,8 @@ Per instance (the bundled scenarios and ``generate(size, seed=1)`` for S, M, L, 
   presolve (measured on the first stage's model with ``stop_after_presolve``), search
   per stage;
 * the provable lower bound (:func:`logistics.estimate.bounds`), the doctrinal estimate,
-  the hand-planning greedy (:func:`logistics.peers.greedy.greedy`);
+  the hand-planning greedy (:func:`logistics.peers.greedy.greedy`), the naive planner
+  (:func:`logistics.peers.naive.naive`);
 * the time-indexed MIP peer (:func:`logistics.peers.mip.solve_mip`) at the same time limit in
   wall-clock seconds, and our *time to equal quality*: the elapsed time at which our
   incumbent was first at least as good as the MIP's final plan, lexicographically over
@@ -34,7 +36,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 
 #: time limit per instance kind, seconds (deterministic seconds for CP-SAT)
-TIME_LIMITS = {"bundled": 10.0, "S": 5.0, "M": 30.0, "L": 60.0, "XL": 120.0}
+TIME_LIMITS = {"bundled": 10.0, "S": 5.0, "M": 30.0, "L": 60.0, "XL": 120.0, "family": 20.0}
 SIZES = ("S", "M", "L", "XL")
 SEED = 1
 TOL = 1e-6
@@ -45,25 +47,30 @@ class Instance:
     """One benchmark instance."""
 
     name: str
-    kind: str  # bundled | S | M | L | XL
+    kind: str  # bundled | S | M | L | XL | family:<kind of logistics.families>
     path: str | None = None
     seed: int | None = None
+    units: int | None = None  # family instances: the unit count
 
     @property
     def time_limit(self) -> float:
-        return TIME_LIMITS[self.kind]
+        return TIME_LIMITS["family" if self.kind.startswith("family:") else self.kind]
 
     def load(self):  # noqa: ANN201 - Scenario
+        from logistics.families import generate_family
         from logistics.generate import generate
         from logistics.scenario import load_scenario
 
         if self.path is not None:
             return load_scenario(self.path)
+        if self.kind.startswith("family:"):
+            return generate_family(self.kind.split(":", 1)[1], seed=self.seed or 0, units=self.units)
         return generate(self.kind, seed=self.seed)
 
 
 def instances(kinds: list[str] | tuple[str, ...] = ("bundled", *SIZES), seed: int = SEED) -> list[Instance]:
-    """The instances of the chosen kinds: bundled scenarios first, then sizes S to XL."""
+    """The instances of the chosen kinds: bundled scenarios first, then sizes S to XL, then
+    the hard family (kind ``family``: every kind of ``benchmarks/family.py``)."""
     from logistics.catalog import scenarios_dir
 
     out: list[Instance] = []
@@ -73,6 +80,10 @@ def instances(kinds: list[str] | tuple[str, ...] = ("bundled", *SIZES), seed: in
     for k in SIZES:
         if k in kinds:
             out.append(Instance(f"{k}-seed{seed}", k, seed=seed))
+    if "family" in kinds:
+        from family import family_instances
+
+        out.extend(family_instances())
     return out
 
 
@@ -214,6 +225,7 @@ def measure(inst: Instance, solved: tuple[Any, list[dict], float] | None = None,
     from logistics.model.data import build_data
     from logistics.peers.greedy import greedy
     from logistics.peers.mip import solve_mip
+    from logistics.peers.naive import naive
     from logistics.verify import verify
 
     s = inst.load()
@@ -283,6 +295,18 @@ def measure(inst: Instance, solved: tuple[Any, list[dict], float] | None = None,
             rec["ours"]["closure_over_greedy"] = (plan.kpis["closure_hour"] or math.nan) / g.kpis["closure_hour"]
     else:
         rec["errors"]["greedy"] = err
+
+    # the naive planner: one unit per mission, earliest slot, best of three unit orders
+    t0 = time.perf_counter()
+    nv, err = _safe(lambda: naive(s))
+    if nv is not None:
+        no = nv.objective_values(s)
+        rec["naive"] = {"wall_seconds": round(time.perf_counter() - t0, 3), "objective": no, "kpis": nv.kpis,
+                        "violations": len(verify(s, nv)), "fully_delivered": _fully(nv)}
+        rec["ours_vs_naive"] = ("better" if _lex_leq(ov, no) and not _lex_leq(no, ov)
+                                else "equal" if _lex_leq(ov, no) else "worse")
+    else:
+        rec["errors"]["naive"] = err
 
     # the MIP peer at the same time limit (wall clock)
     if mip:
@@ -380,7 +404,7 @@ def main_table(records: list[dict]) -> str:
 
 
 def goals_table(records: list[dict]) -> str:
-    rows = ["| instance | goal | ours | our bound | gap | greedy | MIP peer |", "|---|---|---|---|---|---|---|"]
+    rows = ["| instance | goal | ours | our bound | gap | greedy | naive | MIP peer |", "|---|---|---|---|---|---|---|---|"]
     for r in records:
         o = r.get("ours", {})
         for i, gname in enumerate(r["goals"]):
@@ -392,6 +416,7 @@ def goals_table(records: list[dict]) -> str:
                 f"| {_f(bnd[i] if i < len(bnd) else None, 2)} "
                 f"| {_f(100 * gaps[i], 1) + ' %' if i < len(gaps) and gaps[i] is not None else '–'} "
                 f"| {_f(r.get('greedy', {}).get('objective', [None] * 4)[i], 2)} "
+                f"| {_f(r.get('naive', {}).get('objective', [None] * 4)[i], 2)} "
                 f"| {_f(r.get('mip', {}).get('objective', [None] * 4)[i], 2)} |")
     return "\n".join(rows)
 
@@ -593,6 +618,7 @@ def write_report(records: list[dict], targets: list[dict] | None = None, out: Pa
         "Every plan was checked with `logistics.verify`: "
         + ("all verify." if all(r.get("ours", {}).get("violations", 1) == 0
                                 and r.get("greedy", {}).get("violations", 0) == 0
+                                and r.get("naive", {}).get("violations", 0) == 0
                                 and r.get("mip", {}).get("violations", 0) == 0 for r in records)
            else "**some plans have violations, see results.json**."),
         "",

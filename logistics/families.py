@@ -268,7 +268,9 @@ def _mog_tight(rng: random.Random, kind: str, seed: int, n: int) -> tuple[dict[s
     _spread(rng, units, origins)
     for u in units:
         u["destinations"] = rng.sample(bases, rng.randint(1, len(bases)))
-        u["ready_hour"] = _half(rng.uniform(0, 24))
+        u["ready_hour"] = _half(rng.uniform(0, 12))
+    if sum(_loads(u) for u in units) < 15:
+        mog = 1  # too few loads to keep two parking spots busy
     base = _base(kind, seed, n, [{"icao": neck, "mog": mog}], types, bases, stops)
     s = _draft(base, units)
     per_day = mog * 24 / ground  # missions through the neck a day
@@ -339,8 +341,9 @@ def _beds_forced(rng: random.Random, kind: str, seed: int, n: int) -> tuple[dict
     for u, j in zip(units, home, strict=True):
         # the staircase: base j's beds fit exactly its own units, and only they and the
         # units of base j - 1 may use it, so the only way to house everyone is to fill
-        # base 0 with its own units, then base 1 with its own, and so on
-        u["destinations"] = rng.sample(bases[j:j + 2], len(bases[j:j + 2]))
+        # base 0 with its own units, then base 1 with its own, and so on. Each unit lists
+        # its own base first, as a deployment order lists the preferred one.
+        u["destinations"] = bases[j:j + 2]
         u["ready_hour"] = _half(rng.uniform(0, 48))
         beds[j] += u["pax"]
     base = _base(kind, seed, n, [], types, bases, ["ETAR", "LERT", "LICZ"])

@@ -232,3 +232,23 @@ def test_multi_origin_shares_one_fleet(seed: int):
     assert {m.origin for m in plan.missions} == origins
     use = plan.fleet_use(s)
     assert (use.in_use >= use.pool).any()  # some type's whole pool busy at once
+
+
+def test_benchmark_lists_every_kind_four_seeds_over_6_to_60_units():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from bench import instances
+    from family import family_instances
+
+    insts = family_instances()
+    assert len(insts) >= 32 and len({i.name for i in insts}) == len(insts)
+    for kind in FAMILY_KINDS:
+        mine = [i for i in insts if i.kind == f"family:{kind}"]
+        assert sorted(i.seed for i in mine) == [1, 2, 3, 4]
+        assert all(UNIT_RANGES[kind][0] <= i.units <= UNIT_RANGES[kind][1] for i in mine)
+    assert min(i.units for i in insts) == 6 and max(i.units for i in insts) == 60
+    assert [i.name for i in instances(["family"])] == [i.name for i in insts]
+    assert insts[0].time_limit > 0 and len(insts[0].load().units) == insts[0].units
+    assert {i.kind for i in instances()} == {"bundled", "S", "M", "L", "XL"}  # the default run is unchanged
