@@ -800,11 +800,11 @@ def test_large_models_size_slots_from_the_dispatched_plan(monkeypatch) -> None:
     from logistics.generate import generate
     from logistics.model.data import build_data
 
-    solve_mod = importlib.import_module("logistics.solve")
+    driver = importlib.import_module("logistics.solve.driver")
 
     s = generate("M", 1)
     demand_sized = build_data(s).n_slots
-    monkeypatch.setattr(solve_mod, "LARGE_MODEL_SLOTS", 0)
+    monkeypatch.setattr(driver, "LARGE_MODEL_SLOTS", 0)
     plan = solve(s, time_limit=3, deterministic=True)
     assert verify(s, plan) == []
     d = build_data(s)

@@ -1,0 +1,335 @@
+"""Large-neighbourhood search: free a few units' missions, re-plan them exactly.
+
+The state of the art for plans of this shape: keep the plan, choose a *neighbourhood*
+(a few units whose missions are freed), re-plan those units with CP-SAT on a small
+model in which every other mission is a constant that takes its aircraft, parking,
+crew hours and beds (:class:`~logistics.model.build.AirliftModel` with ``held``), and
+keep the result when the plan gets lexicographically better on the scenario's goals.
+
+The search works on missions (:class:`~logistics.model.dispatch.Dispatch`), never on
+the whole force's model, so it runs on the largest scenarios too. One stage improves
+one goal (:func:`improve_goal`): the goals before it may not get worse, the goal is
+minimised and the later goals break ties. Neighbourhoods are chosen by what binds the
+goal (units with a shortfall, late units, the units landing last, the units flying
+most per load), grown with the units that compete with them (same origin or base,
+overlapping windows) and every unit sharing a mission with them; random neighbourhoods
+keep the search from stalling. Their size adapts: it grows while re-plans come back
+proven with nothing better, and shrinks when they run out of time.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..model.build import AirliftModel
+from ..model.convert import hint_from_dispatch, missions_from_values
+from ..model.data import ModelData
+from ..model.dispatch import Dispatch, dispatch_objective
+from ..model.subset import subset
+from ..runtime import Budget, cpsat_solver, run_cpsat
+
+__all__ = ["LnsResult", "improve_goal"]
+
+#: seconds (or deterministic units) one re-plan gets at most, and at least
+STEP_MAX, STEP_MIN = 3.0, 0.2
+#: neighbourhood sizes (units) the search starts from and stays within
+SIZE_START, SIZE_MIN, SIZE_MAX = 3, 1, 24
+#: share of re-plans on a random neighbourhood rather than one chosen by the goal
+RANDOM_SHARE = 0.3
+#: re-plans in a row that find nothing better before the search gives up
+MAX_FAILS = 40
+#: the later goals break ties in a re-plan's objective while the weights stay below this
+TIE_BREAK_MAX = 2**40
+
+
+@dataclass
+class LnsResult:
+    """What :func:`improve_goal` did."""
+
+    missions: list[Dispatch]
+    objective: tuple[int, ...]  # the scenario's goals in order, model units
+    tries: int = 0
+    better: int = 0
+    log: list[dict] = field(default_factory=list)
+
+
+def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: Budget, *, seed: int = 0,
+                 workers: int | None = None, max_slots: dict[int, int] | None = None,
+                 bound: int = 0) -> LnsResult:
+    """Improve the plan ``missions`` on ``goal`` (a goal of ``data.goals``) within
+    ``budget``, the goals before it held, the later ones breaking ties.
+
+    Stops early when the goal meets ``bound`` (a proven lower bound, model units), when
+    a re-plan of every unit is proven, or after :data:`MAX_FAILS` re-plans in a row that
+    found nothing better. ``max_slots``: per group, the most missions the result may
+    have (the caller's model has that many slots); None: no limit.
+    """
+    gi = data.goals.index(goal)
+    rng = random.Random(seed)
+    res = LnsResult(list(missions), dispatch_objective(data, missions))
+    size = SIZE_START
+    movable = sum(1 for u in data.units if any(u.demand.values()))
+    fails = 0
+    while budget.left() > STEP_MIN and not budget.stopped() and fails < MAX_FAILS:
+        if res.objective[gi] <= bound:
+            break
+        units = _neighbourhood(data, res.missions, goal, size, rng)
+        if not units:
+            break
+        limit = min(STEP_MAX, max(STEP_MIN, budget.left()))
+        status, new = _replan(data, res.missions, units, gi, limit, budget, seed + res.tries, workers)
+        res.tries += 1
+        entry = {"goal": goal, "units": len(units), "status": status}
+        if new is not None and (max_slots is None or _fits(new, max_slots)):
+            obj = dispatch_objective(data, new)
+            if obj < res.objective:
+                res.missions, res.objective = new, obj
+                res.better += 1
+                entry["objective"] = obj[gi]
+        res.log.append(entry)
+        fails = 0 if "objective" in entry else fails + 1
+        if status == "optimal" and "objective" not in entry and len(units) >= movable:
+            break  # the whole force re-planned and proven: nothing better exists
+        # adapt: proven with nothing better -> look wider; out of time -> narrower
+        if status == "optimal" and "objective" not in entry:
+            size = min(SIZE_MAX, size + 1)
+        elif status in ("unknown", "feasible") and "objective" not in entry:
+            size = max(SIZE_MIN, size - 1)
+    return res
+
+
+def _fits(missions: list[Dispatch], max_slots: dict[int, int]) -> bool:
+    count: dict[int, int] = {}
+    for ms in missions:
+        count[ms.group] = count.get(ms.group, 0) + 1
+    return all(n <= max_slots.get(g, 0) for g, n in count.items())
+
+
+# ----------------------------------------------------------------- neighbourhoods
+def _landings(data: ModelData, missions: list[Dispatch]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for ms in missions:
+        a = ms.start + data.groups[ms.group].options[ms.option].arrive
+        for ui in ms.loads:
+            out[ui] = max(out.get(ui, 0), a)
+    return out
+
+
+def _scores(data: ModelData, missions: list[Dispatch], goal: str) -> dict[int, float]:
+    """How much each unit contributes to what binds ``goal`` (0: nothing)."""
+    land = _landings(data, missions)
+    if goal == "undelivered":
+        got: dict[int, int] = {}
+        for ms in missions:
+            for ui, q in ms.loads.items():
+                got[ui] = got.get(ui, 0) + sum(q.values())
+        return {u.idx: float(max(0, sum(u.demand.values()) - got.get(u.idx, 0))) * u.weight for u in data.units}
+    if goal == "lateness":
+        return {u.idx: float(u.weight * max(0, land.get(u.idx, 0) - u.rdd)) for u in data.units}
+    if goal == "closure":
+        top = max(land.values(), default=0)
+        return {ui: float(a) for ui, a in land.items() if a >= top - 240}
+    # flying hours: the minutes a unit's missions fly per load they carry
+    fly: dict[int, float] = {}
+    for ms in missions:
+        r = data.groups[ms.group].options[ms.option]
+        total = sum(sum(q.values()) for q in ms.loads.values()) or 1
+        for ui, q in ms.loads.items():
+            fly[ui] = fly.get(ui, 0.0) + r.flight_minutes * sum(q.values()) / total
+    return {ui: f / max(1, sum(data.units[ui].demand.values())) for ui, f in fly.items()}
+
+
+def _neighbourhood(data: ModelData, missions: list[Dispatch], goal: str, size: int,
+                   rng: random.Random) -> set[int]:
+    """A seed unit (by what binds the goal, or at random) grown to about ``size`` units
+    with the units that compete with it, closed under sharing a mission."""
+    scores = {ui: s for ui, s in _scores(data, missions, goal).items() if s > 0}
+    pool = [u.idx for u in data.units if any(u.demand.values())]
+    if not pool:
+        return set()
+    if scores and rng.random() >= RANDOM_SHARE:
+        ranked = sorted(scores, key=lambda ui: -scores[ui])
+        seed_unit = ranked[min(len(ranked) - 1, int(rng.random() ** 2 * len(ranked)))]
+    else:
+        seed_unit = rng.choice(pool)
+    land = _landings(data, missions)
+    su = data.units[seed_unit]
+    lo, hi = su.ready, land.get(seed_unit, su.lad)
+
+    def related(ui: int) -> float:
+        u = data.units[ui]
+        overlap = min(hi, land.get(ui, u.lad)) - max(lo, u.ready)
+        same = (u.unit.origin == su.unit.origin) + bool(set(u.dests) & set(su.dests))
+        return same * 10_000 + overlap + rng.random()
+
+    chosen = {seed_unit}
+    for ui in sorted((x for x in pool if x != seed_unit), key=related, reverse=True):
+        if len(chosen) >= size:
+            break
+        chosen.add(ui)
+    # riders of one mission go together
+    grown = True
+    while grown:
+        grown = False
+        for ms in missions:
+            riders = set(ms.loads)
+            if riders & chosen and not riders <= chosen:
+                chosen |= riders
+                grown = True
+    return chosen
+
+
+# ----------------------------------------------------------------- the re-plan
+def _replan(data: ModelData, missions: list[Dispatch], units: set[int], gi: int, limit: float, budget: Budget,
+            seed: int, workers: int | None) -> tuple[str, list[Dispatch] | None]:
+    """Re-plan ``units`` with every other mission held; (status, the whole plan's
+    missions or None)."""
+    mine = [ms for ms in missions if set(ms.loads) & units]
+    others = [ms for ms in missions if not set(ms.loads) & units]
+    beds: dict[str, int] = {}
+    seen: set[int] = set()
+    for ms in others:
+        dest = data.groups[ms.group].options[ms.option].destination
+        for ui in ms.loads:
+            if ui not in seen:
+                seen.add(ui)
+                beds[dest] = beds.get(dest, 0) + data.units[ui].unit.pax
+    sdata = subset(data, units, beds)
+    hint = _sub_missions(data, sdata, mine)
+    if hint is None:
+        return "unmapped", None
+    per_group: dict[int, int] = {}
+    for dp in hint:
+        per_group[dp.group] = per_group.get(dp.group, 0) + 1
+    for g_idx, g in enumerate(sdata.groups):
+        g.k = max(g.k, per_group.get(g_idx, 0))
+    held = [(data.groups[ms.group], data.groups[ms.group].options[ms.option], ms.start) for ms in others]
+    sub = AirliftModel(sdata, crew_types=frozenset(sdata.fleet), held=held)
+    _objective(data, sub, units, others, missions, gi)
+    full = _complete(sub, hint_from_dispatch(sdata, sub, hint), min(1.0, limit / 3), budget, seed)
+    if full is not None:
+        h = sub.m.Proto().solution_hint
+        h.vars.extend(range(len(full)))
+        h.values.extend(full)
+    part = budget.share(limit)
+    status, s = run_cpsat(sub.m, part, limit, workers=workers, seed=seed)
+    budget.close(part)
+    if s is None:
+        return status, None
+    found = {x: s.Value(x) for row in sub.v.slots for sl in row for x in (sl.present, sl.start, *sl.y,
+                                                                           *sl.load.values())}
+    back = _force_missions(data, sdata, missions_from_values(sdata, sub, found))
+    return status, others + back
+
+
+def _complete(sub: AirliftModel, hint: dict, limit: float, budget: Budget, seed: int) -> list[int] | None:
+    """The plan's own missions as a complete solution of the re-plan's model (auxiliary
+    variables too): CP-SAT starts from a complete hint at once, where a partial one must
+    first be repaired."""
+    probe = sub.m.Clone()
+    probe.ClearObjective()
+    for var, val in hint.items():
+        probe.Add(probe.GetIntVarFromProtoIndex(var.Index()) == val)
+    s = cpsat_solver(limit, deterministic=budget.deterministic, workers=1, seed=seed)
+    st = s.Solve(probe)
+    budget.charge_cpsat(s)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(s.ResponseProto().solution)
+    return None
+
+
+def _objective(data: ModelData, sub: AirliftModel, units: set[int], others: list[Dispatch],
+               missions: list[Dispatch], gi: int) -> None:
+    """The goals before ``gi`` held at the plan's values (the other units' part fixed),
+    goal ``gi`` minimised with the later goals as tie-breaks, lexicographically (the
+    later goals may grow to twice the plan's value at most, so that the weights hold)."""
+    m = sub.m
+    goals = list(data.goals)
+    now = dispatch_objective(data, missions)
+    rest = dispatch_objective(data, others) if others else tuple(0 for _ in goals)
+    outside = {u.idx for u in data.units} - units
+    terms: list[tuple[cp_model.LinearExprT, int]] = []  # (expression, its upper bound)
+    for j, goal in enumerate(goals):
+        if goal == "closure":
+            expr = m.NewIntVar(0, data.horizon, "closure_all")
+            m.AddMaxEquality(expr, [sub.v.force_closure, rest[j]])
+            ub = data.horizon
+        elif goal == "flying_hours":
+            # the others' flying does not move
+            expr = sub.goal_exprs[goal] + sum(data.groups[ms.group].options[ms.option].flight_minutes
+                                              for ms in others)
+            ub = 2 * now[j] + 1
+        else:  # undelivered and lateness add up per unit
+            expr = sub.goal_exprs[goal] + _unit_sum(data, goal, missions, outside)
+            ub = 2 * now[j] + 1
+        m.Add(expr <= (now[j] if j <= gi else ub))
+        if j >= gi:
+            terms.append((expr, ub))
+    keep, product = [], 1
+    for expr, ub in terms:  # the primary goal always, later ones while the weights fit
+        if keep and (product * (ub + 1) > TIE_BREAK_MAX):
+            break
+        keep.append((expr, ub))
+        product *= ub + 1
+    weight, total = 1, 0
+    for expr, ub in reversed(keep):
+        total = total + weight * expr
+        weight *= ub + 1
+    m.Minimize(total)
+
+
+def _unit_sum(data: ModelData, goal: str, missions: list[Dispatch], units: set[int]) -> int:
+    got: dict[tuple[int, str], int] = {}
+    arr: dict[int, int] = {}
+    for ms in missions:
+        a = ms.start + data.groups[ms.group].options[ms.option].arrive
+        for ui, q in ms.loads.items():
+            arr[ui] = max(arr.get(ui, 0), a)
+            for c, x in q.items():
+                got[(ui, c)] = got.get((ui, c), 0) + x
+    total = 0
+    for u in data.units:
+        if u.idx not in units:
+            continue
+        short = {c: max(0, v - got.get((u.idx, c), 0)) for c, v in u.demand.items() if v > 0}
+        if goal == "undelivered":
+            total += u.weight * sum((100 if c == "pax" else 1) * q for c, q in short.items())
+        elif not any(short.values()) and u.idx in arr:
+            total += u.weight * max(0, arr[u.idx] - u.rdd)
+    return total
+
+
+def _sub_missions(data: ModelData, sdata: ModelData, mine: list[Dispatch]) -> list[Dispatch] | None:
+    """The plan's missions of the neighbourhood in the subset's terms (groups, routings
+    and units by name); None if one has no counterpart."""
+    gi_of = {g.name: gi for gi, g in enumerate(sdata.groups)}
+    ui_of = {u.unit.id: u.idx for u in sdata.units}
+    out = []
+    for ms in mine:
+        g = data.groups[ms.group]
+        sg = gi_of.get(g.name)
+        if sg is None:
+            return None
+        labels = [r.label for r in sdata.groups[sg].options]
+        label = g.options[ms.option].label
+        if label not in labels:
+            return None
+        out.append(Dispatch(sg, labels.index(label), ms.start,
+                            {ui_of[data.units[ui].unit.id]: dict(q) for ui, q in ms.loads.items()}))
+    return out
+
+
+def _force_missions(data: ModelData, sdata: ModelData, missions: list[Dispatch]) -> list[Dispatch]:
+    """Missions of the subset back in the whole force's terms."""
+    force_g = {g.name: gi for gi, g in enumerate(data.groups)}
+    force_u = {u.unit.id: u.idx for u in data.units}
+    out = []
+    for ms in missions:
+        sg = sdata.groups[ms.group]
+        fg = force_g[sg.name]
+        oi = [r.label for r in data.groups[fg].options].index(sg.options[ms.option].label)
+        out.append(Dispatch(fg, oi, ms.start, {force_u[sdata.units[ui].unit.id]: q for ui, q in ms.loads.items()}))
+    return out

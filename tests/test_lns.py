@@ -1,0 +1,103 @@
+"""Large-neighbourhood search (:mod:`logistics.search.lns`) on hand cases: a freed unit
+re-planned into the gap a plan left, lateness moved onto the unit that weighs least.
+Every plan it returns verifies."""
+
+from __future__ import annotations
+
+from conftest import make_scenario
+
+from logistics.model.convert import plan_from_dispatch
+from logistics.model.data import build_data
+from logistics.model.dispatch import Dispatch, dispatch_objective
+from logistics.plan import SolveInfo
+from logistics.runtime import Budget
+from logistics.search.lns import improve_goal
+from logistics.verify import verify
+
+
+def _verified(s, data, missions) -> None:
+    plan = plan_from_dispatch(data, missions, status="feasible", info=SolveInfo())
+    assert verify(s, plan) == []
+
+
+def _fastest(data, gi: int, stons: float) -> tuple[int, int]:
+    """(option index, arrival minutes after the start) of the group's fastest routing
+    that carries ``stons`` (the direct leg to Kuwait is beyond a C-17's range with
+    more than about 6.6 st; via Ramstein it takes a full load)."""
+    return min(((oi, r.arrive) for oi, r in enumerate(data.groups[gi].options) if r.payload_stons >= stons),
+               key=lambda t: t[1])
+
+
+def test_a_freed_unit_is_re_planned_into_the_gap_the_plan_left():
+    # two units of 50 soldiers, both ready at 0, two C-17s at Pope. The plan flies A at
+    # minute 0 and B at minute 3,000 although the second C-17 stands idle: its closure
+    # is 3,000 + T (T: the fastest routing's arrival after the start that carries up to
+    # 100 soldiers, 15 st at 300 lb each). Freeing B, it
+    # starts at 0 on the idle aircraft (or rides with A: 100 soldiers fit 102 seats):
+    # closure T, 3,000 minutes sooner.
+    s = make_scenario(aircraft=[{"type": "C-17A", "count": 2}], units=[
+        {"id": "A", "origin": "KPOB", "destinations": ["OKAS"], "pax": 50, "ready_hour": 0},
+        {"id": "B", "origin": "KPOB", "destinations": ["OKAS"], "pax": 50, "ready_hour": 0},
+    ])
+    d = build_data(s)
+    oi, t = _fastest(d, 0, 100 * 0.15)
+    plan = [Dispatch(0, oi, 0, {0: {"pax": 50}}), Dispatch(0, oi, 3000, {1: {"pax": 50}})]
+    _verified(s, d, plan)
+    assert dispatch_objective(d, plan)[d.goals.index("closure")] == 3000 + t
+    res = improve_goal(d, plan, "closure", Budget(20, deterministic=True))
+    assert res.objective[d.goals.index("closure")] == t
+    assert res.better >= 1
+    _verified(s, d, res.missions)
+
+
+def test_lateness_moves_onto_the_unit_that_weighs_least_when_crews_bind():
+    # one C-17 at Ramstein, two units of 100 soldiers (a load each) for Ali Al Salem,
+    # both ready at 0 and due at the fastest arrival T. A mission flies about 5 h out
+    # and 5 h back, and the one aircraft's crew may fly 12 h a day: the second mission
+    # cannot fly on day 0 beside the first, so one unit lands late. U (priority 1)
+    # weighs 10 - 1 = 9, V (priority 9) weighs 1. The plan flies V at 0 and U at minute
+    # 1,440 (the next day): U is late 1,440 min, weighted 9 x 1,440 = 12,960. Re-planned,
+    # U flies first and lands on time; V is late by at most the same 1,440 min, weighted
+    # 1 x 1,440 at most.
+    def case(due_hour: float | None):
+        units = [{"id": i, "origin": "ETAR", "destinations": ["OKAS"], "pax": 100, "ready_hour": 0, "priority": p}
+                 for i, p in (("U", 1), ("V", 9))]
+        if due_hour is not None:
+            for u in units:
+                u["required_hour"] = due_hour
+        return make_scenario(aircraft=[{"type": "C-17A", "count": 1}], units=units)
+
+    oi, t = _fastest(build_data(case(None)), 0, 100 * 0.15)
+    s = case(t / 60)
+    d = build_data(s)
+    assert [u.rdd for u in d.units] == [t, t]
+    r = d.groups[0].options[oi]
+    assert 8 * 60 < r.flight_minutes < 12 * 60 < 2 * r.flight_minutes  # one mission a day fits the crew
+    plan = [Dispatch(0, oi, 0, {1: {"pax": 100}}), Dispatch(0, oi, 1440, {0: {"pax": 100}})]
+    _verified(s, d, plan)
+    late = d.goals.index("lateness")
+    before = dispatch_objective(d, plan)[late]
+    assert before == 9 * 1440
+    res = improve_goal(d, plan, "lateness", Budget(20, deterministic=True))
+    after = res.objective[late]
+    landed = {ui: ms.start + d.groups[ms.group].options[ms.option].arrive for ms in res.missions for ui in ms.loads}
+    assert landed[0] == t  # U on time
+    assert after == 1 * (landed[1] - t) <= 1440
+    _verified(s, d, res.missions)
+
+
+def test_the_goals_before_are_held():
+    # improving flying hours never costs closure: the closure stage's value stays
+    s = make_scenario(aircraft=[{"type": "C-17A", "count": 2}], units=[
+        {"id": "A", "origin": "KPOB", "destinations": ["OKAS"], "pax": 40, "ready_hour": 0},
+        {"id": "B", "origin": "KPOB", "destinations": ["OKAS"], "pax": 40, "ready_hour": 0},
+    ])
+    d = build_data(s)
+    oi, t = _fastest(d, 0, 80 * 0.15)
+    # two half-empty missions at minute 0; one mission carries both (80 of 102 seats)
+    plan = [Dispatch(0, oi, 0, {0: {"pax": 40}}), Dispatch(0, oi, 0, {1: {"pax": 40}})]
+    res = improve_goal(d, plan, "flying_hours", Budget(20, deterministic=True))
+    fly, clo = d.goals.index("flying_hours"), d.goals.index("closure")
+    assert res.objective[clo] == t
+    assert res.objective[fly] == d.groups[0].options[oi].flight_minutes
+    _verified(s, d, res.missions)
