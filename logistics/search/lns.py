@@ -34,7 +34,10 @@ from ..runtime import Budget, cpsat_solver, run_cpsat
 __all__ = ["LnsResult", "improve_goal"]
 
 #: seconds (or deterministic units) one re-plan gets at most, and at least
-STEP_MAX, STEP_MIN = 3.0, 0.2
+STEP_MAX, STEP_MIN = 2.0, 0.2
+#: CP-SAT workers of a re-plan in wall-clock mode (the models are small: many short
+#: re-plans beat a few long ones)
+STEP_WORKERS = 2
 #: neighbourhood sizes (units) the search starts from and stays within
 SIZE_START, SIZE_MIN, SIZE_MAX = 3, 1, 24
 #: share of re-plans on a random neighbourhood rather than one chosen by the goal
@@ -215,7 +218,7 @@ def _replan(data: ModelData, missions: list[Dispatch], units: set[int], gi: int,
         h.vars.extend(range(len(full)))
         h.values.extend(full)
     part = budget.share(limit)
-    status, s = run_cpsat(sub.m, part, limit, workers=workers, seed=seed)
+    status, s = run_cpsat(sub.m, part, limit, workers=workers or STEP_WORKERS, seed=seed)
     budget.close(part)
     if s is None:
         return status, None

@@ -19,12 +19,13 @@ from dataclasses import replace
 
 from ..model.convert import plan_from_dispatch, plan_from_values
 from ..model.data import ModelData, build_data
-from ..model.dispatch import Dispatch, dispatch_best, dispatch_stats
+from ..model.dispatch import Dispatch, dispatch_best, dispatch_naive, dispatch_objective, dispatch_stats
 from ..plan import Plan, SolveInfo
 from ..runtime import Budget
 from ..scenario import Scenario
-from .improve import search_free_value
-from .options import LARGE_MODEL_SLOTS, ProgressCallback, SolveOptions, StageRecord
+from ..units import GOAL_SCALE
+from .improve import search_free_bound, search_free_value
+from .options import LARGE_MODEL_SLOTS, Progress, ProgressCallback, SolveOptions, StageRecord
 from .stages import solve_round
 
 __all__ = ["solve"]
@@ -76,17 +77,14 @@ def solve(
     tg = time.perf_counter()
     first = _dispatch(data, opts)
     greedy_s = time.perf_counter() - tg
-    # search-free bounds, computed now so that they count against the time limit
-    from ..bounds.search_free import lower_bound, undelivered_bound
-
-    if "undelivered" in data.goals:
-        undelivered_bound(scenario)
-    if "closure" in data.goals:
-        lower_bound(scenario)
+    _search_free_bounds(scenario, data.goals)
     # the dispatcher's plan respects every rule: it is the floor any solve result must beat
     fallback = plan_from_dispatch(data, first, status="feasible", info=SolveInfo(goals=list(data.goals)))
     floor = fallback.objective_values(scenario)
-    plan, records, crew = _rounds(data, opts, on_progress, budget, first, fallback)
+    if data.n_slots > opts.lns_only_slots:
+        plan, records, crew = _lns_only(data, opts, on_progress, budget, first)
+    else:
+        plan, records, crew = _rounds(data, opts, on_progress, budget, first, fallback)
     if plan is not None and not _lex_worse(plan.objective_values(scenario), floor):
         status, done = plan.status, plan.solve
         solver = done.solver
@@ -110,10 +108,30 @@ def solve(
     return _explained(scenario, plan)
 
 
+def _search_free_bounds(scenario: Scenario, goals) -> None:
+    """The search-free bounds, computed now (and cached) so that they count against
+    the time limit."""
+    from ..bounds.search_free import lower_bound, undelivered_bound
+
+    if "undelivered" in goals:
+        undelivered_bound(scenario)
+    if "closure" in goals:
+        lower_bound(scenario)
+
+
 def _dispatch(data: ModelData, opts: SolveOptions) -> list[Dispatch]:
     """The multi-start dispatcher's plan (at most a fifth of the time; repeatable mode:
-    all its starts), and the model's slots sized from it."""
-    first = dispatch_best(data, None if opts.deterministic else opts.time_limit / 5)
+    all its starts), the naive planner's if it is better, and the model's slots sized
+    from it."""
+    t0 = time.perf_counter()
+    share = None if opts.deterministic else opts.time_limit / 5
+    first = dispatch_best(data, share)
+    if share is None or time.perf_counter() - t0 < share:
+        # one unit per mission in the order a planner would take: never worse than
+        # what a planner gets by hand
+        naive = dispatch_naive(data)
+        if dispatch_objective(data, naive) < dispatch_objective(data, first):
+            first = naive
     used = dispatch_stats(data, first)
     from_plan = opts.slots_from_greedy
     if from_plan is None and data.n_slots > LARGE_MODEL_SLOTS:
@@ -155,6 +173,49 @@ def _rounds(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback |
         if budget.stopped():
             break
     return None, records, crew
+
+
+def _lns_only(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback | None, budget: Budget,
+              first: list[Dispatch]) -> tuple[Plan, list[StageRecord], frozenset[str]]:
+    """A large force: no whole-force model, the large-neighbourhood search improves the
+    dispatched plan goal by goal (each an equal share of the time left, a reserve kept
+    for building and explaining the plan)."""
+    from ..search.lns import improve_goal
+
+    goals = list(data.goals)
+    cur = first
+    records: list[StageRecord] = []
+    reserve = 0.0 if opts.deterministic else min(0.1 * opts.time_limit, 2.0 + 0.002 * len(first))
+    for i, goal in enumerate(goals):
+        share = (budget.left() - reserve) / (len(goals) - i)
+        scale = GOAL_SCALE[goal]
+        delivered = "undelivered" in goals[:i] and dispatch_objective(data, cur)[goals.index("undelivered")] == 0
+        sfb = search_free_bound(data, goal, delivered)
+        before = dispatch_objective(data, cur)[i]
+        part = Budget(max(0.0, share), opts.deterministic, budget.stop)
+        res = improve_goal(data, cur, goal, part, seed=opts.seed, workers=opts.workers, bound=sfb)
+        budget.charge(part.spent)
+        cur = res.missions
+        val = res.objective[i]
+        rec = StageRecord(goal, "optimal" if val <= sfb else "feasible", seconds=round(part.elapsed, 3),
+                          spent=part.spent, crew_limited=sorted(data.fleet), objective=val / scale,
+                          bound=min(sfb, val) / scale,
+                          note=f"large-neighbourhood search on missions, no whole-force model ({data.n_slots} slots): "
+                               f"{before / scale:.2f} -> {val / scale:.2f}",
+                          lns={"tries": res.tries, "better": res.better, "from": before / scale, "to": val / scale})
+        records.append(rec)
+        if on_progress is not None and on_progress(Progress(goal, i, len(goals), val / scale, min(sfb, val) / scale,
+                                                            budget.elapsed, res.better)) is True:
+            budget.stop.set()
+        if budget.stopped():
+            break
+    obj = dispatch_objective(data, cur)
+    info = SolveInfo(solver=f"large-neighbourhood search (cp-sat {_ortools_version()})",
+                     objective=[obj[j] / GOAL_SCALE[g] for j, g in enumerate(goals[: len(records)])],
+                     bound=[r.bound for r in records], goals=goals[: len(records)])
+    status = "optimal" if records and all(r.status == "optimal" for r in records) and len(records) == len(goals) \
+        else "feasible"
+    return plan_from_dispatch(data, cur, status=status, info=info), records, frozenset(data.fleet)
 
 
 def _report(scenario: Scenario, plan: Plan, done: SolveInfo, status: str) -> tuple[list[float], list[float], str]:

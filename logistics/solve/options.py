@@ -73,16 +73,25 @@ class SolveOptions:
         Model daily crew hours for every type from the start.
     params
         Extra CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``).
+    lns_share
+        Share of each stage that CP-SAT has not proven given to the large-neighbourhood
+        search (:mod:`logistics.search.lns`) from CP-SAT's plan; 0 turns it off.
+    lns_only_slots
+        Above this many mission slots (after sizing from the dispatched plan) the whole
+        force's CP-SAT model is not built at all: the large-neighbourhood search
+        improves the dispatched plan goal by goal (the model would take most of the
+        time and gigabytes to build).
     relax_share
         Share of the closure stage given to the relaxation-guided search
         (:func:`logistics.search.closure.closure_search`: bounds from the time-indexed
         relaxation, repairs it guides) when CP-SAT has not proven the
-        stage; 0 turns it off.
+        stage; 0 (the default: at the time limits planners use it gave nothing) turns
+        it off.
     flying_share
         Share of the flying-hours stage given to :func:`logistics.search.flying.flying_search`
         when CP-SAT has not proven the stage: the component bound (least flying hours
         per group of units that cannot share a mission, each solved by SCIP) and the
-        repairs it guides; 0 turns it off.
+        repairs it guides; 0 (the default) turns it off.
     """
 
     time_limit: float = 30.0
@@ -95,8 +104,10 @@ class SolveOptions:
     slots_from_greedy: float | None = None
     crew_always: bool = False
     params: dict[str, Any] = field(default_factory=dict)
-    relax_share: float = 0.7
-    flying_share: float = 0.6
+    lns_share: float = 0.8
+    lns_only_slots: int = 1500
+    relax_share: float = 0.0
+    flying_share: float = 0.0
 
 
 @dataclass
@@ -105,8 +116,9 @@ class StageRecord:
     entry (:meth:`as_dict`).
 
     ``spent`` is what the stage's solvers used: seconds, or deterministic units in
-    repeatable mode. ``relaxation`` is what the goal's improvement search proved and
-    found; ``continued`` the CP-SAT run on the time it gave back.
+    repeatable mode. ``relaxation`` is what the goal's relaxation-guided search proved
+    and found; ``continued`` the CP-SAT run on the time it gave back; ``lns`` what the
+    large-neighbourhood search did.
     """
 
     goal: str
@@ -120,6 +132,7 @@ class StageRecord:
     note: str = ""
     relaxation: dict | None = None
     continued: dict | None = None
+    lns: dict | None = None
 
     def add_note(self, text: str) -> None:
         self.note = "; ".join(x for x in (self.note, text) if x)

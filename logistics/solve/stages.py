@@ -205,12 +205,15 @@ class _Round:
         am, opts, out = self.am, self.opts, self.out
         sfb = self._prepare(i, goal)
         limit = self._stage_limit(i)
-        # closure and flying hours: a share of the stage goes to the goal's improver
+        self._stage_spent0 = self.spent
+        # closure and flying hours: a share of the stage may go to the relaxation-guided
+        # improver; of what is left, a share to the large-neighbourhood search
         share = opts.relax_share if goal == "closure" else opts.flying_share
         relax = goal in IMPROVERS and share > 0
+        cp_limit = (limit * (1 - share) if relax else limit) * (1 - opts.lns_share)
         state = {"n": 0}
         stage_t0 = time.perf_counter()
-        solver, st, secs, used = self.run_cp(i, goal, limit * (1 - share) if relax else limit, state)
+        solver, st, secs, used = self.run_cp(i, goal, cp_limit, state)
         self.spent += used
         rec = self.record(i, goal, solver.StatusName(st).lower(), seconds=round(secs, 3), spent=used)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -224,6 +227,13 @@ class _Round:
                 if bnd >= val:
                     st = cp_model.OPTIMAL
                     rec.status = "optimal"
+            if st != cp_model.OPTIMAL and opts.lns_share > 0 and not self.stop.is_set():
+                better = self._lns(goal, values, val, bnd, self._left_in_stage(limit, stage_t0), rec)
+                if better is not None:
+                    val, sol_vec, values = better
+                    if bnd >= val:
+                        st = cp_model.OPTIMAL
+                        rec.status = "optimal"
             self._close(i, goal, val, bnd, rec, optimal=st == cp_model.OPTIMAL, n=state["n"])
             self.hint, out.values = sol_vec, values
             if self.stop.is_set():
@@ -246,6 +256,10 @@ class _Round:
                     val, self.hint = imp.better
                     out.values = {var: self.hint[var.Index()] for var in out.values}
                     rec.note = "repaired by the relaxation-guided search"
+            if bnd < val and opts.lns_share > 0 and not self.stop.is_set():
+                better = self._lns(goal, out.values, val, bnd, self._left_in_stage(limit, stage_t0), rec)
+                if better is not None:
+                    val, self.hint, out.values = better
             if bnd >= val:
                 rec.status = "optimal"
             self._close(i, goal, val, bnd, rec, optimal=bnd >= val, n=None)
@@ -255,6 +269,45 @@ class _Round:
         else:
             out.status = "feasible" if out.values else "unknown"
         return False
+
+    def _left_in_stage(self, limit: float, stage_t0: float) -> float:
+        """What is left of the stage's time (seconds, or deterministic units)."""
+        left = limit - (self.spent - self._stage_spent0)
+        if not self.opts.deterministic:
+            now = time.perf_counter()
+            left = min(left, stage_t0 + limit - now, self.t_end - now)
+        return max(0.0, left)
+
+    def _lns(self, goal: str, values: dict, val: int, bnd: int, left: float, rec: StageRecord
+             ) -> tuple[int, list[int] | dict, dict] | None:
+        """The large-neighbourhood search from the stage's plan ``values`` (``val``) for
+        ``left``; (value, hint for the next stage, values) if it found a better plan."""
+        from ..model.convert import hint_from_dispatch, missions_from_values
+        from ..search.lns import improve_goal
+
+        if left < 0.3:
+            return None
+        opts, data, am = self.opts, self.data, self.am
+        budget = Budget(left, opts.deterministic, self.stop)
+        res = improve_goal(data, missions_from_values(data, am, values), goal, budget, seed=opts.seed,
+                           workers=opts.workers, max_slots={gi: len(row) for gi, row in enumerate(am.v.slots)},
+                           bound=bnd)
+        self.spent += budget.spent
+        scale = GOAL_SCALE[goal]
+        rec.lns = {"tries": res.tries, "better": res.better, "seconds": round(budget.elapsed, 3),
+                   "from": val / scale}
+        if not res.better:
+            return None
+        new_values = hint_from_dispatch(data, am, res.missions)
+        new_val = am.goal_value(goal, new_values)
+        if new_val > val:
+            return None  # never: the search holds the goal; later goals may have improved
+        rec.lns["to"] = new_val / scale
+        rec.add_note(f"large-neighbourhood search: {val / scale:.2f} -> {new_val / scale:.2f}")
+        full = _complete(am, new_values, opts, min(2.0, max(0.5, left / 10)))
+        values = {var: new_values[var] for var in values} if full is None else \
+            {var: full[var.Index()] for var in values}
+        return new_val, (full if full is not None else new_values), values
 
     def _fixed(self, i: int) -> dict[str, int]:
         """The earlier goals' values in model units."""
