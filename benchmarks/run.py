@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                       # bundled, S, M, L, XL (about an hour)
     python benchmarks/run.py --sizes bundled S M   # a subset
+    python benchmarks/run.py --sizes family        # the hard operations (logistics.families)
     python benchmarks/run.py --no-mip --no-targets # only the optimiser, greedy and bounds
     python benchmarks/run.py --report-only         # re-render the report from results.json
 
@@ -18,12 +19,13 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-KINDS = ("bundled", "S", "M", "L", "XL")
+KINDS = ("bundled", "S", "M", "L", "XL", "family")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", nargs="+", default=list(KINDS), choices=KINDS, help="instance kinds to run")
+    ap.add_argument("--sizes", nargs="+", default=list(KINDS[:5]), choices=KINDS,
+                    help="instance kinds to run (default: bundled to XL; 'family': the 32 hard operations)")
     ap.add_argument("--no-mip", action="store_true", help="skip the MIP peer")
     ap.add_argument("--no-targets", action="store_true", help="skip the wall-clock target runs")
     ap.add_argument("-k", default=None, help="pytest -k expression (e.g. a single instance)")
