@@ -11,7 +11,7 @@ from .build import AirliftModel
 from .data import ModelData, build_data
 from .dispatch import Dispatch
 
-__all__ = ["beds_of", "beds_taken", "group_flying", "landings", "subset"]
+__all__ = ["beds_of", "beds_taken", "group_flying", "into_subset", "landings", "out_of_subset", "subset"]
 
 #: scenario caches that depend only on the airfields, the fleet and the unit itself:
 #: still right for a scenario with fewer units or fewer beds (the others, such as the
@@ -66,3 +66,36 @@ def landings(data: ModelData, missions: list[Dispatch]) -> dict[int, int]:
 def group_flying(data: ModelData, missions: list[Dispatch], units: set[int]) -> int:
     """Flying minutes of the missions that carry any of ``units``."""
     return sum(data.groups[ms.group].options[ms.option].flight_minutes for ms in missions if set(ms.loads) & units)
+
+
+def into_subset(data: ModelData, sdata: ModelData, missions: list[Dispatch]) -> list[Dispatch] | None:
+    """Missions of the whole force's units in a subset's terms (groups, routings and
+    units by name: the subset's indices differ); None if one has no counterpart."""
+    gi_of = {g.name: gi for gi, g in enumerate(sdata.groups)}
+    ui_of = {u.unit.id: u.idx for u in sdata.units}
+    out = []
+    for ms in missions:
+        g = data.groups[ms.group]
+        sg = gi_of.get(g.name)
+        if sg is None:
+            return None
+        labels = [r.label for r in sdata.groups[sg].options]
+        label = g.options[ms.option].label
+        if label not in labels:
+            return None
+        out.append(Dispatch(sg, labels.index(label), ms.start,
+                            {ui_of[data.units[ui].unit.id]: dict(q) for ui, q in ms.loads.items()}))
+    return out
+
+
+def out_of_subset(data: ModelData, sdata: ModelData, missions: list[Dispatch]) -> list[Dispatch]:
+    """A subset's missions back in the whole force's terms."""
+    force_g = {g.name: gi for gi, g in enumerate(data.groups)}
+    force_u = {u.unit.id: u.idx for u in data.units}
+    out = []
+    for ms in missions:
+        sg = sdata.groups[ms.group]
+        fg = force_g[sg.name]
+        oi = [r.label for r in data.groups[fg].options].index(sg.options[ms.option].label)
+        out.append(Dispatch(fg, oi, ms.start, {force_u[sdata.units[ui].unit.id]: q for ui, q in ms.loads.items()}))
+    return out

@@ -19,13 +19,10 @@ benchmarked against (``benchmarks/``), and a fallback that always answers quickl
 
 from __future__ import annotations
 
-import time
-
-from ..model.convert import plan_from_dispatch
-from ..model.data import build_data
 from ..model.dispatch import dispatch_greedy
-from ..plan import Plan, SolveInfo
+from ..plan import Plan
 from ..scenario import Scenario
+from ._plan import dispatched_plan
 
 __all__ = ["greedy"]
 
@@ -45,18 +42,4 @@ def greedy(scenario: Scenario) -> Plan:
         are undelivered), solver ``greedy``; ``solve.objective`` holds the goals'
         values in the scenario's order and ``solve.bound`` is empty (no proof).
     """
-    t0 = time.perf_counter()
-    data = build_data(scenario)
-    t1 = time.perf_counter()
-    dispatch = dispatch_greedy(data, rule="hand")
-    t2 = time.perf_counter()
-    info = SolveInfo(solver="greedy", goals=list(scenario.objective))
-    plan = plan_from_dispatch(data, dispatch, status="feasible", info=info)
-    plan.solve.objective = plan.objective_values(scenario)
-    plan.solve.seconds = time.perf_counter() - t0
-    plan.solve.extra.update({
-        "rule": "hand",
-        "build_seconds": round(t1 - t0, 3),
-        "dispatch_seconds": round(t2 - t1, 3),
-    })
-    return plan
+    return dispatched_plan(scenario, "greedy", lambda data: dispatch_greedy(data, rule="hand"), rule="hand")

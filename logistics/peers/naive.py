@@ -15,13 +15,10 @@ figures, and satisfies every rule of SPEC section 3.
 
 from __future__ import annotations
 
-import time
-
-from ..model.convert import plan_from_dispatch
-from ..model.data import build_data
 from ..model.dispatch import NAIVE_ORDERS, dispatch_naive
-from ..plan import Plan, SolveInfo
+from ..plan import Plan
 from ..scenario import Scenario
+from ._plan import dispatched_plan
 
 __all__ = ["naive"]
 
@@ -41,18 +38,4 @@ def naive(scenario: Scenario) -> Plan:
         ``solve.objective`` holds the goals' values in the scenario's order and
         ``solve.bound`` is empty (no proof).
     """
-    t0 = time.perf_counter()
-    data = build_data(scenario)
-    t1 = time.perf_counter()
-    dispatch = dispatch_naive(data)
-    t2 = time.perf_counter()
-    info = SolveInfo(solver="naive", goals=list(scenario.objective))
-    plan = plan_from_dispatch(data, dispatch, status="feasible", info=info)
-    plan.solve.objective = plan.objective_values(scenario)
-    plan.solve.seconds = time.perf_counter() - t0
-    plan.solve.extra.update({
-        "orders": list(NAIVE_ORDERS),
-        "build_seconds": round(t1 - t0, 3),
-        "dispatch_seconds": round(t2 - t1, 3),
-    })
-    return plan
+    return dispatched_plan(scenario, "naive", dispatch_naive, orders=list(NAIVE_ORDERS))

@@ -12,7 +12,7 @@ from ..model.build import AirliftModel
 from ..model.convert import hint_from_dispatch, missions_from_values
 from ..model.data import ModelData
 from ..model.dispatch import Dispatch
-from ..model.subset import beds_taken, group_flying, subset
+from ..model.subset import beds_taken, group_flying, into_subset, out_of_subset, subset
 from .context import SearchContext
 
 __all__ = ["held_out"]
@@ -43,7 +43,7 @@ def held_out(ctx: SearchContext, values: dict, target: int, crit: set[int], cap:
     m.Add(sub.v.force_closure <= target)
     m.Add(sub.goal_exprs["flying_hours"] <= group_flying(data, missions, crit) - 1)
     m.Minimize(sub.goal_exprs["flying_hours"])
-    hint = _sub_hint(data, sdata, mine)
+    hint = into_subset(data, sdata, mine)
     if hint:
         for var, val in hint_from_dispatch(sdata, sub, hint).items():
             m.AddHint(var, val)
@@ -64,42 +64,15 @@ def _unit_parts(am: AirliftModel, goal: str, values: dict, units: set[int]) -> i
     return int(sum(c * values.get(x, 0) for c, x in am.goal_terms[goal] if owner.get(x.Index()) not in units))
 
 
-def _sub_hint(data: ModelData, sdata: ModelData, mine: list[Dispatch]) -> list[Dispatch]:
-    """The plan's own missions of the re-planned units in the subset's terms (groups and
-    units by name: the subset's indices differ from the force's); [] if one has no
-    counterpart."""
-    gi_of = {g.name: gi for gi, g in enumerate(sdata.groups)}
-    ui_of = {u.unit.id: u.idx for u in sdata.units}
-    hint = []
-    for ms in mine:
-        g = data.groups[ms.group]
-        sg = gi_of.get(g.name)
-        if sg is None:
-            return []
-        labels = [r.label for r in sdata.groups[sg].options]
-        label = g.options[ms.option].label
-        if label not in labels:
-            return []
-        hint.append(Dispatch(sg, labels.index(label), ms.start,
-                             {ui_of[data.units[ui].unit.id]: dict(q) for ui, q in ms.loads.items()}))
-    return hint
-
-
 def _merge(ctx: SearchContext, sdata: ModelData, sub: AirliftModel, s, others: list[Dispatch], cap: float,
            part: dict) -> list[int] | None:
     """Back to the whole force: its missions, then every variable of the context's
     model (a completion by CP-SAT with the missions fixed)."""
     data, am = ctx.data, ctx.am
-    force_g = {g.name: gi for gi, g in enumerate(data.groups)}
-    force_u = {u.unit.id: u.idx for u in data.units}
     found = {x: s.Value(x) for row in sub.v.slots for sl in row
              for x in (sl.present, sl.start, *sl.y, *sl.load.values())}
     dispatch = [Dispatch(ms.group, ms.option, ms.start, ms.loads) for ms in others]
-    for ms in missions_from_values(sdata, sub, found):
-        sg = sdata.groups[ms.group]
-        fg = force_g[sg.name]
-        oi = [r.label for r in data.groups[fg].options].index(sg.options[ms.option].label)
-        dispatch.append(Dispatch(fg, oi, ms.start, {force_u[sdata.units[ui].unit.id]: q for ui, q in ms.loads.items()}))
+    dispatch += out_of_subset(data, sdata, missions_from_values(sdata, sub, found))
     count: dict[int, int] = {}
     for dp in dispatch:
         count[dp.group] = count.get(dp.group, 0) + 1

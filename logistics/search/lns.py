@@ -28,7 +28,7 @@ from ..model.build import AirliftModel
 from ..model.convert import hint_from_dispatch, missions_from_values
 from ..model.data import ModelData
 from ..model.dispatch import Dispatch, dispatch_objective
-from ..model.subset import subset
+from ..model.subset import into_subset, landings, out_of_subset, subset
 from ..runtime import Budget, cpsat_solver, run_cpsat
 
 __all__ = ["LnsResult", "improve_goal"]
@@ -112,18 +112,9 @@ def _fits(missions: list[Dispatch], max_slots: dict[int, int]) -> bool:
 
 
 # ----------------------------------------------------------------- neighbourhoods
-def _landings(data: ModelData, missions: list[Dispatch]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for ms in missions:
-        a = ms.start + data.groups[ms.group].options[ms.option].arrive
-        for ui in ms.loads:
-            out[ui] = max(out.get(ui, 0), a)
-    return out
-
-
 def _scores(data: ModelData, missions: list[Dispatch], goal: str) -> dict[int, float]:
     """How much each unit contributes to what binds ``goal`` (0: nothing)."""
-    land = _landings(data, missions)
+    land = landings(data, missions)
     if goal == "undelivered":
         got: dict[int, int] = {}
         for ms in missions:
@@ -158,7 +149,7 @@ def _neighbourhood(data: ModelData, missions: list[Dispatch], goal: str, size: i
         seed_unit = ranked[min(len(ranked) - 1, int(rng.random() ** 2 * len(ranked)))]
     else:
         seed_unit = rng.choice(pool)
-    land = _landings(data, missions)
+    land = landings(data, missions)
     su = data.units[seed_unit]
     lo, hi = su.ready, land.get(seed_unit, su.lad)
 
@@ -201,7 +192,7 @@ def _replan(data: ModelData, missions: list[Dispatch], units: set[int], gi: int,
                 seen.add(ui)
                 beds[dest] = beds.get(dest, 0) + data.units[ui].unit.pax
     sdata = subset(data, units, beds)
-    hint = _sub_missions(data, sdata, mine)
+    hint = into_subset(data, sdata, mine)
     if hint is None:
         return "unmapped", None
     per_group: dict[int, int] = {}
@@ -224,7 +215,7 @@ def _replan(data: ModelData, missions: list[Dispatch], units: set[int], gi: int,
         return status, None
     found = {x: s.Value(x) for row in sub.v.slots for sl in row for x in (sl.present, sl.start, *sl.y,
                                                                            *sl.load.values())}
-    back = _force_missions(data, sdata, missions_from_values(sdata, sub, found))
+    back = out_of_subset(data, sdata, missions_from_values(sdata, sub, found))
     return status, others + back
 
 
@@ -303,36 +294,3 @@ def _unit_sum(data: ModelData, goal: str, missions: list[Dispatch], units: set[i
         elif not any(short.values()) and u.idx in arr:
             total += u.weight * max(0, arr[u.idx] - u.rdd)
     return total
-
-
-def _sub_missions(data: ModelData, sdata: ModelData, mine: list[Dispatch]) -> list[Dispatch] | None:
-    """The plan's missions of the neighbourhood in the subset's terms (groups, routings
-    and units by name); None if one has no counterpart."""
-    gi_of = {g.name: gi for gi, g in enumerate(sdata.groups)}
-    ui_of = {u.unit.id: u.idx for u in sdata.units}
-    out = []
-    for ms in mine:
-        g = data.groups[ms.group]
-        sg = gi_of.get(g.name)
-        if sg is None:
-            return None
-        labels = [r.label for r in sdata.groups[sg].options]
-        label = g.options[ms.option].label
-        if label not in labels:
-            return None
-        out.append(Dispatch(sg, labels.index(label), ms.start,
-                            {ui_of[data.units[ui].unit.id]: dict(q) for ui, q in ms.loads.items()}))
-    return out
-
-
-def _force_missions(data: ModelData, sdata: ModelData, missions: list[Dispatch]) -> list[Dispatch]:
-    """Missions of the subset back in the whole force's terms."""
-    force_g = {g.name: gi for gi, g in enumerate(data.groups)}
-    force_u = {u.unit.id: u.idx for u in data.units}
-    out = []
-    for ms in missions:
-        sg = sdata.groups[ms.group]
-        fg = force_g[sg.name]
-        oi = [r.label for r in data.groups[fg].options].index(sg.options[ms.option].label)
-        out.append(Dispatch(fg, oi, ms.start, {force_u[sdata.units[ui].unit.id]: q for ui, q in ms.loads.items()}))
-    return out
