@@ -126,7 +126,7 @@ def _dispatch(data: ModelData, opts: SolveOptions) -> list[Dispatch]:
     t0 = time.perf_counter()
     share = None if opts.deterministic else opts.time_limit / 5
     first = dispatch_best(data, share)
-    if share is None or time.perf_counter() - t0 < share:
+    if opts.naive_start and (share is None or time.perf_counter() - t0 < share):
         # one unit per mission in the order a planner would take: never worse than
         # what a planner gets by hand
         naive = dispatch_naive(data)

@@ -73,6 +73,10 @@ class SolveOptions:
         Model daily crew hours for every type from the start.
     params
         Extra CP-SAT parameters by name (e.g. ``{"cp_model_probing_level": 0}``).
+    naive_start
+        Try the naive planner's orders (one unit per mission, by priority, required date
+        and latest arrival) beside the dispatcher's for the first plan, so that the solve
+        never starts from a plan worse than a planner's by hand.
     lns_share
         Share of each stage that CP-SAT has not proven given to the large-neighbourhood
         search (:mod:`logistics.search.lns`) from CP-SAT's plan; 0 turns it off.
@@ -104,6 +108,7 @@ class SolveOptions:
     slots_from_greedy: float | None = None
     crew_always: bool = False
     params: dict[str, Any] = field(default_factory=dict)
+    naive_start: bool = True
     lns_share: float = 0.8
     lns_only_slots: int = 1500
     relax_share: float = 0.0
