@@ -364,8 +364,9 @@ def _sweep(intervals: Sequence[tuple[float, float, str]], cap_steps: Sequence[tu
     """Where the count of half-open intervals exceeds a step capacity.
 
     ``intervals`` are ``(start, end, name)``; ``cap_steps`` are ``(hour, +capacity)``
-    increments (capacity 0 before the first). Ends are pulled in by :data:`TIME_TOL`, so
-    touching intervals do not overlap. Returns ``(start, end, peak, capacity, names)``
+    increments (capacity 0 before the first). Ends are pulled in and steps brought forward
+    by :data:`TIME_TOL`: touching intervals do not overlap, and a mission may start at an
+    ``available_hour`` (h62.85 is 62.849999... in floating point). Returns ``(start, end, peak, capacity, names)``
     per maximal stretch over capacity.
     """
     # events (time, order, what, amount, name): at one time, ends and capacity steps
@@ -375,8 +376,7 @@ def _sweep(intervals: Sequence[tuple[float, float, str]], cap_steps: Sequence[tu
         if b - TIME_TOL > a:
             ev.append((a, 1, "on", 1, name))
             ev.append((b - TIME_TOL, 0, "off", 1, name))
-    for h, inc in cap_steps:
-        ev.append((h, 0, "cap", inc, ""))
+    ev += [(h - TIME_TOL, 0, "cap", inc, "") for h, inc in cap_steps]
     ev.sort(key=lambda e: (e[0], e[1]))
     out: list[tuple[float, float, int, float, list[str]]] = []
     on: dict[str, int] = {}

@@ -342,3 +342,27 @@ def test_the_best_baghdad_plan_on_record_verifies_at_its_kpis(bundled_dir):
     assert plan.kpis["closure_hour"] == pytest.approx(7024 / 60)
     assert {u.id: u.destination for u in plan.units}["2-504-PIR"] == "OKAS"
     assert {u.id: u.destination for u in plan.units}["3-504-PIR"] == "OKBK"
+
+
+@pytest.mark.parametrize("hour", [62.85, 62.35, 10.1, 0.7])
+def test_a_mission_may_start_at_the_hour_its_aircraft_becomes_available(hour: float) -> None:
+    # the only C-17 is available from `hour`; a mission whose onload starts at that very
+    # minute (round(hour x 60)) holds it from then on. In floating point the first
+    # departure less the onload time is 62.849999... for h62.85: within the time
+    # tolerance, not a minute before the aircraft exists. A minute earlier is refused.
+    from conftest import make_scenario
+
+    from logistics.model.convert import plan_from_dispatch
+    from logistics.model.data import build_data
+    from logistics.model.dispatch import Dispatch
+    from logistics.plan import SolveInfo
+
+    s = make_scenario(aircraft=[{"type": "C-17A", "count": 1, "available_hour": hour}])
+    d = build_data(s)
+    g = d.groups[0]
+    oi = max(range(len(g.options)), key=lambda i: g.options[i].payload_stons)
+    for start, ok in ((round(hour * 60), True), (round(hour * 60) - 1, False)):
+        p = plan_from_dispatch(d, [Dispatch(0, oi, start, {0: {"pax": 100, "bulk_stons": 2000}})],
+                               status="feasible", info=SolveInfo())
+        fleet = [v for v in verify(s, p) if v.rule == "fleet"]
+        assert (fleet == []) is ok, fleet
