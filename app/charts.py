@@ -46,6 +46,32 @@ def goal_gaps(plan: Plan) -> list[tuple[str, float | None, float | None, float |
     return out
 
 
+def goal_table(plan: Plan, goals: list[str]) -> pd.DataFrame:
+    """Every goal of the scenario (``goals``, in order): value, best bound, gap, the
+    search time its stages got and how the value stands, in plain words, so that a goal
+    that got no search time says so."""
+    gaps = {g: (o, b, gap) for g, o, b, gap in goal_gaps(plan)}
+    rows = []
+    for g in goals:
+        stages = [st for st in plan.solve.stages if st.get("goal") == g]
+        secs = sum(float(st.get("seconds") or 0.0) + float((st.get("lns") or {}).get("seconds") or 0.0)
+                   + float((st.get("relaxation") or {}).get("seconds") or 0.0) for st in stages)
+        o, b, gap = gaps.get(g, (None, None, None))
+        notes = [st.get("note") or "" for st in stages]
+        if not stages:
+            how = "no search time: the solve stopped before this goal"
+        elif gap is not None and gap <= 1e-9:
+            how = "proven best" + (" without search (the first plan meets the bound)"
+                                   if any("meets the bound" in n for n in notes) else "")
+        elif secs < 0.05:
+            how = "no search time: the value of the plan before"
+        else:
+            how = "searched, not proven: the bound is what is proven so far"
+        rows.append({"goal": g, "value": o, "bound": b, "gap %": None if gap is None else 100 * gap,
+                     "search s": round(secs, 1), "how": how})
+    return pd.DataFrame(rows)
+
+
 def headline_gap(plan: Plan) -> tuple[str | None, float | None]:
     """The gap to show on a KPI card: the first goal not proven optimal (else 0)."""
     gaps = goal_gaps(plan)

@@ -68,6 +68,12 @@ row2[3].metric(f"Gap ({goal})" if goal and gap else "Gap", "-" if gap is None el
                         for g, o, b, _ in charts.goal_gaps(plan)),
                border=True)
 
+with st.expander("Every goal: value, bound, gap and search time", expanded=gap is not None and gap > 1e-9):
+    st.dataframe(charts.goal_table(plan, list(scen.objective)), hide_index=True, width="stretch",
+                 column_config={"value": st.column_config.NumberColumn(format="%.2f"),
+                                "bound": st.column_config.NumberColumn(format="%.2f"),
+                                "gap %": st.column_config.NumberColumn(format="%.1f")})
+
 # ----- save as variant + downloads ----------------------------------------------------------------
 v1, v2 = st.columns([3, 2], gap="large", vertical_alignment="bottom")
 with v1, st.form("save_variant_plan", clear_on_submit=True, border=False):

@@ -58,3 +58,21 @@ def test_gaps_per_goal() -> None:
     assert [g for g, *_ in gaps] == plan.solve.goals[: len(gaps)]
     goal, gap = charts.headline_gap(plan)
     assert gap is None or 0 <= gap <= 1
+
+
+def test_every_goal_says_how_its_value_stands() -> None:
+    # a canned solve record: undelivered proven at once by the first plan, closure
+    # searched 12 s and left with a 5 % gap, flying hours never reached (stopped)
+    from logistics.plan import SolveInfo
+
+    plan, _ = tiny_plan()
+    plan.solve = SolveInfo(
+        objective=[0.0, 100.0], bound=[0.0, 95.0], goals=["undelivered", "closure"],
+        stages=[{"goal": "undelivered", "status": "optimal", "seconds": 0.0,
+                 "note": "dispatcher's plan meets the bound"},
+                {"goal": "closure", "status": "feasible", "seconds": 4.0, "lns": {"seconds": 8.0}}])
+    t = charts.goal_table(plan, ["undelivered", "closure", "flying_hours"]).set_index("goal")
+    assert t.loc["undelivered", "how"].startswith("proven best without search")
+    assert t.loc["closure", "gap %"] == 5.0 and t.loc["closure", "search s"] == 12.0
+    assert t.loc["closure", "how"].startswith("searched, not proven")
+    assert t.loc["flying_hours", "how"].startswith("no search time")
