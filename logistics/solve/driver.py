@@ -23,6 +23,7 @@ from ..model.dispatch import Dispatch, dispatch_best, dispatch_naive, dispatch_o
 from ..plan import Plan, SolveInfo
 from ..runtime import Budget
 from ..scenario import Scenario
+from ..search.lns import improve_goal
 from ..units import GOAL_SCALE
 from .improve import search_free_bound, search_free_value
 from .options import LARGE_MODEL_SLOTS, Progress, ProgressCallback, SolveOptions, StageRecord
@@ -180,8 +181,6 @@ def _lns_only(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback
     """A large force: no whole-force model, the large-neighbourhood search improves the
     dispatched plan goal by goal (each an equal share of the time left, a reserve kept
     for building and explaining the plan)."""
-    from ..search.lns import improve_goal
-
     goals = list(data.goals)
     cur = first
     records: list[StageRecord] = []

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from ..model.build import AirliftModel
-from ..model.convert import hint_from_dispatch, read_vars
+from ..model.convert import hint_from_dispatch, missions_from_values, read_vars
 from ..model.data import ModelData
 from ..model.dispatch import Dispatch
 from ..runtime import Budget, cpsat_solver, solve_cpsat
+from ..search.lns import improve_goal
 from ..units import GOAL_SCALE
 from .improve import IMPROVERS, improve, search_free_bound
 from .options import CONTINUE_MIN, Progress, ProgressCallback, SolveOptions, StageRecord
@@ -282,9 +283,6 @@ class _Round:
              ) -> tuple[int, list[int] | dict, dict] | None:
         """The large-neighbourhood search from the stage's plan ``values`` (``val``) for
         ``left``; (value, hint for the next stage, values) if it found a better plan."""
-        from ..model.convert import hint_from_dispatch, missions_from_values
-        from ..search.lns import improve_goal
-
         if left < 0.3:
             return None
         opts, data, am = self.opts, self.data, self.am
