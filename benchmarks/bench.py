@@ -1,4 +1,4 @@
-"""Benchmark instances, measurements and the report (RESULTS.md, results.json, scaling.png).
+"""Benchmark instances, measurements and the report (SCALING.md, results.json, scaling.png).
 
 Used by ``benchmarks/test_bench.py`` (pytest-benchmark) and ``benchmarks/run.py``.
 
@@ -568,7 +568,7 @@ def _targets_section(records: list[dict], targets: list[dict]) -> str:
 
 def write_report(records: list[dict], targets: list[dict] | None = None, out: Path = HERE,
                  command: str = "python benchmarks/run.py", meta: dict | None = None) -> None:
-    """Write RESULTS.md, results.json and scaling.png (``meta``: keep a run's metadata)."""
+    """Write SCALING.md, results.json and scaling.png (``meta``: keep a run's metadata)."""
     import ortools
 
     targets = targets or []
@@ -594,7 +594,7 @@ def write_report(records: list[dict], targets: list[dict] | None = None, out: Pa
     plot_scaling(records, out / "scaling.png")
     loads = [r.get("load_average") for r in records if r.get("load_average") is not None]
     md = [
-        "# Benchmarks: the optimiser against what a planner would use instead",
+        "# Benchmarks (deterministic mode): the optimiser against bounds, the estimate, greedy and the MIP peer",
         "",
         "**Run it:** `" + command + "` (all instances, about an hour on 2 cores; "
         "`--sizes bundled S M` for a subset). It runs `benchmarks/test_bench.py` under "
@@ -661,7 +661,7 @@ def write_report(records: list[dict], targets: list[dict] | None = None, out: Pa
         scaling_note(records),
         "",
     ]
-    (out / "RESULTS.md").write_text("\n".join(md), encoding="utf-8")
+    (out / "SCALING.md").write_text("\n".join(md), encoding="utf-8")
 
 
 def scaling_note(records: list[dict]) -> str:

@@ -1,7 +1,7 @@
 """pytest options and the result collector of the benchmark suite.
 
 ``--bench-sizes bundled,S,M,L,XL`` picks the instances (default: all);
-``--bench-write`` writes RESULTS.md, results.json and scaling.png at the end;
+``--bench-write`` writes SCALING.md, results.json and scaling.png at the end;
 ``--bench-no-mip`` skips the MIP peer; ``--bench-no-targets`` skips the wall-clock
 target runs.
 """
@@ -25,7 +25,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g = parser.getgroup("airlift benchmarks")
     g.addoption("--bench-sizes", default="bundled," + ",".join(SIZES),
                 help="comma-separated instance kinds: bundled,S,M,L,XL")
-    g.addoption("--bench-write", action="store_true", help="write RESULTS.md, results.json, scaling.png")
+    g.addoption("--bench-write", action="store_true", help="write SCALING.md, results.json, scaling.png")
     g.addoption("--bench-no-mip", action="store_true", help="skip the MIP peer")
     g.addoption("--bench-no-targets", action="store_true", help="skip the wall-clock target runs")
     g.addoption("--bench-out", default=None, help="folder for the report (default: benchmarks/)")

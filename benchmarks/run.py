@@ -1,4 +1,4 @@
-"""Run every benchmark and write benchmarks/RESULTS.md, results.json and scaling.png.
+"""Run every benchmark and write benchmarks/SCALING.md, results.json and scaling.png.
 
     python benchmarks/run.py                       # bundled, S, M, L, XL (about an hour)
     python benchmarks/run.py --sizes bundled S M   # a subset
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resume", action="store_true",
                     help="keep the instances already in OUT/results.json and run only the others")
     ap.add_argument("--report-only", action="store_true",
-                    help="re-render RESULTS.md and scaling.png from results.json (no runs)")
+                    help="re-render SCALING.md and scaling.png from results.json (no runs)")
     a = ap.parse_args(argv)
     if a.report_only:
         import json

@@ -54,7 +54,7 @@ Objective
     are counted to the end of the grid period of the landing (never less than the
     plan's). Relative and absolute MIP gaps are 0.
 
-    Measured (benchmarks/RESULTS.md): safe weights span 8-9 orders of magnitude from
+    Measured (benchmarks/SCALING.md): safe weights span 8-9 orders of magnitude from
     M size up, and SoPlex (SCIP's LP) does not finish the root LP of the 30-minute
     model within 30 s; GLOP declares it ABNORMAL. With tame, unsafe weights the same
     LP solves. This is the known cost of weighted lexicographic objectives.
