@@ -38,16 +38,18 @@ AIRCRAFT_OVERRIDES: dict[str, str] = {
     "name": "text",
 }
 AIRCRAFT_COLUMNS: dict[str, str] = {"type": "text", "count": "int", "available_hour": "float",
-                                    **AIRCRAFT_OVERRIDES}
+                                    "until_hour": "float", **AIRCRAFT_OVERRIDES}
 DESTINATION_COLUMNS: dict[str, str] = {"airfield": "code", "capacity_pax": "int"}
 ENROUTE_COLUMNS: dict[str, str] = {"airfield": "code"}
 AIRFIELD_COLUMNS: dict[str, str] = {
     "icao": "code", "mog": "int", "runway_ft": "float", "name": "text", "country": "text",
     "lat": "float", "lon": "float",
 }
+#: the airfields' ``mog_changes`` (SPEC 5.2), one row per change, as a table of their own
+MOG_CHANGE_COLUMNS: dict[str, str] = {"icao": "code", "from_hour": "float", "to_hour": "float", "mog": "int"}
 COLUMNS: dict[str, dict[str, str]] = {
     "units": UNIT_COLUMNS, "aircraft": AIRCRAFT_COLUMNS, "destinations": DESTINATION_COLUMNS,
-    "airfields": AIRFIELD_COLUMNS, "enroute": ENROUTE_COLUMNS,
+    "airfields": AIRFIELD_COLUMNS, "enroute": ENROUTE_COLUMNS, "mog_changes": MOG_CHANGE_COLUMNS,
 }
 _LOC = re.compile(r"^(?P<section>[a-z_]+)(?:\[(?P<row>\d+)\])?(?:\.(?P<field>.*))?$")
 
@@ -152,6 +154,9 @@ def section_frame(data: Mapping[str, Any], section: str) -> pd.DataFrame:
     """The table of one section of a scenario dict."""
     if section == "airfields":
         return airfields_frame(data)
+    if section == "mog_changes":
+        return _frame([{"icao": a.get("icao"), **c} for a in (data.get("airfields") or []) if isinstance(a, dict)
+                       for c in (a.get("mog_changes") or []) if isinstance(c, dict)], MOG_CHANGE_COLUMNS)
     raw = data.get(section) or []
     if not isinstance(raw, list):
         raw = []
@@ -233,6 +238,8 @@ def rows_to_section(section: str, rows: list[dict[str, Any]], data: Mapping[str,
         return [r["airfield"] for r in rows if "airfield" in r]
     if section == "airfields":
         return airfield_entries(rows, data)
+    if section == "mog_changes":
+        return mog_change_entries(rows, data)
     if section == "units":
         return [_order(r, UNIT_COLUMNS) for r in rows]
     if section == "aircraft":
@@ -267,7 +274,7 @@ def airfield_entries(rows: list[dict[str, Any]], data: Mapping[str, Any]) -> lis
             v = r[k]
             if base is None or k in had or not _num_equal(v, base.get(k)):
                 fields[k] = v
-        if base is None or fields:
+        if base is None or fields or any(k not in AIRFIELD_COLUMNS for k in had):
             entries[code] = {"icao": code, **fields}
     order = [c for c in over if c in entries] + [c for c in entries if c not in over]
     # keep fields of an old entry the table does not show (e.g. source)
@@ -276,6 +283,30 @@ def airfield_entries(rows: list[dict[str, Any]], data: Mapping[str, Any]) -> lis
         e = entries[c]
         extra = {k: v for k, v in over.get(c, {}).items() if k not in AIRFIELD_COLUMNS}
         out.append({**e, **extra})
+    return out
+
+
+def mog_change_entries(rows: list[dict[str, Any]], data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``airfields[]`` with each airfield's ``mog_changes`` replaced by the table's rows.
+
+    An airfield that gets changes and has no entry gets one holding only them; an entry
+    left with nothing but its code is dropped.
+    """
+    per: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r.get("icao"):
+            per.setdefault(r["icao"], []).append({k: r[k] for k in ("from_hour", "to_hour", "mog") if k in r})
+    out = []
+    for a in data.get("airfields") or []:
+        if not isinstance(a, dict):
+            out.append(a)
+            continue
+        e = {k: v for k, v in a.items() if k != "mog_changes"}
+        if per.get(a.get("icao")):
+            e["mog_changes"] = per.pop(a["icao"])
+        if set(e) - {"icao"}:
+            out.append(e)
+    out += [{"icao": code, "mog_changes": ch} for code, ch in per.items()]
     return out
 
 

@@ -157,7 +157,8 @@ def summary(s: Scenario) -> dict[str, Any]:
         ac = s.aircraft_type(t)
         fleet.append({
             "type": t, "count": s.fleet_count(t),
-            "available": [{"hour": h, "count": c} for h, c in s.fleet_steps(t)],
+            "available": [{"hour": h, "count": c} for h, c in s.fleet_steps(t) if c > 0],
+            "withdrawn": [{"hour": h, "count": -c} for h, c in s.fleet_steps(t) if c < 0],
             "seats": ac.seats, "acl_stons": ac.acl_stons, "cargo_classes": list(ac.cargo_classes),
             "ute_hours": ac.ute_hours, "min_runway_ft": ac.min_runway_ft,
         })
@@ -165,7 +166,8 @@ def summary(s: Scenario) -> dict[str, Any]:
     airfields = []
     for icao, rs in roles.items():
         a = s.airfield(icao)
-        airfields.append({"icao": icao, "name": a.name, "roles": rs, "mog": a.mog, "runway_ft": a.runway_ft})
+        airfields.append({"icao": icao, "name": a.name, "roles": rs, "mog": a.mog, "runway_ft": a.runway_ft,
+                         "mog_changes": [c.model_dump() for c in s.mog_changes(icao)]})
     dests = []
     for d in _dest_codes(s):
         allowed = [u for u in s.units if d in u.destinations]

@@ -7,9 +7,11 @@ one pass instead of one error per run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import ValidationError
 
 
 def format_loc(loc: Sequence[Any]) -> str:
@@ -71,3 +73,63 @@ class ScenarioError(ValueError):
         return ScenarioError(
             [Problem(p.loc, p.message, p.file or file) for p in self.problems], file
         )
+
+
+# ----- pydantic errors in plain words -------------------------------------------------
+def _msg(err: Mapping[str, Any]) -> str:
+    t = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    inp = err.get("input")
+    shown = repr(inp) if not isinstance(inp, dict | list) else type(inp).__name__
+    if t == "greater_than_equal":
+        return f"must be >= {ctx.get('ge')} (got {shown})"
+    if t == "greater_than":
+        return f"must be > {ctx.get('gt')} (got {shown})"
+    if t == "less_than_equal":
+        return f"must be <= {ctx.get('le')} (got {shown})"
+    if t == "less_than":
+        return f"must be < {ctx.get('lt')} (got {shown})"
+    if t == "missing":
+        return "is required"
+    if t == "extra_forbidden":
+        return "is not a field of this entry"
+    if t in ("int_parsing", "int_type"):
+        return f"must be a whole number (got {shown})"
+    if t == "int_from_float":
+        return f"must be a whole number (got {shown})"
+    if t in ("float_parsing", "float_type"):
+        return f"must be a number (got {shown})"
+    if t == "literal_error":
+        return f"must be one of {ctx.get('expected')} (got {shown})"
+    if t == "string_pattern_mismatch":
+        return f"must be an ICAO-style code of 3-4 letters/digits (got {shown})"
+    if t in ("string_type",):
+        return f"must be text (got {shown})"
+    if t in ("list_type", "tuple_type"):
+        return f"must be a list (got {shown})"
+    if t in ("too_short", "string_too_short"):
+        return "must not be empty"
+    if t in ("timezone_aware", "datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
+        return f"must be an ISO-8601 date-time with a zone, e.g. 2019-12-31T21:00:00Z (got {shown})"
+    if t in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be a mapping of fields (got {shown})"
+    return str(err.get("msg", "is invalid"))
+
+
+def pydantic_problems(exc: ValidationError) -> list[Problem]:
+    """Turn a pydantic ValidationError into problems named like ``units[3].pax``."""
+    out: list[Problem] = []
+    for err in exc.errors():
+        inner = (err.get("ctx") or {}).get("error")
+        if isinstance(inner, ScenarioError):
+            # the cross-entity checks raise ScenarioError inside a model validator;
+            # pydantic wraps it as one "Value error" at the root: unwrap its problems
+            prefix = format_loc(err["loc"])
+            out.extend(
+                Problem(".".join(x for x in (prefix, p.loc) if x), p.message, p.file)
+                for p in inner.problems
+            )
+            continue
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        out.append(Problem(format_loc(loc), _msg(err)))
+    return out

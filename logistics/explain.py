@@ -312,7 +312,7 @@ def _crew_findings(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict
     for (t, k), hrs in sorted(flown.items()):
         if t not in s.fleet_types:
             continue
-        avail = sum(n for h, n in s.fleet_steps(t) if h < 24 * k + 24)
+        avail = s.fleet_day_count(t, k)
         limit = s.aircraft_type(t).ute_hours * avail
         if limit > 0 and hrs >= CREW_BINDING * limit:
             binding[t].append((k, hrs, limit))
@@ -363,7 +363,7 @@ def _unit_findings(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tupl
                 else:
                     msg = f"window: {uid}'s LAD {lad:g} is before its earliest possible arrival {best:.1f}"
                     out.append((us.impact, Finding("window", uid, msg, lad, best, (uid,))))
-            closed = [a for a in (u.origin, *u.destinations) if s.airfield(a).mog == 0]
+            closed = [a for a in (u.origin, *u.destinations) if s.mog_peak(a) == 0]
             if closed:
                 msg = (f"MOG: {', '.join(closed)} {'has' if len(closed) == 1 else 'have'} MOG 0, so no "
                        f"aircraft can be on the ground there for {uid}")

@@ -40,7 +40,7 @@ from .catalog import (
     aircraft_catalog,
     airfield_catalog,
 )
-from .errors import Problem, ScenarioError, format_loc
+from .errors import Problem, ScenarioError, pydantic_problems
 from .network import reachable
 from .units import CLASS_OF, COMMODITIES
 
@@ -61,8 +61,17 @@ def _upper(v: Any) -> Any:
     return v.strip().upper() if isinstance(v, str) else v
 
 
+class MogChange(_Frozen):
+    """Over ``[from_hour, to_hour)`` an airfield's MOG is ``mog`` instead (0: closed)."""
+
+    from_hour: float = Field(ge=0)
+    to_hour: float = Field(gt=0)
+    mog: int = Field(ge=0)
+
+
 class AirfieldEntry(_Frozen):
-    """An airfield in a scenario: adds to or overrides the catalogue entry."""
+    """An airfield in a scenario: adds to or overrides the catalogue entry;
+    ``mog_changes`` lower or raise its MOG over intervals (SPEC 5.2)."""
 
     icao: str = Field(pattern=_ICAO)
     name: str | None = None
@@ -71,17 +80,35 @@ class AirfieldEntry(_Frozen):
     lon: float | None = Field(default=None, ge=-180, le=180)
     runway_ft: float | None = Field(default=None, ge=0)
     mog: int | None = Field(default=None, ge=0)
+    mog_changes: tuple[MogChange, ...] = ()
     source: str | None = None
 
     _norm = field_validator("icao", mode="before")(_upper)
 
+    @model_validator(mode="after")
+    def _changes_in_order(self) -> AirfieldEntry:
+        """Each change's interval in order, and no two overlapping."""
+        out: list[Problem] = []
+        for j, c in enumerate(self.mog_changes):
+            if c.to_hour <= c.from_hour:
+                out.append(Problem(f"mog_changes[{j}].to_hour", f"{c.to_hour:g} must be after from_hour ({c.from_hour:g})"))
+                continue
+            out += [Problem(f"mog_changes[{j}]", f"[{c.from_hour:g}, {c.to_hour:g}) overlaps mog_changes[{k}] "
+                            f"[{d.from_hour:g}, {d.to_hour:g})") for k, d in enumerate(self.mog_changes[:j])
+                    if d.from_hour < c.to_hour and c.from_hour < d.to_hour and d.to_hour > d.from_hour]
+        if out:
+            raise ScenarioError(out)
+        return self
+
 
 class FleetEntry(_Frozen):
-    """Aircraft of one type available to the plan, with optional catalogue overrides."""
+    """Aircraft of one type available to the plan from ``available_hour`` until
+    ``until_hour`` (none: to the end), with optional catalogue overrides."""
 
     type: str = Field(min_length=1)
     count: int = Field(ge=0)
     available_hour: float = Field(default=0.0, ge=0)
+    until_hour: float | None = Field(default=None, gt=0)
     name: str | None = None
     seats: int | None = Field(default=None, ge=0)
     acl_stons: float | None = Field(default=None, ge=0)
@@ -96,6 +123,13 @@ class FleetEntry(_Frozen):
     ute_hours: float | None = Field(default=None, gt=0, le=24)
     min_runway_ft: float | None = Field(default=None, ge=0)
     source: str | None = None
+
+    @model_validator(mode="after")
+    def _until_after_available(self) -> FleetEntry:
+        if self.until_hour is not None and self.until_hour <= self.available_hour:
+            raise ScenarioError([Problem("until_hour", f"{self.until_hour:g} must be after available_hour "
+                                                       f"({self.available_hour:g})")])
+        return self
 
     def overrides(self) -> dict[str, Any]:
         """The catalogue fields this entry sets."""
@@ -226,16 +260,52 @@ class Scenario(_Frozen):
         return list(self._types)
 
     def fleet_steps(self, type_code: str) -> list[tuple[float, int]]:
-        """``(available_hour, count)`` pairs of a type, sorted by hour."""
-        return sorted(
-            (e.available_hour, e.count) for e in self.aircraft if e.type == type_code
-        )
+        """Changes of a type's count, ``(hour, +count)`` at each entry's ``available_hour``
+        and ``(hour, -count)`` at its ``until_hour``, sorted by hour: the count at ``t`` is
+        the sum of the changes at or before ``t``."""
+        out = [(e.available_hour, e.count) for e in self.aircraft if e.type == type_code]
+        out += [(e.until_hour, -e.count) for e in self.aircraft
+                if e.type == type_code and e.until_hour is not None]
+        return sorted(out)
 
     def fleet_count(self, type_code: str, hour: float | None = None) -> int:
-        """Aircraft of a type available at ``hour`` (all of them when ``None``)."""
-        return sum(
-            c for h, c in self.fleet_steps(type_code) if hour is None or h <= hour
-        )
+        """Aircraft of a type available at ``hour``; with ``None``, the most available at
+        any instant."""
+        steps = self.fleet_steps(type_code)
+        if hour is not None:
+            return sum(c for h, c in steps if h <= hour)
+        return max((self.fleet_count(type_code, h) for h, _ in steps), default=0)
+
+    def fleet_day_count(self, type_code: str, day: int) -> int:
+        """Aircraft of a type available at some instant of day ``[24 day, 24 day + 24)``."""
+        lo, hi = 24.0 * day, 24.0 * day + 24.0
+        return max([self.fleet_count(type_code, lo)]
+                   + [self.fleet_count(type_code, h) for h, c in self.fleet_steps(type_code) if lo < h < hi])
+
+    def mog_pieces(self, icao: str) -> list[tuple[float, float, int]]:
+        """An airfield's MOG over time: ``(from_hour, to_hour, mog)`` pieces covering
+        ``[0, inf)`` in order (one piece when it has no ``mog_changes``)."""
+        changes = sorted((c.from_hour, c.to_hour, c.mog) for c in self.mog_changes(icao))
+        base, out, t = self.airfield(icao).mog, [], 0.0
+        for a, b, m in changes:
+            if a > t:
+                out.append((t, a, base))
+            out.append((a, b, m))
+            t = b
+        out.append((t, float("inf"), base))
+        return [p for p in out if p[1] > p[0]]
+
+    def mog_changes(self, icao: str) -> tuple[MogChange, ...]:
+        """The scenario's MOG changes of an airfield (SPEC 5.2)."""
+        return next((a.mog_changes for a in self.airfields if a.icao == icao), ())
+
+    def mog_at(self, icao: str, hour: float) -> int:
+        """An airfield's MOG at ``hour``."""
+        return next(m for a, b, m in self.mog_pieces(icao) if a <= hour < b)
+
+    def mog_peak(self, icao: str) -> int:
+        """The largest MOG an airfield has at any time."""
+        return max(m for _, _, m in self.mog_pieces(icao))
 
     def capacity_pax(self, icao: str) -> int | None:
         """Beddown capacity of a base in soldiers (``None``: unlimited)."""
@@ -352,7 +422,7 @@ def _merge_airfields(s: Scenario, P: Callable[[Problem], None]) -> dict[str, Air
             continue
         seen[a.icao] = i
         base = cat_af.get(a.icao)
-        upd = {k: v for k, v in a.model_dump().items() if v is not None}
+        upd = {k: v for k, v in a.model_dump(exclude={"mog_changes"}).items() if v is not None}
         if base is None:
             missing = [f for f in ("lat", "lon", "mog") if upd.get(f) is None]
             for f in missing:
@@ -476,66 +546,6 @@ def _check_windows(s: Scenario, u: Unit, L: str, P: Callable[[Problem], None]) -
 def problems_block_network(problems: list[Problem]) -> bool:
     """Whether earlier problems make route checks meaningless (unknown codes/types)."""
     return any(p.loc.startswith(("aircraft", "airfields", "enroute")) for p in problems)
-
-
-# ----- pydantic errors in plain words -------------------------------------------------
-def _msg(err: Mapping[str, Any]) -> str:
-    t = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    inp = err.get("input")
-    shown = repr(inp) if not isinstance(inp, dict | list) else type(inp).__name__
-    if t == "greater_than_equal":
-        return f"must be >= {ctx.get('ge')} (got {shown})"
-    if t == "greater_than":
-        return f"must be > {ctx.get('gt')} (got {shown})"
-    if t == "less_than_equal":
-        return f"must be <= {ctx.get('le')} (got {shown})"
-    if t == "less_than":
-        return f"must be < {ctx.get('lt')} (got {shown})"
-    if t == "missing":
-        return "is required"
-    if t == "extra_forbidden":
-        return "is not a field of this entry"
-    if t in ("int_parsing", "int_type"):
-        return f"must be a whole number (got {shown})"
-    if t == "int_from_float":
-        return f"must be a whole number (got {shown})"
-    if t in ("float_parsing", "float_type"):
-        return f"must be a number (got {shown})"
-    if t == "literal_error":
-        return f"must be one of {ctx.get('expected')} (got {shown})"
-    if t == "string_pattern_mismatch":
-        return f"must be an ICAO-style code of 3-4 letters/digits (got {shown})"
-    if t in ("string_type",):
-        return f"must be text (got {shown})"
-    if t in ("list_type", "tuple_type"):
-        return f"must be a list (got {shown})"
-    if t in ("too_short", "string_too_short"):
-        return "must not be empty"
-    if t in ("timezone_aware", "datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
-        return f"must be an ISO-8601 date-time with a zone, e.g. 2019-12-31T21:00:00Z (got {shown})"
-    if t in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be a mapping of fields (got {shown})"
-    return str(err.get("msg", "is invalid"))
-
-
-def pydantic_problems(exc: ValidationError) -> list[Problem]:
-    """Turn a pydantic ValidationError into problems named like ``units[3].pax``."""
-    out: list[Problem] = []
-    for err in exc.errors():
-        inner = (err.get("ctx") or {}).get("error")
-        if isinstance(inner, ScenarioError):
-            # the cross-entity checks raise ScenarioError inside a model validator;
-            # pydantic wraps it as one "Value error" at the root: unwrap its problems
-            prefix = format_loc(err["loc"])
-            out.extend(
-                Problem(".".join(x for x in (prefix, p.loc) if x), p.message, p.file)
-                for p in inner.problems
-            )
-            continue
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        out.append(Problem(format_loc(loc), _msg(err)))
-    return out
 
 
 # ----- files -------------------------------------------------------------------------

@@ -26,9 +26,9 @@ SPEC     ``rule``     checked here
                       through the destination once, stops only from ``enroute``, known
                       airfields) and ground times: ≥ ``enroute_ground_hours`` at stops,
                       ≥ ``offload_hours`` at the destination
-7        mog          aircraft on the ground at each airfield ≤ its ``mog`` at all times
-8        fleet        aircraft held per type ≤ aircraft available (``available_hour``
-                      steps); the type is in the fleet
+7        mog          aircraft on the ground ≤ the ``mog`` in force (``mog_changes``)
+8        fleet        aircraft held per type ≤ those available (``available_hour`` to
+                      ``until_hour``); the type is in the fleet
 9        crew         per type and day ``[24k, 24k+24)``: flying hours within the day
                       ≤ ``ute_hours`` × aircraft available at some instant of the day
 10       runways      ``runway_ft`` ≥ ``min_runway_ft`` at every airfield used
@@ -428,10 +428,11 @@ def _mog(c: _Ctx) -> Iterator[Violation]:
     for af in sorted(per):
         if not _known(s, af):
             continue
-        mog = s.airfield(af).mog
-        for a, b, peak, _, names in _sweep(per[af], [(-math.inf, mog)]):
+        pieces = s.mog_pieces(af)  # SPEC 5.2: the MOG in force at each instant
+        steps = [(a if a > 0 else -math.inf, m - (pieces[i - 1][2] if i else 0)) for i, (a, _, m) in enumerate(pieces)]
+        for a, b, peak, cap, names in _sweep(per[af], steps):
             b = b + TIME_TOL
-            yield Violation("mog", af, f"{peak} aircraft on the ground {_h(a)}-{_h(b)}, MOG {mog} (missions {_few(names)})")
+            yield Violation("mog", af, f"{peak} aircraft on the ground {_h(a)}-{_h(b)}, MOG {cap:g} (missions {_few(names)})")
 
 
 def _fleet(c: _Ctx) -> Iterator[Violation]:
@@ -449,8 +450,7 @@ def _fleet(c: _Ctx) -> Iterator[Violation]:
     for t, ids in stray.items():
         yield Violation("fleet", t, f"type {t} is not in the fleet, yet missions fly it: {_few(ids)}")
     for t in sorted(per):
-        steps = [(h, float(n)) for h, n in s.fleet_steps(t)]
-        for a, b, peak, cap, names in _sweep(per[t], steps):
+        for a, b, peak, cap, names in _sweep(per[t], [(h, float(n)) for h, n in s.fleet_steps(t)]):
             b = b + TIME_TOL
             yield Violation("fleet", t, f"{peak} aircraft held {_h(a)}-{_h(b)}, only {cap:g} available (missions {_few(names)})")
 
@@ -472,7 +472,7 @@ def _crew(c: _Ctx) -> Iterator[Violation]:
                     flown[(mm.m.aircraft, k)] += x
     for (t, k), hrs in sorted(flown.items()):
         ac = s.aircraft_type(t)
-        avail = sum(n for h, n in s.fleet_steps(t) if h < 24 * k + 24)
+        avail = s.fleet_day_count(t, k)  # available at some instant of the day
         limit = ac.ute_hours * avail
         if hrs > limit + TIME_TOL:
             yield Violation("crew", t, f"flew {hrs:.2f} h on day {k} (h{24 * k}-h{24 * k + 24}), more than {ac.ute_hours:g} h x {avail} aircraft = {limit:g} h")

@@ -153,8 +153,9 @@ def codes_options() -> list[str]:
     return sorted(set(airfield_catalog()) | set(tables.used_airfields(d)))
 
 
-def editor(section: str, column_config: dict[str, Any], **kw: Any) -> None:
-    """An editable table of one section; a user edit is written to the dict at once."""
+def editor(section: str, column_config: dict[str, Any], target: str | None = None, **kw: Any) -> None:
+    """An editable table of one section; a user edit is written to the dict's ``target``
+    section (the table's own by default) at once."""
     eds = ss.setdefault("_ed", {})
     now = tables.normalise_rows(section, tables.section_frame(d, section))
     info = eds.get(section)
@@ -169,7 +170,8 @@ def editor(section: str, column_config: dict[str, Any], **kw: Any) -> None:
     if rows != info["out"]:
         info["out"] = rows
         value = tables.rows_to_section(section, rows, d)
-        state.update_dict(section, value if (value or section in d) else None)
+        target = target or section
+        state.update_dict(target, value if (value or target in d) else None)
         st.rerun()
 
 
@@ -230,6 +232,9 @@ with t_fleet:
         "type": st.column_config.SelectboxColumn("type", options=types, required=True),
         "count": st.column_config.NumberColumn("count", min_value=0, step=1, format="%d", required=True),
         "available_hour": st.column_config.NumberColumn("available from h", **hours),
+        "until_hour": st.column_config.NumberColumn("until h", **hours,
+                                                    help="The line's aircraft leave the pool at this hour "
+                                                         "(broken, retasked); blank: they stay"),
         "seats": st.column_config.NumberColumn("seats", min_value=0, step=1, format="%d"),
         "acl_stons": st.column_config.NumberColumn("ACL st", **num),
         "max_payload_stons": st.column_config.NumberColumn("max payload st", **num),
@@ -273,10 +278,19 @@ with t_af:
         "lat": st.column_config.NumberColumn("lat", min_value=-90.0, max_value=90.0, format="%.4f"),
         "lon": st.column_config.NumberColumn("lon", min_value=-180.0, max_value=180.0, format="%.4f"),
     })
+    st.markdown("**MOG changes over time**: over [from, to) the airfield's MOG is the one given "
+                "instead (0 closes it); intervals of one airfield may not overlap.")
+    editor("mog_changes", {
+        "icao": st.column_config.SelectboxColumn("ICAO", options=codes, required=True, width="small"),
+        "from_hour": st.column_config.NumberColumn("from h", **hours, required=True),
+        "to_hour": st.column_config.NumberColumn("to h", **hours, required=True),
+        "mog": st.column_config.NumberColumn("MOG", min_value=0, max_value=999, step=1, format="%d",
+                                             required=True),
+    }, target="airfields")
     if over:
         parts = []
         for code, e in over.items():
-            fields = ", ".join(f"{k} {v}" for k, v in e.items() if k != "icao")
+            fields = ", ".join(f"{k} {v}" for k, v in e.items() if k not in ("icao", "mog_changes"))
             parts.append(f"{code} ({fields})" if fields else code)
         st.caption("Overrides in this scenario: " + "; ".join(parts))
 

@@ -46,7 +46,7 @@ class Facts:
         a = self.fields.get(icao)
         if a is None:
             a = self.fields[icao] = s.airfield(icao)
-            self.mog[icao] = a.mog
+            self.mog[icao] = s.mog_peak(icao)  # the most at any time: still a bound
         return a
 
 

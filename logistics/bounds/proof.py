@@ -47,7 +47,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..model.build import AirliftModel, Reservation
-from ..model.data import ModelData
+from ..model.data import ModelData, fleet_total
 from ..model.subset import beds_of, subset
 from ..runtime import Budget, run_cpsat
 from ..units import GOAL_SCALE
@@ -116,7 +116,7 @@ def mission_kinds(rel: Relaxation) -> list[MissionKind]:
         r = d.groups[gi].options[oi]
         if hi < lo + r.cycle:
             sure.setdefault(d.groups[gi].aircraft, []).append((hi, lo + r.cycle, gi, oi))
-    fleet = {t: sum(c for _, c in steps) for t, steps in d.fleet.items()}
+    fleet = {t: fleet_total(steps) for t, steps in d.fleet.items()}
     out: list[MissionKind] = []
     seen: set = set()
     least: dict[tuple[int, int], dict[int, int]] = {}
@@ -271,7 +271,7 @@ class _Coupling:
         """Step 3 for one open combination and kind: N = 1, 2, ... until a case fails
         or both hold."""
         upper, lb, budget = self.upper, self.lb, self.budget
-        fleet = {t: sum(k for _, k in steps) for t, steps in self.cdata.fleet.items()}
+        fleet = {t: fleet_total(steps) for t, steps in self.cdata.fleet.items()}
         for n in range(1, fleet.get(kind.aircraft, 0) + 1):
             few, _ = _at_least(self.rel, c, need, budget, (idx, 0, n - 1), self.trace)
             if not few:

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..model.data import Group, ModelData
+from ..model.data import Group, ModelData, fleet_total
 from ..network import Routing
 from ..runtime import Budget, cpsat_solver, solve_cpsat
 from ..units import CARGO, ticks_down
@@ -176,7 +176,7 @@ class Relaxation:
     # ------------------------------------------------------------------ model
     def _build(self) -> None:
         d = self.data
-        self._fleet_total = {t: sum(c for _, c in steps) for t, steps in d.fleet.items()}
+        self._fleet_total = {t: fleet_total(steps) for t, steps in d.fleet.items()}
         self.n: list[cp_model.IntVar] = []
         #: (unit, bucket index) -> (soldiers, cargo ticks of the classes the type takes)
         self.loads: dict[tuple[int, int], list] = {}
@@ -344,7 +344,8 @@ class Relaxation:
                 def cap_at(_q: int, _c: int = cap) -> int:
                     return _c
             else:
-                steps = d.fleet[name]
+                # withdrawals (SPEC 5.2) left out: more aircraft, still a bound
+                steps = [x for x in d.fleet[name] if x[1] > 0]
 
                 def cap_at(t: int, _s: list = steps) -> int:  # t: a minute (outer only)
                     return sum(c for a, c in _s if a <= t)
@@ -392,7 +393,7 @@ class Relaxation:
         d = self.data
         for (t, k), terms in self._crew.items():
             ute = d.scenario.aircraft_type(t).ute_hours
-            avail = sum(c for a, c in d.fleet[t] if a < 1440 * (k + 1))
+            avail = sum(c for a, c in d.fleet[t] if c > 0 and a < 1440 * (k + 1))
             self.m.Add(sum(mins * n for n, mins in terms)
                        <= max(0, int(ute * 60 * avail) - self._crew_bg.get((t, k), 0)))
 

@@ -39,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from ..network import Routing
 from ..units import CARGO, ticks_down
-from .data import Group, ModelData
+from .data import Group, ModelData, day_counts, fleet_total
 
 
 @dataclass
@@ -324,18 +324,27 @@ class AirliftModel:
         m, d = self.m, self.data
         for t, ivs in self._hold.items():
             steps = d.fleet[t]
-            total = sum(c for _, c in steps)
+            total = fleet_total(steps)
             demands = [1] * len(ivs)
             blockers = [m.NewFixedSizeIntervalVar(st, r.cycle, f"held[{g.name},{st}]")
                         for g, r, st in self.held if g.aircraft == t]
             blockers += [m.NewFixedSizeIntervalVar(rv.start, rv.end - rv.start, f"reserved[{t},{rv.start}]")
                          for rv in self.reserved if rv.aircraft == t and rv.end > rv.start]
             demands += [1] * len(blockers)
-            for a, c in steps:
-                if a > 0:
+            end = self._end()
+            for a, c in steps:  # not there yet before ``a``; gone from ``a`` (SPEC 5.2)
+                if c > 0 and a > 0:
                     blockers.append(m.NewFixedSizeIntervalVar(0, a, f"unavailable[{t},{a}]"))
                     demands.append(c)
+                elif c < 0 and a < end:
+                    blockers.append(m.NewFixedSizeIntervalVar(a, end - a, f"withdrawn[{t},{a}]"))
+                    demands.append(-c)
             m.AddCumulative(ivs + blockers, demands, total)
+
+    def _end(self) -> int:
+        """A minute after every mission of the model has ended."""
+        d = self.data
+        return d.horizon + max((r.cycle for g in d.groups for r in g.options), default=0) + 1
 
     # ------------------------------------------------------------------ MOG
     def _mog(self) -> None:
@@ -347,12 +356,15 @@ class AirliftModel:
                         m.NewFixedSizeIntervalVar(st + gr.start, gr.end - gr.start, f"held[{g.name},{st},{gr.airfield}]"))
         for a, ivs in self._ground.items():
             cap = d.mog.get(a, 0)
-            if cap >= len(ivs):
+            pieces = [(x, y, mg) for x, y, mg in d.mog_steps.get(a, []) if mg < cap]
+            if min([cap] + [mg for _, _, mg in pieces]) >= len(ivs):
                 continue
+            # a lower MOG over [x, y) is a fixed blocker taking the difference (SPEC 5.2)
+            cuts = [m.NewFixedSizeIntervalVar(x, y - x, f"mog_cut[{a},{x}]") for x, y, _ in pieces]
             if cap == 1:
-                m.AddNoOverlap(ivs)
+                m.AddNoOverlap(ivs + cuts)
             else:
-                m.AddCumulative(ivs, [1] * len(ivs), cap)
+                m.AddCumulative(ivs + cuts, [1] * len(ivs) + [cap - mg for _, _, mg in pieces], cap)
 
     # ------------------------------------------------------------------ crew
     def _crew(self) -> None:
@@ -371,7 +383,7 @@ class AirliftModel:
             steps = d.fleet[t]
             end = max((r.cycle for g in d.groups if g.aircraft == t for r in g.options), default=0)
             n_days = -(-(d.horizon + end) // 1440) + 1
-            caps = [int(ute * 60 * sum(c for a, c in steps if a < (k + 1) * 1440)) for k in range(n_days)]
+            caps = [int(ute * 60 * c) for c in day_counts(steps, n_days)]
             cmax = max(caps)
             ivs, dem = [], []
             for x, ln, lit, tag in legs:

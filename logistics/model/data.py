@@ -75,11 +75,15 @@ class ModelData:
     horizon: int
     units: list[UnitData]
     groups: list[Group]
-    fleet: dict[str, list[tuple[int, int]]]  # type -> [(available minute, count)]
-    mog: dict[str, int]
+    fleet: dict[str, list[tuple[int, int]]]  # type -> count changes [(minute, +n or -n)]
+    mog: dict[str, int]  # the most at any time (slot counts and bounds)
     capacity: dict[str, int]  # beddown, only bases with a limit
     goals: tuple[str, ...]
     notes: list[str] = field(default_factory=list)
+    #: airfields whose MOG changes over time (SPEC 5.2): ``(start, end, mog)`` minute
+    #: pieces covering ``[0, end of the last mission)``, a minute touched by two pieces
+    #: taking the lower MOG
+    mog_steps: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
 
     @property
     def n_slots(self) -> int:
@@ -119,15 +123,16 @@ def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | N
 
     fleet: dict[str, list[tuple[int, int]]] = {}
     for t in s.fleet_types:
-        steps = [(minutes_up(h), c) for h, c in s.fleet_steps(t) if c > 0]
-        if steps:
+        # conservative minutes: aircraft arrive on the minute after, leave on the one before
+        steps = sorted((minutes_up(h), c) if c > 0 else (minutes_down(h), c) for h, c in s.fleet_steps(t) if c)
+        if any(c > 0 for _, c in steps):
             fleet[t] = steps
 
     groups: list[Group] = []
     origins = list(dict.fromkeys(u.origin for u in s.units))
     for o in origins:
         for t, steps in fleet.items():
-            g = _group(s, o, t, steps, units, H, pw, slack, max_slots_per_group)
+            g = _group(s, o, t, [x for x in steps if x[1] > 0], units, H, pw, slack, max_slots_per_group)
             if g is not None:
                 groups.append(g)
 
@@ -141,15 +146,53 @@ def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | N
         used.add(g.origin)
         for r in g.options:
             used.update(gr.airfield for gr in r.ground)
-    mog = {a: s.airfield(a).mog for a in used}
+    mog = {a: s.mog_peak(a) for a in used}
+    end = H + max((r.cycle for g in groups for r in g.options), default=0) + 1
+    mog_steps = {a: minute_pieces(s.mog_pieces(a), end) for a in used if s.mog_changes(a)}
     capacity = {}
     for d in s.destinations:
         if d.capacity_pax is not None:
             capacity[d.airfield] = d.capacity_pax
     return ModelData(
         scenario=s, horizon=H, units=units, groups=groups, fleet=fleet, mog=mog,
-        capacity=capacity, goals=tuple(s.objective),
+        capacity=capacity, goals=tuple(s.objective), mog_steps=mog_steps,
     )
+
+
+def fleet_total(steps: list[tuple[int, int]]) -> int:
+    """Every aircraft a pool ever has (its entries' counts added): the capacity of a
+    cumulative whose fixed blockers take away the ones not there yet or gone."""
+    return sum(c for _, c in steps if c > 0)
+
+
+def count_at(steps: list[tuple[int, int]], minute: int) -> int:
+    """A pool's aircraft at ``minute``."""
+    return sum(c for a, c in steps if a <= minute)
+
+
+def day_counts(steps: list[tuple[int, int]], n_days: int) -> list[int]:
+    """Per day, the aircraft available at some instant of it (the crew-hours rule)."""
+    return [max([count_at(steps, 1440 * k)] + [count_at(steps, a) for a, _ in steps if 1440 * k < a < 1440 * k + 1440])
+            for k in range(n_days)]
+
+
+def minute_pieces(pieces: list[tuple[float, float, int]], end: int) -> list[tuple[int, int, int]]:
+    """Hour pieces ``(from, to, mog)`` as whole-minute pieces up to ``end``; a minute two
+    pieces share takes the lower MOG (conservative both ways)."""
+    cuts = {0, end}
+    for a, b, _ in pieces:
+        for x in (a * 60, b * 60):
+            if x < end:
+                cuts.update((max(0, math.floor(x + 1e-9)), min(end, math.ceil(x - 1e-9))))
+    cuts_l = sorted(cuts)
+    out: list[tuple[int, int, int]] = []
+    for x, y in zip(cuts_l, cuts_l[1:], strict=False):
+        m = min(mg for a, b, mg in pieces if a * 60 < y - 1e-9 and b * 60 > x + 1e-9)
+        if out and out[-1][2] == m and out[-1][1] == x:
+            out[-1] = (out[-1][0], y, m)
+        else:
+            out.append((x, y, m))
+    return out
 
 
 def _unit_data(s: Scenario, H: int) -> list[UnitData]:
@@ -196,7 +239,7 @@ def _group(s: Scenario, o: str, t: str, steps: list[tuple[int, int]], units: lis
     min_cycle = min(r.cycle for r in options)
     k_fleet = sum(c * ((lst - max(a, est)) // max(1, min_cycle) + 1) for a, c in steps if a <= lst)
     onload = ground_minutes(ac.onload_hours)
-    mog_o = s.airfield(o).mog
+    mog_o = s.mog_peak(o)
     k_mog = mog_o * ((lst - est) // onload + 1) if onload > 0 else k_demand
     k = max(0, min(k_demand, k_fleet, k_mog))
     if max_slots is not None:

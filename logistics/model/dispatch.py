@@ -20,7 +20,7 @@ import numpy as np
 
 from ..network import Routing
 from ..units import CARGO, ticks_down
-from .data import Group, ModelData, UnitData
+from .data import Group, ModelData, UnitData, day_counts
 
 FILL_ORDER = ("outsize_stons", "oversize_stons", "bulk_stons")
 
@@ -50,6 +50,8 @@ class _Timeline:
         for a, mog in data.mog.items():
             self.occ["A:" + a] = np.zeros(self.T, dtype=np.int32)
             self.cap["A:" + a] = np.full(self.T, mog, dtype=np.int32)
+            for x, y, mg in data.mog_steps.get(a, []):  # SPEC 5.2: the MOG in force
+                self.cap["A:" + a][min(x, self.T):min(y, self.T)] = mg
         for t, steps in data.fleet.items():
             cap = np.zeros(self.T, dtype=np.int32)
             for a, c in steps:
@@ -62,9 +64,7 @@ class _Timeline:
         self.fly_cap: dict[str, np.ndarray] = {}
         for t, steps in data.fleet.items():
             ute = data.scenario.aircraft_type(t).ute_hours
-            caps = np.array([
-                ute * 60 * sum(c for a, c in steps if a < (k + 1) * 1440) for k in range(self.days)
-            ], dtype=float)
+            caps = np.array([ute * 60 * c for c in day_counts(steps, self.days)], dtype=float)
             self.fly_cap[t] = caps
 
     def _intervals(self, g: Group, r: Routing) -> list[tuple[str, int, int]]:

@@ -325,14 +325,16 @@ def solve_mip(scenario: Scenario, time_limit: float = 60.0, step_minutes: int = 
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     data = build_data(scenario)
-    mm = build_mip(data, step_minutes, solver=solver, max_columns=max_columns, deadline=deadline)
+    # the peer's rows hold capacities fixed or rising in time: limits that fall (SPEC 5.2)
+    # are not modelled, so it makes no plan rather than a wrong one
+    varying = any(c < 0 for st in data.fleet.values() for _, c in st) or bool(data.mog_steps)
+    mm = None if varying else build_mip(data, step_minutes, solver=solver, max_columns=max_columns, deadline=deadline)
     label = f"mip-{solver.lower()} (time-indexed)"
     if mm is None:
-        reason = "model too large for the grid budget" if time.perf_counter() < deadline else \
-            "time limit reached while building the model"
-        info = SolveInfo(solver=label, seconds=time.perf_counter() - t0, goals=list(scenario.objective),
-                         extra={"mip_status": reason, "step_minutes": None})
-        return Plan.from_missions(scenario, [], status="unknown", solve=info)
+        reason = ("limits that change over time (until_hour, mog_changes) are not modelled by the MIP peer"
+                  if varying else "model too large for the grid budget" if time.perf_counter() < deadline
+                  else "time limit reached while building the model")
+        return _no_plan(scenario, label, t0, {"mip_status": reason, "step_minutes": None})
     m = mm.solver
     if log:
         m.EnableOutput()
@@ -350,13 +352,11 @@ def solve_mip(scenario: Scenario, time_limit: float = 60.0, step_minutes: int = 
     st = m.Solve(params)
     solve_s = time.perf_counter() - ts
     extra = {"mip_status": _status_name(st), "step_minutes": mm.step, "build_seconds": round(mm.build_seconds, 3),
-             "solve_seconds": round(solve_s, 3), "warm_start_seconds": round(start_s, 3), **{k: v for k, v in mm.stats.items() if k != "step_minutes"}}
+             "solve_seconds": round(solve_s, 3), "warm_start_seconds": round(start_s, 3),
+             **{k: v for k, v in mm.stats.items() if k != "step_minutes"}}
     solved = st in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
     if not solved and start_values is None:
-        info = SolveInfo(solver=label, seconds=time.perf_counter() - t0, goals=list(scenario.objective),
-                         extra=extra)
-        return Plan.from_missions(scenario, [], status="unknown" if st != pywraplp.Solver.INFEASIBLE else "infeasible",
-                                  solve=info)
+        return _no_plan(scenario, label, t0, extra, "unknown" if st != pywraplp.Solver.INFEASIBLE else "infeasible")
     if solved:
         extra["weighted_objective"] = m.Objective().Value()
         extra["weighted_bound"] = m.Objective().BestBound()
@@ -370,6 +370,12 @@ def solve_mip(scenario: Scenario, time_limit: float = 60.0, step_minutes: int = 
     plan.solve.objective = plan.objective_values(scenario)
     plan.solve.seconds = time.perf_counter() - t0
     return plan
+
+
+def _no_plan(scenario: Scenario, label: str, t0: float, extra: dict, status: str = "unknown") -> Plan:
+    """The plan of a MIP run that found none (why: ``extra["mip_status"]``)."""
+    info = SolveInfo(solver=label, seconds=time.perf_counter() - t0, goals=list(scenario.objective), extra=extra)
+    return Plan.from_missions(scenario, [], status=status, solve=info)
 
 
 def _hint_start(mm: MipModel) -> dict[object, float]:

@@ -180,15 +180,19 @@ def ground_occupancy(plan: Plan, scenario: Scenario) -> pd.DataFrame:
             if b > a:
                 delta[(af, a)] = delta.get((af, a), 0) + 1
                 delta[(af, b)] = delta.get((af, b), 0) - 1
+    changing = {k for k, _ in delta if scenario.mog_changes(k)}
+    for af in changing:  # a row where the MOG changes (SPEC 5.2), beside the others
+        for c in scenario.mog_changes(af):
+            delta[(af, c.from_hour)] = delta.get((af, c.from_hour), 0)
+            delta[(af, c.to_hour)] = delta.get((af, c.to_hour), 0)
     rows = []
-    mogs: dict[str, float] = {}
-    for af, grp in _group_steps(delta):
-        if af not in mogs:
-            try:
-                mogs[af] = scenario.airfield(af).mog
-            except KeyError:
-                mogs[af] = math.nan
-        rows.extend((af, h, n, mogs[af]) for h, n in grp)
+    for af, grp in _group_steps(delta, keep_zero=bool(changing)):
+        try:
+            scenario.airfield(af)
+        except KeyError:
+            rows.extend((af, h, n, math.nan) for h, n in grp)
+            continue
+        rows.extend((af, h, n, scenario.mog_at(af, h)) for h, n in grp)
     return pd.DataFrame.from_records(rows, columns=["airfield", "hour", "on_ground", "mog"])
 
 

@@ -289,6 +289,6 @@ def _crew_use(s: Scenario, plan: Plan) -> dict[str, float]:
                 k += 1
     out: dict[str, float] = {}
     for (t, k), h in fly.items():
-        cap = s.aircraft_type(t).ute_hours * s.fleet_count(t, k * 24 + 24 - 1e-9)
+        cap = s.aircraft_type(t).ute_hours * s.fleet_day_count(t, k)
         out[t] = max(out.get(t, 0.0), h / cap if cap > 0 else float("inf"))
     return out

@@ -102,3 +102,28 @@ def test_strings_that_are_not_numbers_reach_the_validator() -> None:
     assert tables.clean_value("abc", "float") == "abc"
     assert tables.clean_value("okas, okbk", "codes") == ["OKAS", "OKBK"]
     assert tables.clean_value(float("nan"), "float") is None
+
+
+def test_limits_that_change_over_time_round_trip_and_survive_other_edits() -> None:
+    # SPEC 5.2: a fleet line's until_hour is a column of its own; the airfields'
+    # mog_changes are one table (a row per change) written back into airfields[]
+    d = tiny_dict()
+    d["aircraft"] = [{"type": "C-17A", "count": 4, "until_hour": 40}]
+    d["airfields"] = [{"icao": "OKAS", "mog_changes": [{"from_hour": 10, "to_hour": 20, "mog": 0}]}]
+    assert round_trip(d, "aircraft") == d["aircraft"]
+    assert round_trip(d, "mog_changes") == d["airfields"]
+    # the airfields table does not show the changes, and an edit there keeps them
+    assert round_trip(d, "airfields") == d["airfields"]
+    df = tables.section_frame(d, "airfields")
+    df.loc[df["icao"] == "OKAS", "mog"] = 3
+    rows = tables.normalise_rows("airfields", df)
+    assert tables.rows_to_section("airfields", rows, d) == [
+        {"icao": "OKAS", "mog": 3, "mog_changes": [{"from_hour": 10, "to_hour": 20, "mog": 0}]}]
+    # a change added for an airfield without an entry makes one; removing the last
+    # change of an entry that held nothing else drops the entry
+    ch = tables.section_frame(d, "mog_changes")
+    ch.loc[1] = ["KPOB", 5.0, 8.0, 2]
+    out = tables.rows_to_section("mog_changes", tables.normalise_rows("mog_changes", ch), d)
+    assert out == d["airfields"] + [{"icao": "KPOB", "mog_changes": [{"from_hour": 5, "to_hour": 8, "mog": 2}]}]
+    Scenario.from_dict({**d, "airfields": out})  # valid
+    assert tables.rows_to_section("mog_changes", [], d) == []
