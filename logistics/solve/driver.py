@@ -19,7 +19,14 @@ from dataclasses import replace
 
 from ..model.convert import plan_from_dispatch, plan_from_values
 from ..model.data import ModelData, build_data
-from ..model.dispatch import Dispatch, dispatch_best, dispatch_naive, dispatch_objective, dispatch_stats
+from ..model.dispatch import (
+    Dispatch,
+    dispatch_best,
+    dispatch_greedy,
+    dispatch_naive,
+    dispatch_objective,
+    dispatch_stats,
+)
 from ..plan import Plan, SolveInfo
 from ..runtime import Budget
 from ..scenario import Scenario
@@ -82,7 +89,10 @@ def solve(
     # the dispatcher's plan respects every rule: it is the floor any solve result must beat
     fallback = plan_from_dispatch(data, first, status="feasible", info=SolveInfo(goals=list(data.goals)))
     floor = fallback.objective_values(scenario)
-    if data.n_slots > opts.lns_only_slots:
+    # too little time left to build and presolve the whole force's model (about 1 s and
+    # a second per 300 slots, measured on the benchmark family): missions only
+    short = not opts.deterministic and budget.left() < 1.0 + data.n_slots / 300
+    if data.n_slots > opts.lns_only_slots or short:
         plan, records, crew = _lns_only(data, opts, on_progress, budget, first)
     else:
         plan, records, crew = _rounds(data, opts, on_progress, budget, first, fallback)
@@ -127,12 +137,18 @@ def _dispatch(data: ModelData, opts: SolveOptions) -> list[Dispatch]:
     t0 = time.perf_counter()
     share = None if opts.deterministic else opts.time_limit / 5
     first = dispatch_best(data, share)
-    if opts.naive_start and (share is None or time.perf_counter() - t0 < share):
-        # one unit per mission in the order a planner would take: never worse than
-        # what a planner gets by hand
-        naive = dispatch_naive(data)
-        if dispatch_objective(data, naive) < dispatch_objective(data, first):
-            first = naive
+    if opts.naive_start:
+        # the plans a planner gets without an optimiser, by hand-planning rules and one
+        # unit per mission: the start is never worse than either, unless the time
+        # limit is too short to make them (started within two fifths of it, a large
+        # force's within the dispatcher's fifth)
+        until = (share if data.n_slots > opts.lns_only_slots else 2 * share) if share is not None else None
+        for other in (lambda: dispatch_greedy(data, rule="hand"), lambda: dispatch_naive(data)):
+            if until is not None and time.perf_counter() - t0 >= until:
+                break
+            plan = other()
+            if dispatch_objective(data, plan) < dispatch_objective(data, first):
+                first = plan
     used = dispatch_stats(data, first)
     from_plan = opts.slots_from_greedy
     if from_plan is None and data.n_slots > LARGE_MODEL_SLOTS:

@@ -241,13 +241,20 @@ class _Round:
                 out.status = "feasible" if (st != cp_model.OPTIMAL or i < len(self.goals) - 1) else out.status
                 return False
             return True
+        if not out.values and st == cp_model.UNKNOWN and self.hint:
+            # CP-SAT found no plan in its share of the first stage: the dispatcher's plan
+            # (the hint, a complete assignment) is the stage's start, so the searches
+            # below still get the stage's time
+            out.values = ({var: self.hint[var.Index()] for var in read_vars(am)} if isinstance(self.hint, list)
+                          else dict(self.hint))
+            rec.note = "CP-SAT found no plan in its share: started from the dispatcher's"
         if out.values and st == cp_model.UNKNOWN:
             # no new solution in time: the previous stage's solution stands, and it is
             # feasible for this stage; report its value and the bound proven so far
             val = am.goal_value(goal, out.values)
             bnd = solver.BestObjectiveBound()
             bnd = max(min(val, math.ceil(bnd - 1e-9)) if math.isfinite(bnd) else 0, min(sfb, val))
-            rec.note = "kept the previous stage's plan"
+            rec.add_note("kept the previous stage's plan")
             if relax and not self.stop.is_set():
                 imp = improve(self.data, am, out.values, goal, self._fixed(i), val, bnd, limit - used, opts,
                               self.stop, self.t_end, rec)
