@@ -15,7 +15,8 @@ import pandas.testing as pdt
 import pytest
 from conftest import make_scenario
 
-from logistics.scenario import Scenario
+from logistics.catalog import scenarios_dir
+from logistics.scenario import Scenario, load_scenario
 from logistics.sweep import (
     VOLATILE_COLUMNS,
     InlineExecutor,
@@ -318,3 +319,20 @@ def test_robustness_page_runs_a_sweep_and_shows_it():
     assert [m.value for m in at.metric if m.label == "Checker violations"] == ["0"]
     assert [s.value for s in at.subheader][:3] == [
         "Force closure", "Units late or not fully delivered", "Most frequent binding limits"]
+
+
+def test_a_mog_cut_may_last_part_of_the_window() -> None:
+    # mog_cut_hours=10: every cut (probability 1) is a mog_changes interval of 10 h
+    # starting within [0, horizon - 10]; the MOGs drawn are those of the default draw
+    s = load_scenario(scenarios_dir() / "baghdad-embassy-2020.yaml")
+    whole, p_whole = draw_sample(s, Variations(mog_probability=1.0), seed=3, index=1)
+    part, p_part = draw_sample(s, Variations(mog_probability=1.0, mog_cut_hours=10), seed=3, index=1)
+    cut = [c for c in s.airfield_codes if p_part[f"mog.{c}"] != s.airfield(c).mog]
+    assert cut and all(p_part[f"mog.{c}"] == p_whole[f"mog.{c}"] for c in s.airfield_codes)
+    for c in cut:
+        (ch,) = part.mog_changes(c)
+        assert ch.to_hour - ch.from_hour == pytest.approx(10, abs=0.011)
+        assert 0 <= ch.from_hour <= s.horizon_hours - 10 + 0.01
+        assert ch.mog == p_part[f"mog.{c}"] and p_part[f"mog_from.{c}"] == ch.from_hour
+        assert part.airfield(c).mog == s.airfield(c).mog  # outside the interval: as before
+        assert whole.airfield(c).mog == p_whole[f"mog.{c}"]

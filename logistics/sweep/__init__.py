@@ -25,7 +25,9 @@ other kinds' draws unchanged.
 * **MOG reductions** (``mog.<icao>``): every airfield the scenario uses (origins,
   en-route stops, destinations) independently, with probability ``q`` (default 0.2),
   loses a share ``f ~ U(1 %, 50 %)`` of its MOG: ``mog - max(1, round(f * mog))``,
-  never below 1 (an airfield whose MOG is already 0 or 1 keeps it).
+  never below 1 (an airfield whose MOG is already 0 or 1 keeps it). By default a cut
+  lasts the whole window; with ``mog_cut_hours=h`` it lasts ``h`` hours from a start
+  ``U(0, horizon - h)`` (column ``mog_from.<icao>``), a ``mog_changes`` interval.
 * **Readiness delays** (``ready_delay.<unit>``): each unit, with probability 0.3, is
   ready later by an exponential delay of mean 4 h (or, with
   ``delay_distribution="triangular"``, ``Triangular(0, 0, 3 * mean)``, which has the

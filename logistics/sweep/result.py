@@ -282,4 +282,4 @@ def _jsonable(x: Any) -> Any:
 
 def perturbation_columns(df: pd.DataFrame) -> list[str]:
     """The perturbation columns of a samples frame."""
-    return [c for c in df.columns if c.startswith(("available.", "mog.", "ready_delay.")) or c == "craf_delay"]
+    return [c for c in df.columns if c.startswith(("available.", "mog.", "mog_from.", "ready_delay.")) or c == "craf_delay"]

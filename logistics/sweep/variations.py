@@ -35,6 +35,11 @@ class Variations(BaseModel):
     mog_min_cut, mog_max_cut
         A reduced MOG loses a share ``U(mog_min_cut, mog_max_cut)`` of itself, rounded,
         at least one aircraft, never below 1 (default 1 % to 50 %).
+    mog_cut_hours
+        How long a reduction lasts: 0 (default) for the whole window; otherwise that
+        many hours from a start drawn ``U(0, horizon - mog_cut_hours)``, written as a
+        ``mog_changes`` interval (SPEC 5.2; an airfield that already has changes is
+        cut for the whole window).
     delay_probability
         Probability that a unit is late to be ready (default 0.3).
     delay_mean_hours
@@ -55,6 +60,7 @@ class Variations(BaseModel):
     mog_probability: float = Field(default=0.2, ge=0, le=1)
     mog_min_cut: float = Field(default=0.01, ge=0, le=1)
     mog_max_cut: float = Field(default=0.50, ge=0, le=1)
+    mog_cut_hours: float = Field(default=0.0, ge=0)
     delay_probability: float = Field(default=0.3, ge=0, le=1)
     delay_mean_hours: float = Field(default=4.0, ge=0)
     delay_distribution: Literal["exponential", "triangular"] = "exponential"
@@ -153,8 +159,11 @@ def _draw_mog(s: Scenario, v: Variations, r_mog: np.random.Generator,
     codes = s.airfield_codes
     u_event = r_mog.random(len(codes))
     u_cut = r_mog.uniform(v.mog_min_cut, v.mog_max_cut, len(codes))
+    # drawn only when asked for, so the default's draws stay what they were
+    span = max(0.0, s.horizon_hours - v.mog_cut_hours)
+    u_from = r_mog.uniform(0.0, span, len(codes)) if v.mog_cut_hours > 0 else [0.0] * len(codes)
     entries = {a.icao: a.model_dump(mode="json", exclude_none=True) for a in s.airfields}
-    for code, ev, f in zip(codes, u_event, u_cut, strict=True):
+    for code, ev, f, start in zip(codes, u_event, u_cut, u_from, strict=True):
         mog = s.airfield(code).mog
         if mog is None:
             continue
@@ -162,8 +171,16 @@ def _draw_mog(s: Scenario, v: Variations, r_mog: np.random.Generator,
         if ev < v.mog_probability and mog > 1:
             new = max(1, mog - max(1, round(f * mog)))
         pert[f"mog.{code}"] = int(new)
-        if new != mog:
-            entries.setdefault(code, {"icao": code})["mog"] = int(new)
+        if v.mog_cut_hours > 0:
+            pert[f"mog_from.{code}"] = _hours(start) if new != mog else None
+        if new == mog:
+            continue
+        entry = entries.setdefault(code, {"icao": code})
+        if v.mog_cut_hours > 0 and not entry.get("mog_changes"):
+            entry["mog_changes"] = [{"from_hour": _hours(start), "to_hour": _hours(start + v.mog_cut_hours),
+                                     "mog": int(new)}]
+        else:
+            entry["mog"] = int(new)
     return list(entries.values())
 
 
