@@ -7,11 +7,12 @@ one pass instead of one error per run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 
 def format_loc(loc: Sequence[Any]) -> str:
@@ -132,4 +133,54 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
             continue
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         out.append(Problem(format_loc(loc), _msg(err)))
+    return out
+
+
+# ----- every problem in one pass --------------------------------------------------------
+_ENTRY = re.compile(r"^(?P<section>[a-z_]+)\[(?P<row>\d+)\]")
+#: what problems across entries say when an entry they need was left out
+_NEEDS = {"airfields": ("unknown airfield", "can reach"), "aircraft": ("no aircraft in the fleet",)}
+
+
+def one_pass(model: type[BaseModel], data: Mapping[str, Any], first: list[Problem]) -> list[Problem]:
+    """The field problems ``first`` and the problems across entries, together.
+
+    Pydantic checks fields before the model's cross-entity checks, which then do not
+    run. Here the entries with a field problem are left out of a copy, the copy is
+    validated again, and its cross-entity problems are named by the entries' places in
+    the file. Problems a left-out entry would have settled (an airfield it defines, an
+    aircraft type it adds) are not reported, nor a second problem at a place that has
+    one. A problem outside any entry (``start``, ``horizon_hours``) stops there.
+    """
+    out = list(first)
+    drop: dict[str, set[int]] = {}
+    for p in first:
+        m = _ENTRY.match(p.loc)
+        if m is None or not isinstance(data.get(m["section"]), list | tuple):
+            return out
+        drop.setdefault(m["section"], set()).add(int(m["row"]))
+    work = dict(data)
+    index: dict[str, list[int]] = {}
+    for sec, rows in drop.items():
+        index[sec] = [i for i in range(len(data[sec])) if i not in rows]
+        work[sec] = [data[sec][i] for i in index[sec]]
+    try:
+        model.model_validate(work)
+        return out
+    except ValidationError as exc:
+        again = pydantic_problems(exc)
+    except ScenarioError as exc:
+        again = list(exc.problems)
+    skip = [w for sec in drop for w in _NEEDS.get(sec, ())]
+    seen = {p.loc for p in out}
+    for p in again:
+        m = _ENTRY.match(p.loc)
+        loc = p.loc
+        if m is not None and m["section"] in index:
+            old = index[m["section"]][int(m["row"])]
+            loc = f"{m['section']}[{old}]" + p.loc[m.end():]
+        if loc in seen or any(w in p.message for w in skip):
+            continue
+        seen.add(loc)
+        out.append(Problem(loc, p.message, p.file))
     return out

@@ -40,7 +40,7 @@ from .catalog import (
     aircraft_catalog,
     airfield_catalog,
 )
-from .errors import Problem, ScenarioError, pydantic_problems
+from .errors import Problem, ScenarioError, one_pass, pydantic_problems
 from .network import reachable
 from .units import CLASS_OF, COMMODITIES
 
@@ -377,7 +377,7 @@ class Scenario(_Frozen):
         try:
             return cls.model_validate(dict(data))
         except ValidationError as exc:
-            raise ScenarioError(pydantic_problems(exc), file) from None
+            raise ScenarioError(one_pass(cls, data, pydantic_problems(exc)), file) from None
         except ScenarioError as exc:
             raise (exc.with_file(file) if file else exc) from None
 

@@ -254,6 +254,22 @@ def test_field_errors_all_reported(tmp_path: Path) -> None:
     assert {"horizon_hours", "units[0].pax", "units[0].priority", "units[1].bulk_stons"} <= set(locs)
 
 
+def test_field_and_cross_entry_problems_in_one_pass(tmp_path: Path) -> None:
+    # a negative soldier count (a field) and an unknown origin, a window out of order
+    # and a duplicate id (across entries): all four in one pass, each at its place in
+    # the file although units[1] is left out of the cross-entry check
+    data = scen(units=[unit(origin="KXYZ"), unit(id="U2", pax=-5), unit(id="U3", ready_hour=50,
+                                                                        latest_arrival_hour=40),
+                       unit(id="U3")])
+    err, locs = _problems(_write(tmp_path, "both", data))
+    assert set(locs) == {"units[0].origin", "units[1].pax", "units[2].latest_arrival_hour", "units[3].id"}
+    assert "must be >= 0" in locs["units[1].pax"][0]
+    # an aircraft line with a field problem does not make "no aircraft can carry" appear
+    data = scen(aircraft=[{"type": "C-17A", "count": -1}], units=[unit(origin="KXYZ")])
+    err, locs = _problems(_write(tmp_path, "fleet", data))
+    assert set(locs) == {"aircraft[0].count", "units[0].origin"}
+
+
 def test_json_file_locations(tmp_path: Path) -> None:
     path = tmp_path / "neg.json"
     path.write_text(json.dumps(units(pax=-7)), encoding="utf-8")
