@@ -270,6 +270,12 @@ def test_field_and_cross_entry_problems_in_one_pass(tmp_path: Path) -> None:
     assert set(locs) == {"aircraft[0].count", "units[0].origin"}
 
 
+def test_a_home_base_is_refused_in_plain_words(tmp_path: Path) -> None:
+    # SPEC 5.1 is not planned yet: the file is refused, saying so, never planned wrongly
+    err, locs = _problems(_write(tmp_path, "home", scen(aircraft=[{"type": "C-17A", "count": 4, "home": "KCHS"}])))
+    assert "SPEC 5.1" in locs["aircraft[0].home"][0]
+
+
 def test_json_file_locations(tmp_path: Path) -> None:
     path = tmp_path / "neg.json"
     path.write_text(json.dumps(units(pax=-7)), encoding="utf-8")
