@@ -162,17 +162,23 @@ def instance_table(lat: dict, best: dict, names: list[str]) -> list[str]:
 
 
 def gap_table(lat: dict, best: dict, names: list[str]) -> list[str]:
-    md = ["## Mean primal gap to the best known, per goal", "",
-          "Mean over the instances that have the run (n); naive and greedy have no time limit.", "",
-          "| method | limit s | n | " + " | ".join(GOALS) + " |", "|---|---|---|" + "---|" * len(GOALS)]
-    for m in ("naive", "greedy", "mip", "ours"):
-        for x in _limits(lat, m):
-            mg = mean_gaps(lat, best, names, m, x)
-            if not mg:
-                continue
-            n_ = max(k for _, k in mg.values())
-            md.append(f"| {m} | {x:g} | {n_} | " + " | ".join(_pct(mg[g][0]) if g in mg else "–" for g in GOALS) + " |")
-    return md + [""]
+    longest = max(_limits(lat, "ours"), default=0.0)
+    common = [n for n in names if (n, "ours", longest) in lat]
+    md = ["## Mean primal gap to the best known, per goal", ""]
+    for title, subset in (("Over the instances that have the run (n); naive and greedy have no time limit.", names),
+                          (f"Over the {len(common)} instances run at {longest:g} s only, so that the limits "
+                           "compare on the same instances.", common)):
+        md += [title, "", "| method | limit s | n | " + " | ".join(GOALS) + " |", "|---|---|---|" + "---|" * len(GOALS)]
+        for m in ("naive", "greedy", "mip", "ours"):
+            for x in _limits(lat, m):
+                mg = mean_gaps(lat, best, subset, m, x)
+                if not mg:
+                    continue
+                n_ = max(k for _, k in mg.values())
+                md.append(f"| {m} | {x:g} | {n_} | " + " | ".join(_pct(mg[g][0]) if g in mg else "–" for g in GOALS)
+                          + " |")
+        md.append("")
+    return md
 
 
 def time_table(lat: dict, names: list[str]) -> list[str]:
@@ -203,6 +209,8 @@ def plot_anytime(lat: dict, best: dict, names: list[str], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    longest = max(_limits(lat, "ours"), default=0.0)
+    names = [n for n in names if (n, "ours", longest) in lat]  # the same instances at every limit
     fig, axes = plt.subplots(1, len(GOALS), figsize=(4 * len(GOALS), 3.4), sharey=False)
     styles = {"ours": ("C0", "o-"), "mip": ("C1", "s-"), "naive": ("C2", "--"), "greedy": ("C3", ":")}
     xs_all = sorted({x for k in lat for x in [k[2]] if x > 0}) or [20.0]
@@ -251,9 +259,13 @@ def write_report(runs: list[dict], best: dict[str, dict], out: Path) -> None:
           "of any run recorded (`benchmarks/best_known/`, with `index.json` saying which run made it and the "
           "command that repeats it). Gaps are primal gaps `(v − best) / max(v, best)`.", ""]
     md += targets_section(lat, best, names)
+    notes = out / "planner_time" / "NOTES.md"
+    if notes.exists():  # what the run shows, written for the run named in it
+        md += [notes.read_text(encoding="utf-8").strip(), ""]
     md += gap_table(lat, best, names)
     md += ["![anytime](anytime.png)", "",
-           "Mean primal gap per goal against the time limit (one run per limit; naive and greedy as flat lines).", ""]
+           "Mean primal gap per goal against the time limit, over the instances run at every limit (one run "
+           "per limit; naive and greedy as flat lines).", ""]
     md += instance_table(lat, best, names)
     md += time_table(lat, names)
     md += ["## Older reports", "",
