@@ -300,8 +300,8 @@ class Scenario(_Frozen):
         return next((a.mog_changes for a in self.airfields if a.icao == icao), ())
 
     def mog_at(self, icao: str, hour: float) -> int:
-        """An airfield's MOG at ``hour``."""
-        return next(m for a, b, m in self.mog_pieces(icao) if a <= hour < b)
+        """An airfield's MOG at ``hour`` (before hour 0: at hour 0)."""
+        return next((m for a, b, m in self.mog_pieces(icao) if a <= max(0.0, hour) < b))
 
     def mog_peak(self, icao: str) -> int:
         """The largest MOG an airfield has at any time."""
