@@ -68,7 +68,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model.data import Group, ModelData
+from ..model.data import Group, ModelData, count_at
 from ..network import Routing
 from ..units import CARGO, TONS_SCALE
 
@@ -235,10 +235,6 @@ def _effective_caps(data: ModelData, g: Group, r: Routing) -> tuple[int, float]:
     if W + 1e-12 >= max(S * w, A):
         return S, A
     return min(S, math.floor(W / w + 1e-9)) if S else 0, min(A, W)
-
-
-def _fleet_cap(steps: list[tuple[int, int]], minute: int) -> int:
-    return sum(c for a, c in steps if a <= minute)
 
 
 def _ranges(data: ModelData) -> dict[str, float]:
@@ -497,7 +493,7 @@ def _resource_rows(m: Any, data: ModelData, rows: _Rows, step: int
             steps = data.fleet[name]
 
             def cap_at(k: int, _st: list = steps) -> int:
-                return _fleet_cap(_st, k * step)
+                return count_at(_st, k * step)
         prev = None
         chain_vars = occ_vars[key] = []
         caps[key] = cap_at
