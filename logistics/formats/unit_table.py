@@ -154,6 +154,8 @@ def _csv_rows(raw: bytes) -> list[list[Any]]:
         textual = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         textual = raw.decode("cp1252", errors="replace")
+    if not textual.strip():
+        return []
     first = next((ln for ln in textual.splitlines() if ln.strip()), "")
     sep = max((",", ";", "\t"), key=first.count)
     lead = len(textual) - len(textual.lstrip("\r\n"))
