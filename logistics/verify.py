@@ -627,24 +627,20 @@ def verify_summary(violations: Sequence[Violation]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m logistics.verify SCENARIO PLAN.json``: 0 valid, 1 violations, 2 bad input."""
-    from .errors import ScenarioError
-    from .scenario import load_scenario
+    """``python -m logistics.verify SCENARIO PLAN [--json]``: the command ``logistics verify``
+    (:mod:`logistics.cli.verify`); 0 valid, 1 violations, 2 bad input."""
+    from .cli.verify import main as command
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 2 or any(a in ("-h", "--help") for a in args):
-        print("usage: python -m logistics.verify SCENARIO PLAN.json", file=sys.stderr)
-        return 2
-    try:
-        scenario = load_scenario(args[0])
-        plan = Plan.load(args[1])
-    except (ScenarioError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    violations = verify(scenario, plan)
-    print(verify_summary(violations))
-    return 1 if violations else 0
+    return command(argv)
 
 
 if __name__ == "__main__":
     sys.exit(main())
+elif __name__ in sys.orig_argv and sys.orig_argv[sys.orig_argv.index(__name__) - 1] == "-m":
+    # `python -m logistics.verify`: the package imported this module before runpy runs the
+    # file again as __main__, and runpy warns of the two copies. The script only hands its
+    # arguments to the command line, which uses this copy: nothing mixes them.
+    import warnings
+
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module="runpy",
+                            message=f"'{__name__}' found in sys.modules")
