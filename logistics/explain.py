@@ -9,8 +9,8 @@ undelivered unit and for the force closure:
   :meth:`Plan.ground_occupancy`, merged;
 * ``fleet``: every aircraft of a type is busy, ``C-17A pool fully busy h18.0-h60.0 (12 of
   12)``, from :meth:`Plan.fleet_use`;
-* ``crew``: a type flew (nearly) all its crew hours of a day, ``crew hours: C-17A flew
-  143.9 of 144.0 h on day 2``;
+* ``crew``: a type flew (nearly) all its crew hours of a day, ``C-17A crews flew 143.9 of
+  144.0 h on day 2 (h48-h72)``;
 * ``range`` / ``runway`` / ``cargo_class``: no routing can carry an undelivered class of
   cargo to a unit's destinations, or only a little per mission (from
   :func:`logistics.network.routings`);
@@ -21,6 +21,15 @@ undelivered unit and for the force closure:
   plus its fastest transit;
 * ``horizon``: a unit is still undelivered at the horizon and no single limit above
   explains it.
+
+One finding says what sets the force closure: the last unit to close, its ready hour,
+how long its last load waited to start loading (and for which full ramp or busy aircraft
+pool) and how long that load took to land against the fastest its aircraft type can.
+Its kind is ``readiness`` when readiness or transit sets it, else the limit it waited for.
+
+Messages are plain sentences that do not repeat the kind (a page shows the kind as a
+label); every limit ``(kind, subject)`` has one finding, its intervals and sentences
+joined. :func:`describe_limit` names a limit in plain words (``ramp space (MOG) at OKAS``).
 
 Each finding lists the units it affects: for a saturated resource, the late, undelivered
 or last-closing units it touches (aboard missions using it during the interval, or
@@ -35,10 +44,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .plan import CARGO, Finding, Plan
+from .plan import CARGO, Finding, Mission, Plan
 from .scenario import CLASS_OF, Scenario, Unit
 
-__all__ = ["explain", "explain_text"]
+__all__ = ["LIMIT_WORDS", "describe_limit", "explain", "explain_text"]
 
 #: a type's crew hours of a day bind when it flew at least this share of them
 CREW_BINDING = 0.98
@@ -46,6 +55,9 @@ CREW_BINDING = 0.98
 MERGE_GAP = 1.0
 #: a closure within this of the fastest possible arrival is set by readiness (hours)
 READY_SLACK = 0.25
+#: importance of the finding on what sets the closure: above a limit that touches only
+#: the last unit to close, below any late or undelivered unit's (see ``_Status.impact``)
+CLOSURE_SCORE = 1.5
 _KIND_ORDER = {k: i for i, k in enumerate(
     ("window", "horizon", "cargo_class", "runway", "range", "beddown", "readiness", "mog",
      "fleet", "crew"))}
@@ -103,6 +115,11 @@ def explain(scenario: Scenario, plan: Plan) -> list[Finding]:
     found += _crew_findings(s, plan, st, aboard)
     found += _unit_findings(s, plan, st)
     found += _fallbacks(s, st, {u for _, f in found for u in f.units})
+    try:
+        found += _closure_finding(s, plan, st)
+    except KeyError:  # a malformed plan (a type or airfield not in the scenario): no closure finding
+        pass
+    found = _one_per_limit(found)
     found.sort(key=lambda x: (-x[0], _KIND_ORDER.get(x[1].kind, 99),
                               -((x[1].end_hour or 0) - (x[1].start_hour or 0)),
                               x[1].start_hour if x[1].start_hour is not None else math.inf))
@@ -119,16 +136,54 @@ def _fallbacks(s: Scenario, st: dict[str, _Status], explained: set[str]) -> list
             continue
         u = us.unit
         if us.undelivered > 1e-6:
-            msg = (f"horizon: {uid} still has {_amount(us)} undelivered at its LAD h{s.lad(u):g} "
+            msg = (f"{uid} still has {_amount(us)} undelivered at its LAD h{s.lad(u):g} "
                    f"(horizon {s.horizon_hours:g} h); no single binding limit was found")
             out.append((us.impact, Finding("horizon", uid, msg, None, s.lad(u), (uid,))))
         else:
             best = fastest_arrival(s, u)
             could = f", though it could land by h{best:.1f}" if best is not None else ""
-            msg = (f"window: {uid} closes at h{us.closure or 0:.1f}, {us.late:.1f} h after its RDD "
+            msg = (f"{uid} closes at h{us.closure or 0:.1f}, {us.late:.1f} h after its RDD "
                    f"h{s.rdd(u):g}{could}; no single binding limit was found")
             out.append((us.impact, Finding("window", uid, msg, s.rdd(u), us.closure, (uid,))))
     return out
+
+
+def _one_per_limit(found: list[tuple[float, Finding]]) -> list[tuple[float, Finding]]:
+    """Join the findings of one limit (same kind and subject) into one: their sentences in
+    order, the units of all, the first one's span, the highest importance."""
+    groups: dict[tuple[str, str], list[tuple[float, Finding]]] = {}
+    for x in found:
+        groups.setdefault((x[1].kind, x[1].subject), []).append(x)
+    out = []
+    for (kind, subject), xs in groups.items():
+        if len(xs) == 1:
+            out.append(xs[0])
+            continue
+        fs = [f for _, f in xs]
+        # when it binds: the span of the first finding that has one (a saturation's)
+        span = next(((f.start_hour, f.end_hour) for f in fs if f.start_hour is not None), (None, None))
+        msg = ". ".join(dict.fromkeys(f.message.rstrip(".") for f in fs)) + "."
+        units = tuple(dict.fromkeys(u for f in fs for u in f.units))
+        out.append((max(sc for sc, _ in xs), Finding(kind, subject, msg, *span, units)))
+    return out
+
+
+#: plain words for a limit by kind; ``{s}`` is the finding's subject
+LIMIT_WORDS = {
+    "mog": "ramp space (MOG) at {s}", "fleet": "{s} aircraft (all busy)", "crew": "{s} crew hours",
+    "range": "range and payload for {s}", "runway": "runway length for {s}",
+    "cargo_class": "aircraft able to carry {s}'s cargo", "beddown": "beds at {s}",
+    "window": "delivery window of {s}", "readiness": "readiness and transit of {s}",
+    "horizon": "planning horizon for {s}",
+}
+
+
+def describe_limit(kind: str, subject: str) -> str:
+    """A limit ``(kind, subject)`` in plain words: ``ramp space (MOG) at OKAS``."""
+    words = LIMIT_WORDS.get(kind)
+    if words is None:
+        return f"{kind.replace('_', ' ')} {subject}".strip()
+    return words.format(s=subject) if subject else words.replace(" {s}", "").replace("{s}'s ", "")
 
 
 def explain_text(findings: Iterable[Finding]) -> list[str]:
@@ -244,13 +299,40 @@ def _mog_findings(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict[
     out = []
     for af, grp in occ.groupby("airfield", sort=True):
         rows = list(zip(grp["hour"], grp["on_ground"], grp["mog"], strict=True))
+        spans = []
         for a, b, peak, cap in _saturated(rows):
             units = _affected_by_airfield(s, plan, st, aboard, str(af), a, b, ground)
-            if not units:
-                continue
-            msg = f"{af} MOG saturated h{a:.1f}-h{b:.1f} ({peak:.0f} of {cap:.0f} on the ground)"
-            out.append((_score(st, units, b - a), Finding("mog", str(af), msg, a, b, tuple(units))))
+            if units:
+                spans.append((a, b, peak, cap, units))
+        if spans:
+            msg = f"{af} MOG saturated {_spans(spans)} ({_fill(spans, 'on the ground')})"
+            out.append(_grouped("mog", str(af), msg, spans, st))
     return out
+
+
+def _spans(spans: Sequence[tuple]) -> str:
+    """``h20.0-h27.0``, ``h1.0-h2.0 and h5.0-h6.0``, or for many: how many, how long, when."""
+    if len(spans) <= 3:
+        return " and ".join(f"h{a:.1f}-h{b:.1f}" for a, b, *_ in spans)
+    total = sum(b - a for a, b, *_ in spans)
+    return f"{len(spans)} times, {total:.1f} h in all between h{spans[0][0]:.1f} and h{spans[-1][1]:.1f}"
+
+
+def _fill(spans: Sequence[tuple], what: str) -> str:
+    """``8 of 8 on the ground``; with a limit that changes, every level reached."""
+    caps = sorted({int(x[3]) for x in spans})
+    peak = max(x[2] for x in spans)
+    if len(caps) == 1:
+        return f"{peak:.0f} of {caps[0]}" + (f" {what}" if what else "")
+    return "full at " + ", ".join(str(c) for c in caps) + (f" {what}" if what else "")
+
+
+def _grouped(kind: str, subject: str, msg: str, spans: Sequence[tuple], st: dict[str, _Status]
+             ) -> tuple[float, Finding]:
+    """One finding for every saturated span of one limit, with the units of all of them."""
+    units = list(dict.fromkeys(u for *_, us in spans for u in us))
+    hours = sum(b - a for a, b, *_ in spans)
+    return _score(st, units, hours), Finding(kind, subject, msg, spans[0][0], spans[-1][1], tuple(units))
 
 
 def _carries(s: Scenario, t: str, u: Unit) -> bool:
@@ -289,12 +371,14 @@ def _fleet_findings(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dic
         if t not in s.fleet_types:
             continue
         rows = list(zip(grp["hour"], grp["in_use"], grp["pool"], strict=True))
+        spans = []
         for a, b, peak, cap in _saturated(rows):
             units = _affected_by_type(s, plan, st, aboard, str(t), a, b)
-            if not units:
-                continue
-            msg = f"{t} pool fully busy h{a:.1f}-h{b:.1f} ({peak:.0f} of {cap:.0f})"
-            out.append((_score(st, units, b - a), Finding("fleet", str(t), msg, a, b, tuple(units))))
+            if units:
+                spans.append((a, b, peak, cap, units))
+        if spans:
+            msg = f"{t} pool fully busy {_spans(spans)} ({_fill(spans, '')})"
+            out.append(_grouped("fleet", str(t), msg, spans, st))
     return out
 
 
@@ -319,27 +403,120 @@ def _crew_findings(s: Scenario, plan: Plan, st: dict[str, _Status], aboard: dict
     out = []
     for t, days in binding.items():
         runs: list[list[tuple[int, float, float]]] = []
-        for day in days:  # consecutive binding days make one finding
+        for day in days:  # consecutive binding days make one span
             if runs and day[0] == runs[-1][-1][0] + 1:
                 runs[-1].append(day)
             else:
                 runs.append([day])
+        spans = []
         for run in runs:
             k0, k1 = run[0][0], run[-1][0]
             a, b = 24.0 * k0, 24.0 * k1 + 24
             units = _affected_by_type(s, plan, st, aboard, t, a, b)
-            if not units:
-                continue
-            hrs = sum(x[1] for x in run)
-            limit = sum(x[2] for x in run)
-            days_txt = f"day {k0}" if k0 == k1 else f"days {k0}-{k1}"
-            msg = f"crew hours: {t} flew {hrs:.1f} of {limit:.1f} h on {days_txt} (h{a:g}-h{b:g})"
-            out.append((_score(st, units, b - a), Finding("crew", t, msg, a, b, tuple(units))))
+            if units:
+                spans.append((a, b, sum(x[1] for x in run), sum(x[2] for x in run), units, k0, k1))
+        if not spans:
+            continue
+        parts = [f"{hrs:.1f} of {limit:.1f} h on {f'day {k0}' if k0 == k1 else f'days {k0}-{k1}'} (h{a:g}-h{b:g})"
+                 for a, b, hrs, limit, _, k0, k1 in spans]
+        msg = f"{t} crews flew {' and '.join(parts)}"
+        out.append(_grouped("crew", t, msg, [x[:5] for x in spans], st))
     return out
 
 
 def _score(st: dict[str, _Status], units: Sequence[str], hours: float) -> float:
     return sum(st[u].impact for u in units) + 1e-3 * min(hours, 1e3)
+
+
+# ----- what sets the force closure ---------------------------------------------------
+def _closure_finding(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tuple[float, Finding]]:
+    """The last unit to close and what sets its closure, as ready hour + waiting + trip.
+
+    Its last load (the mission landing last) starts loading ``wait`` hours after the unit
+    is ready and takes ``trip`` hours from loading to landing; the fastest possible trip is
+    :func:`~logistics.network.fastest_arrival` minus the ready hour. Readiness sets the
+    closure when it waits and loses next to nothing; transit when the trip is the larger
+    loss; otherwise the waiting, blamed on the full ramp (MOG on its route) or busy
+    aircraft pool that overlaps the wait the longest.
+    """
+    from .network import fastest_arrival, routings
+
+    closure = plan.kpis.get("closure_hour")
+    last = [us for us in st.values() if us.closing and us.closure is not None]
+    if closure is None or not last:
+        return []
+    us = max(last, key=lambda x: (x.undelivered <= 1e-6, x.unit.weight))
+    u, c = us.unit, float(us.closure or closure)
+    ms = [m for m in plan.missions if u.id in m.unit_ids and m.arrive_hour is not None and m.legs]
+    if not ms:
+        return []
+    m = max(ms, key=lambda x: (x.arrive_hour, x.start_hour))
+    load_at = next((a for _, a, _, kind in m.ground_intervals(s) if kind == "onload"), m.start_hour)
+    ready = u.ready_hour
+    wait = max(0.0, load_at - ready)
+    trip = c - max(load_at, ready)
+    own = [r.arrive / 60 for r in routings(s, u.origin, m.destination, m.aircraft)]
+    fastest = min(own) if own else trip  # this aircraft type's fastest trip
+    lost = max(0.0, trip - fastest)
+    best = fastest_arrival(s, u)
+    other = ("" if best is None or best - ready >= fastest - READY_SLACK
+             else f"; the fastest of any aircraft is {best - ready:.1f} h")
+    head = f"Force closure h{c:.1f} is set by"
+    who = f"{u.id} closes last ({len(ms)} mission{'s' if len(ms) != 1 else ''}). Ready at h{ready:g}"
+    way = f"{m.id}, {m.aircraft} {'-'.join(m.route[: (m._arrival_index or 0) + 2])}"
+    if wait <= READY_SLACK and lost <= READY_SLACK:
+        msg = f"{head} readiness: {who}, it lands {c - ready:.1f} h later ({way}), as fast as it can{other}."
+        return [(CLOSURE_SCORE, Finding("readiness", u.id, msg, ready, c, (u.id,)))]
+    cause = _wait_cause(s, plan, m, ready, load_at) if wait > READY_SLACK else None
+    if wait > READY_SLACK:
+        why = (" with no ramp or aircraft pool on its route full" if cause is None else
+               f" ({'the ramp at ' + cause[1] + ' was full' if cause[0] == 'mog' else 'every ' + cause[1] + ' was busy'}"
+               f" {cause[3]})")
+        waited = f"its last load waited {wait:.1f} h{why} and started loading at h{load_at:.1f}"
+    else:
+        waited = f"its last load started loading at h{load_at:.1f}"
+    slower = (f"{lost:.1f} h more than a {m.aircraft}'s fastest {fastest:.1f} h" if lost > READY_SLACK
+              else f"as fast as a {m.aircraft} can")
+    trip_txt = f"it took {trip:.1f} h to land ({way}), {slower}{other}"
+    if lost > wait:
+        kind, subject, why = "readiness", u.id, "transit"
+    elif cause is not None:
+        kind, subject, why = cause[0], cause[1], f"waiting for {describe_limit(cause[0], cause[1])}"
+    else:
+        kind, subject, why = "readiness", u.id, "waiting"
+    msg = f"{head} {why}: {who}, {waited}; {trip_txt}."
+    return [(CLOSURE_SCORE, Finding(kind, subject, msg, ready, c, (u.id,)))]
+
+
+def _wait_cause(s: Scenario, plan: Plan, m: Mission, a: float, b: float) -> tuple[str, str, float, str] | None:
+    """What the mission waited ``b - a`` hours for: the busy pool of its type while it
+    waited, or a full ramp on its way out during the hours before it reached it (the wait
+    pushed every landing back). The one overlapping the wait the longest: ``(kind,
+    subject, hours, when and how full)``."""
+    wait = b - a
+    i = m._arrival_index if m._arrival_index is not None else len(m.legs) - 1
+    reach = {m.legs[0].frm: b}  # when it reaches each airfield of its way out
+    for lg in m.legs[: i + 1]:
+        reach.setdefault(lg.to, lg.arrive_hour)
+    series = []
+    occ = plan.ground_occupancy(s)
+    for af, t in reach.items():
+        g = occ[occ["airfield"] == af] if not occ.empty else occ
+        if len(g):
+            series.append(("mog", af, list(zip(g["hour"], g["on_ground"], g["mog"], strict=True)),
+                           t - wait, t, "on the ground"))
+    use = plan.fleet_use(s)
+    g = use[use["aircraft"] == m.aircraft] if not use.empty else use
+    if len(g):
+        series.append(("fleet", m.aircraft, list(zip(g["hour"], g["in_use"], g["pool"], strict=True)),
+                       a, b, "in use"))
+    best: tuple[str, str, float, str] | None = None
+    for kind, subject, rows, lo, hi, word in series:
+        spans = [(max(x, lo), min(y, hi), p, c) for x, y, p, c in _saturated(rows) if x < hi and lo < y]
+        hours = sum(y - x for x, y, _, _ in spans)
+        if spans and hours > 1e-9 and (best is None or hours > best[2]):
+            best = (kind, subject, hours, f"{_spans(spans)}, {_fill(spans, word)}")
+    return best
 
 
 # ----- per-unit causes ------------------------------------------------------------------
@@ -357,31 +534,27 @@ def _unit_findings(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tupl
         if us.undelivered > 1e-6:
             if best is not None and lad < best - 1e-9:
                 if u.latest_arrival_hour is None:
-                    msg = (f"horizon: {uid} ready at h{u.ready_hour:g} cannot arrive before h{best:.1f}, "
+                    msg = (f"{uid} ready at h{u.ready_hour:g} cannot arrive before h{best:.1f}, "
                            f"after the {s.horizon_hours:g} h horizon")
                     out.append((us.impact, Finding("horizon", uid, msg, u.ready_hour, best, (uid,))))
                 else:
-                    msg = f"window: {uid}'s LAD {lad:g} is before its earliest possible arrival {best:.1f}"
+                    msg = f"{uid}'s LAD {lad:g} is before its earliest possible arrival {best:.1f}"
                     out.append((us.impact, Finding("window", uid, msg, lad, best, (uid,))))
             closed = [a for a in (u.origin, *u.destinations) if s.mog_peak(a) == 0]
             if closed:
-                msg = (f"MOG: {', '.join(closed)} {'has' if len(closed) == 1 else 'have'} MOG 0, so no "
+                msg = (f"{', '.join(closed)} {'has' if len(closed) == 1 else 'have'} MOG 0, so no "
                        f"aircraft can be on the ground there for {uid}")
                 out.append((us.impact, Finding("mog", closed[0], msg, None, None, (uid,))))
             out += _route_findings(s, us, undelivered_by_class.get(uid, {}))
             out += _beddown_findings(s, plan, st, us)
         if us.late > 1e-6 and best is not None:
             if rdd < best - 1e-9:
-                msg = f"window: {uid}'s RDD {rdd:g} is before its earliest possible arrival {best:.1f}"
+                msg = f"{uid}'s RDD {rdd:g} is before its earliest possible arrival {best:.1f}"
                 out.append((us.impact, Finding("window", uid, msg, rdd, best, (uid,))))
             elif us.closure is not None and us.closure <= best + READY_SLACK:
-                msg = (f"readiness: {uid} ready at h{u.ready_hour:g} + {best - u.ready_hour:.1f} h fastest transit "
+                msg = (f"{uid} ready at h{u.ready_hour:g} + {best - u.ready_hour:.1f} h fastest transit "
                        f"lands at h{us.closure:.1f}, after its RDD h{rdd:g}")
                 out.append((us.impact, Finding("readiness", uid, msg, u.ready_hour, us.closure, (uid,))))
-        if us.closing and us.closure is not None and best is not None and us.closure <= best + READY_SLACK:
-            msg = (f"readiness: closure set by {uid} ready at h{u.ready_hour:g} + "
-                   f"{us.closure - u.ready_hour:.1f} h transit (h{us.closure:.1f})")
-            out.append((us.impact, Finding("readiness", uid, msg, u.ready_hour, us.closure, (uid,))))
     return out
 
 
@@ -402,7 +575,7 @@ def _route_findings(s: Scenario, us: _Status, missing: dict[str, float]) -> list
         what = "soldiers" if c == "pax" else cls
         types = [t for t in live if s.aircraft_type(t).carries(cls)]
         if not types:
-            msg = (f"cargo_class: no aircraft in the fleet carries {what} "
+            msg = (f"No aircraft in the fleet carries {what} "
                    f"({_num(amount)} of {u.id}'s undelivered)")
             out.append((us.impact, Finding("cargo_class", u.id, msg, None, None, (u.id,))))
             continue
@@ -425,17 +598,17 @@ def _route_findings(s: Scenario, us: _Status, missing: dict[str, float]) -> list
         where = "/".join(dests)
         if best is None:
             if short and len(short) >= len(types) * len(dests):
-                msg = f"runway: no aircraft that carries {what} can use {where} ({'; '.join(short[:3])})"
+                msg = f"No aircraft that carries {what} can use {where} ({'; '.join(short[:3])})"
                 out.append((us.impact, Finding("runway", u.id, msg, None, None, (u.id,))))
             else:
-                msg = (f"range: no routing carries {what} from {u.origin} to {where} "
+                msg = (f"No routing carries {what} from {u.origin} to {where} "
                        "(range, runways and en-route stops considered)")
                 out.append((us.impact, Finding("range", u.id, msg, None, None, (u.id,))))
             continue
         share, pay, t, d, via = best
         if share < 0.999:
             unit_load = f"{pay:.1f} st" if c != "pax" else f"{math.floor(pay / s.pax_weight_stons + 1e-9)} soldiers"
-            msg = (f"range: no routing carries a full load of {what} to {d} "
+            msg = (f"No routing carries a full load of {what} to {d} "
                    f"({t} max {unit_load} via {via})")
             out.append((us.impact, Finding("range", u.id, msg, None, None, (u.id,))))
     return out
@@ -463,7 +636,7 @@ def _beddown_findings(s: Scenario, plan: Plan, st: dict[str, _Status], us: _Stat
     if not full or len(full) < len(u.destinations):
         return []
     parts = [f"{d} full ({n:,} of {c:,})" if n >= c else f"{d} has {c - n:,} of {c:,} beds left" for d, n, c in full]
-    msg = f"beddown: {'; '.join(parts)}; {u.id} ({u.pax:,} soldiers) fits nowhere"
+    msg = f"{'; '.join(parts)}; {u.id} ({u.pax:,} soldiers) fits nowhere"
     return [(us.impact, Finding("beddown", full[0][0], msg, None, None, (u.id,)))]
 
 

@@ -29,13 +29,18 @@ def test_mog_saturated_at_okas():
     p = Plan.from_missions(s, ms, status="feasible")
     assert verify(s, p) == []
     fs = explain(s, p)
+    # one finding for the one limit: the saturation, and that it sets the force closure
+    # (M9 waited 4.25 h to start loading, and reaches OKAS at 23.5 when M1 leaves)
     assert [f.kind for f in fs] == ["mog"]
     f = fs[0]
     assert f.subject == "OKAS"
     assert (f.start_hour, f.end_hour) == (20.0, 27.0)
     assert f.units == ("U1",)
-    assert f.message == "OKAS MOG saturated h20.0-h27.0 (1 of 1 on the ground)"
-    assert explain_text(fs) == ["OKAS MOG saturated h20.0-h27.0 (1 of 1 on the ground) — affects U1"]
+    assert f.message.startswith(
+        "OKAS MOG saturated h20.0-h27.0 (1 of 1 on the ground). Force closure h23.5 is set by waiting "
+        "for ramp space (MOG) at OKAS: U1 closes last (2 missions). Ready at h0, its last load waited "
+        "4.2 h (the ramp at OKAS was full h20.0-h23.5, 1 of 1 on the ground)")
+    assert explain_text(fs) == [f"{f.message} — affects U1"]
 
 
 def test_fleet_pool_busy_and_crew_hours():
@@ -47,18 +52,25 @@ def test_fleet_pool_busy_and_crew_hours():
     fs = {f.kind: f for f in explain(s, p)}
     assert fs["fleet"].message == "C-17A pool fully busy h0.8-h39.5 (1 of 1)"
     assert (fs["fleet"].start_hour, fs["fleet"].end_hour) == (0.75, 39.5)
-    assert fs["crew"].message == "crew hours: C-17A flew 14.0 of 14.0 h on day 0 (h0-h24)"
+    assert fs["crew"].message == "C-17A crews flew 14.0 of 14.0 h on day 0 (h0-h24)"
     assert fs["crew"].units == ("U1",) and fs["fleet"].units == ("U1",)
     # day 1: 4.5 + 8.5 = 13 < 0.98 x 14: not binding
     assert sum(f.kind == "crew" for f in explain(s, p)) == 1
 
 
-def test_nothing_binds_when_on_time_and_idle():
-    # U1 has no RDD and lands at 20.0 (the closure); nothing is saturated, and 20.0 is
-    # well after the fastest possible arrival (C-17 direct 3.25 + 13.13 = 16.4).
+def test_only_the_closure_finding_when_on_time_and_idle():
+    # U1 has no RDD and lands at 20.0 (the closure); nothing is saturated. Its load
+    # starts loading 0.75 h after it is ready and takes 19.25 h via ETAR, 2.9 h more than
+    # a C-17A direct (3.25 + 13.13 = 16.4): transit sets the closure.
     s = scen(units=[solo()])
     p = Plan.from_missions(s, [m1(loads=(Load("U1", pax=80),))], status="feasible")
-    assert explain(s, p) == []
+    fs = explain(s, p)
+    assert [(f.kind, f.subject, f.units) for f in fs] == [("readiness", "U1", ("U1",))]
+    assert fs[0].message == (
+        "Force closure h20.0 is set by transit: U1 closes last (1 mission). Ready at h0, its last "
+        "load waited 0.8 h with no ramp or aircraft pool on its route full and started loading at "
+        "h0.8; it took 19.2 h to land (M1, C-17A KPOB-ETAR-OKAS), 2.9 h more than a C-17A's "
+        "fastest 16.4 h; the fastest of any aircraft is 14.3 h.")
 
 
 def test_window_lad_before_earliest_arrival():
@@ -69,7 +81,7 @@ def test_window_lad_before_earliest_arrival():
     p = Plan.from_missions(s, [], status="feasible")
     fs = explain(s, p)
     assert fs[0].kind == "window" and fs[0].units == ("U1",)
-    assert fs[0].message == "window: U1's LAD 14 is before its earliest possible arrival 14.3"
+    assert fs[0].message == "U1's LAD 14 is before its earliest possible arrival 14.3"
 
 
 def test_horizon_when_ready_too_late():
@@ -93,7 +105,8 @@ def test_readiness_sets_the_closure():
     assert verify(s, p) == []
     fs = explain(s, p)
     assert [f.kind for f in fs] == ["readiness"]
-    assert fs[0].message == "readiness: closure set by U1 ready at h0 + 16.4 h transit (h16.4)"
+    assert fs[0].message == ("Force closure h16.4 is set by readiness: U1 closes last (1 mission). "
+                             "Ready at h0, it lands 16.4 h later (M1, C-17A KPOB-OKAS), as fast as it can.")
 
 
 def test_range_limits_the_load():
@@ -107,7 +120,7 @@ def test_range_limits_the_load():
     fs = explain(s, Plan.from_missions(s, [], status="feasible"))
     rng = [f for f in fs if f.kind == "range"]
     assert len(rng) == 1
-    assert rng[0].message == "range: no routing carries a full load of bulk to OKAS (C-17A max 42.6 st via LERT)"
+    assert rng[0].message == "No routing carries a full load of bulk to OKAS (C-17A max 42.6 st via LERT)"
     ok = scen(aircraft=[{"type": "C-17A", "count": 3, "ferry_range_nm": 5000}],
               units=[unit("U1", pax=0, bulk_stons=100, oversize_stons=0, outsize_stons=0)])
     assert not [f for f in explain(ok, Plan.from_missions(ok, [], status="feasible")) if f.kind == "range"]
@@ -121,7 +134,7 @@ def test_beddown_full():
     assert verify(s, p) == []
     fs = [f for f in explain(s, p) if f.kind == "beddown"]
     assert len(fs) == 1 and fs[0].subject == "OKAS" and fs[0].units == ("U2",)
-    assert fs[0].message == "beddown: OKAS has 20 of 120 beds left; U2 (50 soldiers) fits nowhere"
+    assert fs[0].message == "OKAS has 20 of 120 beds left; U2 (50 soldiers) fits nowhere"
 
 
 def test_fallbacks_and_order():
@@ -129,7 +142,9 @@ def test_fallbacks_and_order():
     # (weight 5 x 2 = 10); no resource is saturated, so both get a plain fallback.
     s = scen()
     fs = explain(s, hand_plan(s))
-    assert [(f.kind, f.units) for f in fs] == [("horizon", ("U1",)), ("window", ("U2",))]
+    # then what sets the closure (U2 lands last, at 20.0)
+    assert [(f.kind, f.units) for f in fs] == [("horizon", ("U1",)), ("window", ("U2",)),
+                                               ("readiness", ("U2",))]
     assert "60 soldiers and 10 st undelivered" in fs[0].message
     assert "2.0 h after its RDD h18" in fs[1].message
 
@@ -160,7 +175,7 @@ def test_consecutive_binding_crew_days_make_one_finding():
     p = Plan.from_missions(s, [m1(legs=slow, loads=(Load("U1", pax=80),))], status="feasible")
     assert verify(s, p) == []
     crew = [f for f in explain(s, p) if f.kind == "crew"]
-    assert [f.message for f in crew] == ["crew hours: C-17A flew 28.0 of 28.0 h on days 0-1 (h0-h48)"]
+    assert [f.message for f in crew] == ["C-17A crews flew 28.0 of 28.0 h on days 0-1 (h0-h48)"]
     assert (crew[0].start_hour, crew[0].end_hour) == (0.0, 48.0)
 
 
@@ -171,7 +186,10 @@ def test_saturation_after_landing_does_not_affect_the_unit():
     p = Plan.from_missions(s, [m1(loads=(Load("U1", pax=80),))], status="feasible")
     assert verify(s, p) == []
     fs = explain(s, p)
-    assert [(f.kind, f.start_hour, f.end_hour, f.units) for f in fs] == [("mog", 12.5, 15.0, ("U1",))]
+    # (and the closure: its own waits were not for ETAR, whose saturation began by its landing)
+    assert [(f.kind, f.start_hour, f.end_hour, f.units) for f in fs] == [("mog", 12.5, 15.0, ("U1",)),
+                                                                         ("readiness", 0.0, 20.0, ("U1",))]
+    assert "ETAR was" not in fs[1].message
 
 
 def test_closed_destination_is_named() -> None:
