@@ -3,6 +3,7 @@ use, the route map, the findings in plain words, tables and downloads."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -10,6 +11,7 @@ import tempfile
 import streamlit as st
 
 from app import charts, state
+from logistics.formats import plan_geojson, plan_kml
 
 ss = st.session_state
 state.init()
@@ -108,6 +110,14 @@ with v2:
     d3.download_button("Excel", excel_bytes, file_name=f"{slug}-plan.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", key="dl_xlsx", width="stretch")
+    g1, g2 = st.columns(2)
+    g1.download_button("GeoJSON", lambda: json.dumps(plan_geojson(scen, plan), indent=1),
+                       file_name=f"{slug}-routes.geojson", mime="application/geo+json",
+                       icon=":material/map:", key="dl_geojson", width="stretch",
+                       help="Airfields and mission routes for a map tool (QGIS, geojson.io)")
+    g2.download_button("KML", lambda: plan_kml(scen, plan), file_name=f"{slug}-routes.kml",
+                       mime="application/vnd.google-earth.kml+xml", icon=":material/map:", key="dl_kml",
+                       width="stretch", help="Airfields and mission routes for Google Earth")
 
 # ----- findings -------------------------------------------------------------------------------------
 KIND_LABEL = {"mog": "airfield MOG", "fleet": "fleet", "crew": "crew hours", "range": "range",

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 import yaml
 
-from app import state, tables
+from app import state, tables, units_import
 from logistics.catalog import aircraft_catalog, airfield_catalog
 from logistics.network import scenario_warnings
 from logistics.scenario import dumps_scenario
@@ -192,6 +192,7 @@ t_units, t_fleet, t_dest, t_af, t_enr = st.tabs([
 with t_units:
     st.caption("One line of the deployment order per unit. Hours are from C-hour 0; empty "
                "RDD means the LAD, empty LAD means the horizon. Priority 1 is the highest.")
+    units_import.render()
     editor("units", {
         "id": st.column_config.TextColumn("id", required=True, width="small"),
         "name": st.column_config.TextColumn("name", width="medium"),
