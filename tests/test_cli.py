@@ -1,4 +1,5 @@
-"""The ``logistics`` command: validate, schema, solve, generate."""
+"""The ``logistics`` command: validate, schema, solve, generate, verify, prove and sweep;
+``--version``, ``--json``, ``-v``, and results on stdout with progress on stderr."""
 
 from __future__ import annotations
 
@@ -229,3 +230,186 @@ def test_solve_reports_violations(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "undelivered_pax    100" in out  # nothing flown: the whole unit is undelivered
     assert "100 pax, 20.0 st" in out
     assert "verify: 1 violation\n  delivery: U1 is short of 3 pax" in out
+
+
+# ----- --version, -v -------------------------------------------------------------------------
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import logistics
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"logistics {logistics.__version__}\n"
+
+
+def test_verbose_logs_on_stderr_only(capsys: pytest.CaptureFixture[str]) -> None:
+    path = BUNDLED[0]
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().err == ""
+    for argv in (["-v", "validate", str(path)], ["validate", str(path), "-v"]):
+        assert main(argv) == 0
+        out, err = capsys.readouterr()
+        assert f"INFO logistics.cli: {path}: scenario" in err
+        assert "INFO" not in out
+    import logging
+
+    assert not logging.getLogger("logistics").handlers  # the command's handler is gone afterwards
+
+
+# ----- a verified plan of a tiny scenario, for verify and prove ------------------------------
+@pytest.fixture(scope="module")
+def tiny_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from logistics.solve import solve
+
+    d = tmp_path_factory.mktemp("tiny")
+    scen = save_scenario(make_scenario(), d / "tiny.yaml")
+    s = load_scenario(scen)  # from the file, so that the plan names the file's sha256
+    plan = solve(s, time_limit=20, seed=1, workers=2)
+    good = plan.save(d / "plan.json", s)
+    doc = json.loads(good.read_text())
+    leg = doc["missions"][0]["legs"][0]
+    leg["arrive_hour"] = leg["depart_hour"] + 0.5  # faster than the aircraft flies
+    bad = d / "fast.json"
+    bad.write_text(json.dumps(doc))
+    other = save_scenario(make_scenario(name="another", horizon_hours=100), d / "another.yaml")
+    return {"scenario": scen, "plan": good, "bad": bad, "other": other, "dir": d}
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, Any], str]:
+    out, err = capsys.readouterr()
+    return json.loads(out), err
+
+
+def test_solve_json(tiny_files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    out_path = tiny_files["dir"] / "solved.json"
+    rc = main(["solve", str(tiny_files["scenario"]), "--time-limit", "20", "--seed", "1", "--workers", "2",
+               "--out", str(out_path), "--json"])
+    doc, err = _json(capsys)
+    assert rc == 0
+    assert "[1/4 undelivered]" in err  # progress stays on stderr
+    assert doc["ok"] is True and doc["status"] in ("optimal", "feasible")
+    assert [g["goal"] for g in doc["goals"]] == ["undelivered", "lateness", "closure", "flying_hours"]
+    assert doc["objective"] == [g["objective"] for g in doc["goals"]]
+    assert doc["bound"] == [g["bound"] for g in doc["goals"]]
+    assert doc["kpis"]["undelivered_pax"] == 0 and doc["kpis"]["missions"] == doc["missions"] >= 1
+    assert doc["out"] == str(out_path) and out_path.exists()
+    assert doc["violations"] == []
+
+
+def test_json_bad_input_exits_2_with_the_message(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    scen = save_scenario(make_scenario(), tmp_path / "tiny.yaml")
+    assert main(["solve", str(scen), "--out", str(tmp_path / "plan.pdf"), "--json"]) == 2
+    doc, err = _json(capsys)
+    assert "plan.pdf: unknown plan file type" in err
+    assert doc["ok"] is False and "plan.pdf: unknown plan file type" in doc["errors"][0]
+    bad = BAD / "negative-pax.yaml"
+    for argv in (["solve", str(bad)], ["sweep", str(bad)], ["prove", str(bad), "plan.json"],
+                 ["verify", str(bad), "plan.json"]):
+        assert main([*argv, "--json"]) == 2
+        doc, err = _json(capsys)
+        assert f"{bad}: units[1].pax: must be >= 0 (got -5)" in err
+        assert doc == {"ok": False, "errors": [f"{bad}: units[1].pax: must be >= 0 (got -5)", "1 problem found."]}
+
+
+# ----- verify ----------------------------------------------------------------------------------
+def test_verify_exit_codes(tiny_files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    scen, good, bad = str(tiny_files["scenario"]), str(tiny_files["plan"]), str(tiny_files["bad"])
+    assert main(["verify", scen, good]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"OK: {good} keeps every rule (SPEC section 3)\n" and err == ""
+
+    assert main(["verify", scen, bad]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("2 violations (speed 1, reported 1)\n")
+    assert "[speed] M0001: leg 0 KPOB-" in out and "takes 0.500 h" in out
+
+    missing = str(tiny_files["dir"] / "nope.json")
+    assert main(["verify", scen, missing]) == 2
+    assert f"{missing}: cannot read file" in capsys.readouterr().err
+    assert main(["verify", str(BAD / "windows.yaml"), good]) == 2
+    assert "units[0].latest_arrival_hour" in capsys.readouterr().err
+    assert main(["verify", scen]) == 2  # usage
+    capsys.readouterr()
+
+    other = str(tiny_files["other"])
+    assert main(["verify", other, good]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"{good} is a plan for another scenario than {other}" in err
+    assert "the plan names scenario 'tiny'" in err and f"{other} ('another')" in err
+
+
+def test_verify_json(tiny_files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    scen, good, bad = str(tiny_files["scenario"]), str(tiny_files["plan"]), str(tiny_files["bad"])
+    assert main(["verify", scen, good, "--json"]) == 0
+    assert _json(capsys)[0] == {"ok": True, "scenario": scen, "plan": good, "counts": {}, "violations": []}
+    assert main(["verify", scen, bad, "--json"]) == 1
+    doc, _ = _json(capsys)
+    assert doc["ok"] is False and doc["counts"] == {"speed": 1, "reported": 1}
+    assert [v["rule"] for v in doc["violations"]] == ["speed", "reported"]
+    assert doc["violations"][0]["subject"] == "M0001"
+    assert main(["verify", str(tiny_files["other"]), good, "--json"]) == 2
+    doc, err = _json(capsys)
+    assert doc["ok"] is False and "another scenario" in doc["errors"][0] and "another scenario" in err
+
+
+def test_python_m_logistics_verify(tiny_files: dict[str, Path]) -> None:
+    """``python -m logistics.verify`` is ``logistics verify``, and runpy does not warn."""
+    proc = subprocess.run([sys.executable, "-m", "logistics.verify", "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: python -m logistics.verify")
+    assert proc.stderr == ""  # no RuntimeWarning
+    proc = subprocess.run([sys.executable, "-m", "logistics.verify", str(tiny_files["scenario"]),
+                           str(tiny_files["bad"]), "--json"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert json.loads(proc.stdout)["counts"] == {"speed": 1, "reported": 1}
+
+
+# ----- prove and sweep -------------------------------------------------------------------------
+def test_prove_progress_on_stderr_result_on_stdout(tiny_files: dict[str, Path],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    scen, good = str(tiny_files["scenario"]), str(tiny_files["plan"])
+    assert main(["prove", scen, good, "--time-limit", "60"]) == 0
+    out, err = capsys.readouterr()
+    step = "closure: 18.65 PROVEN least - the relaxation of U1 alone"
+    progress = [ln for ln in err.splitlines() if ln.startswith("[")]
+    assert progress and all(" s] " in ln for ln in progress)  # timestamped steps as they come
+    assert any(step in ln for ln in progress)
+    assert " s] " not in out  # the result only: the argument, the table, the verdict
+    assert out.splitlines()[2].startswith(step)
+    assert "flying_hours: 52.55 PROVEN least" in out
+    assert f"PROVEN: no plan does better than {good}" in out
+
+    assert main(["prove", scen, good, "--time-limit", "60", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_prove_json(tiny_files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    scen, good, bad = str(tiny_files["scenario"]), str(tiny_files["plan"]), str(tiny_files["bad"])
+    assert main(["prove", scen, good, "--time-limit", "60", "--json"]) == 0
+    doc, err = _json(capsys)
+    assert doc["ok"] is True and doc["proven"] is True and doc["plan"] == good
+    assert [(g["goal"], g["proven"]) for g in doc["goals"]] == [
+        ("undelivered", True), ("lateness", True), ("closure", True), ("flying_hours", True)]
+    assert doc["flying"]["bound_minutes"] == doc["flying"]["upper_minutes"]
+    assert doc["argument"][-1].startswith("flying_hours: ") and err.count(" s] ") >= len(doc["argument"])
+    assert main(["prove", scen, bad, "--json"]) == 1
+    doc, _ = _json(capsys)
+    assert doc["ok"] is False and doc["proven"] is False and doc["violations"][0]["rule"] == "speed"
+
+
+def test_sweep_json(tiny_files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    out_path = tiny_files["dir"] / "sweep.csv"
+    rc = main(["sweep", str(tiny_files["scenario"]), "--samples", "2", "--seed", "3", "--workers", "1",
+               "--time-limit", "2", "--out", str(out_path), "--json"])
+    doc, err = _json(capsys)
+    assert rc == 0, err
+    assert doc["ok"] is True and doc["samples"] == 2 and doc["seed"] == 3
+    summary = doc["summary"]
+    assert summary["samples"] == 2 and summary["violations"] == 0
+    assert set(summary["closure"]) == {"P10", "P50", "P90", "mean"}
+    assert [u["unit"] for u in summary["units"]] == ["U1"]
+    assert set(summary["units"][0]) >= {"p_late", "p_undelivered", "mean_late_hours", "p90_closure_hour"}
+    assert isinstance(summary["limits"], list)
+    assert doc["out"] == [str(out_path), str(out_path.with_name("sweep.units.csv")),
+                          str(out_path.with_name("sweep.limits.csv"))]

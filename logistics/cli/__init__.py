@@ -46,7 +46,7 @@ import sys
 from collections.abc import Sequence
 
 from . import prove, scenario, solve, sweep, verify
-from .common import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, add_verbose, configure_logging, table, verbosity
+from .common import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, add_verbose, command_logging, table, verbosity
 from .scenario import main_legs, summary
 from .solve import progress_printer
 
@@ -79,9 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = ap.parse_args(argv)
     except SystemExit as exc:  # argparse: --help or --version (0) or a usage error (2)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_INPUT
-    configure_logging(verbosity(args), sys.stderr)
     try:
-        return int(args.func(args, sys.stdout, sys.stderr))
+        with command_logging(verbosity(args), sys.stderr):
+            return int(args.func(args, sys.stdout, sys.stderr))
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED

@@ -7,7 +7,8 @@ import argparse
 import json
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, TextIO
 
@@ -58,21 +59,21 @@ def verbosity(args: argparse.Namespace) -> int:
 
 
 # ----- logging --------------------------------------------------------------------------
-class _CommandHandler(logging.StreamHandler):
-    """The handler the command line puts on the ``logistics`` logger (one at a time)."""
-
-
-def configure_logging(level: int, err: TextIO) -> None:
-    """Send the library's log records to ``err``: warnings always, INFO with ``level``
-    1 and DEBUG with 2 or more. Replaces the handler an earlier call put there."""
+@contextmanager
+def command_logging(level: int, err: TextIO) -> Iterator[None]:
+    """While a command runs, send the library's log records to ``err``: warnings always,
+    INFO with ``level`` 1 and DEBUG with 2 or more. The logger is as before afterwards."""
     logger = logging.getLogger("logistics")
-    for h in list(logger.handlers):
-        if isinstance(h, _CommandHandler):
-            logger.removeHandler(h)
-    handler = _CommandHandler(err)
+    handler = logging.StreamHandler(err)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    before = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if level <= 0 else logging.INFO if level == 1 else logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
 
 
 # ----- plain text tables ----------------------------------------------------------------
@@ -192,5 +193,10 @@ def load(args: argparse.Namespace, path: str, out: TextIO, err: TextIO) -> Scena
     except OSError as exc:  # pragma: no cover - load_scenario already turns these into problems
         input_error(args, out, err, [f"{path}: cannot read file: {exc.strerror or exc}"])
         return None
-    log.info("%s: scenario %r, %d units, sha256 %s", path, s.name, len(s.units), s.sha256())
+    note_loaded(path, s)
     return s
+
+
+def note_loaded(path: str, s: Scenario) -> None:
+    """Log (INFO) which scenario a command read."""
+    log.info("%s: scenario %r, %d units, sha256 %s", path, s.name, len(s.units), s.sha256())

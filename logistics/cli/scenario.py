@@ -15,6 +15,7 @@ from .common import (
     EXIT_OK,
     add_json,
     add_verbose,
+    note_loaded,
     problem_lines,
     section,
     table,
@@ -179,6 +180,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:  # pragma: no cover - load_scenario already turns these into problems
         err.write(f"{args.file}: cannot read file: {exc.strerror or exc}\n")
         return EXIT_INPUT
+    note_loaded(args.file, s)
     if args.json:
         write_json(out, {"ok": True, **summary(s)})
     else:

@@ -28,7 +28,7 @@ from .common import (
     EXIT_VIOLATIONS,
     add_json,
     add_verbose,
-    configure_logging,
+    command_logging,
     input_error,
     load,
     plural,
@@ -105,9 +105,9 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m logistics.ver
         args = ap.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_INPUT
-    configure_logging(verbosity(args), sys.stderr)
     try:
-        return cmd_verify(args, sys.stdout, sys.stderr)
+        with command_logging(verbosity(args), sys.stderr):
+            return cmd_verify(args, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED
