@@ -44,6 +44,7 @@ _LAZY = {
     "estimate": ("estimate", "estimate"),
     "sweep": ("sweep", "sweep"),
     "Variations": ("sweep", "Variations"),
+    "scenario_diff": ("diff", "scenario_diff"),
 }
 
 __all__ = [
