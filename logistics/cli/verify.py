@@ -70,7 +70,7 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_json(out, {"ok": not violations, "scenario": args.scenario, "plan": args.plan,
                          "counts": counts, "violations": violations_json(violations)})
     elif not violations:
-        out.write(f"OK: {args.plan} keeps every rule (SPEC section 3)\n")
+        out.write("OK: the plan satisfies every rule (SPEC section 3)\n")
     else:
         out.write(f"{plural(len(violations), 'violation')} ("
                   + ", ".join(f"{r} {k}" for r, k in counts.items()) + ")\n")
