@@ -57,7 +57,7 @@ def test_round_trip_of_the_bundled_units(tmp_path: Path, suffix: str) -> None:
     assert import_units(s, path) == s
 
 
-def test_bytes_and_file_objects_read_like_paths(tmp_path: Path) -> None:
+def test_bytes_and_file_objects_read_like_paths() -> None:
     s = baghdad()
     raw = units_frame(s.units).to_csv(index=False).encode()
     assert read_units(raw, s, name="up.csv").units == list(s.units)
@@ -132,6 +132,14 @@ def test_the_same_file_in_excel_names_the_same_rows(tmp_path: Path) -> None:
     xls = read_units(path, baghdad())
     assert [(p.row, p.column, p.message) for p in xls.problems] == [
         (p.row, p.column, p.message) for p in csv.problems]
+
+
+def test_an_excel_date_in_a_time_column_says_what_to_give(tmp_path: Path) -> None:
+    path = tmp_path / "dates.xlsx"
+    pd.DataFrame({"ULN": ["A"], "origin": ["KPOB"], "destinations": ["OKAS"],
+                  "ALD": [pd.Timestamp("2020-01-02")]}).to_excel(path, index=False)
+    (p,) = read_units(path).problems
+    assert (p.row, p.column) == (2, "ALD") and p.message.startswith("is a date (2020-01-02")
 
 
 def test_file_level_problems() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from numbers import Real
 from typing import Any
 
@@ -31,7 +32,7 @@ def text(v: Any) -> str | None:
 
 
 def _shown(v: Any) -> str:
-    return repr(text(v) if isinstance(v, str) else v)
+    return repr(v) if isinstance(v, Real) and not isinstance(v, bool) else repr(text(v))
 
 
 def number(v: Any, what: str = "a number") -> float | None:
@@ -83,6 +84,8 @@ def hours(v: Any, per_day: bool, end: bool) -> float | None:
     s = text(v)
     if s is None:
         return None
+    if isinstance(v, date):
+        raise Bad(f"is a date ({s}): give hours from C-hour 0 (e.g. 36) or a C-day (e.g. C+2)")
     m = _CDAY.match(s)
     if m is not None:
         day = int(m[2] or m[3] or 0) * (-1 if m[1] == "-" else 1)
