@@ -313,17 +313,17 @@ def _row(cells: Sequence[Any], cols: _Columns, scenario: Scenario | None) -> tup
         if v is not None and v != []:
             vals[f] = v
     uln = vals.get("id")
-    failed = {f for f, _ in bad}
+    unreadable = {f for f, _ in bad}
     unit = None
     try:
         unit = Unit.model_validate(vals)
     except ValidationError as exc:
         for p in pydantic_problems(exc):
             f = _field_of(p.loc)
-            if f in failed or (f in REQUIRED and f not in cols.at):
+            if f in unreadable or (f in REQUIRED and f not in cols.at):
                 continue  # reported already, or the column is missing (one problem for the file)
             bad.append((f, p.message))
-            failed.add(f)
+    failed = {f for f, _ in bad}
     ok = {k: v for k, v in vals.items() if k not in failed}
     bad += [(f, m) for f, m in _windows(ok, horizon) if f not in failed]
     bad += _places(ok, scenario)
