@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from .plan import CARGO, Finding, Mission, Plan
 from .scenario import CLASS_OF, Scenario, Unit
 
-__all__ = ["LIMIT_WORDS", "describe_limit", "explain", "explain_text"]
+__all__ = ["KIND_WORDS", "LIMIT_WORDS", "describe_limit", "explain", "explain_text"]
 
 #: a type's crew hours of a day bind when it flew at least this share of them
 CREW_BINDING = 0.98
@@ -178,12 +178,22 @@ LIMIT_WORDS = {
 }
 
 
-def describe_limit(kind: str, subject: str) -> str:
-    """A limit ``(kind, subject)`` in plain words: ``ramp space (MOG) at OKAS``."""
+#: plain words for a kind of limit, without a subject
+KIND_WORDS = {
+    "mog": "ramp space (MOG)", "fleet": "aircraft all busy", "crew": "crew hours",
+    "range": "range and payload", "runway": "runway length", "cargo_class": "aircraft able to carry the cargo",
+    "beddown": "beds", "window": "delivery window", "readiness": "readiness and transit",
+    "horizon": "planning horizon",
+}
+
+
+def describe_limit(kind: str, subject: str = "") -> str:
+    """A limit ``(kind, subject)`` in plain words: ``ramp space (MOG) at OKAS``; without a
+    subject, the kind alone: ``ramp space (MOG)``."""
+    if not subject:
+        return KIND_WORDS.get(kind, kind.replace("_", " "))
     words = LIMIT_WORDS.get(kind)
-    if words is None:
-        return f"{kind.replace('_', ' ')} {subject}".strip()
-    return words.format(s=subject) if subject else words.replace(" {s}", "").replace("{s}'s ", "")
+    return words.format(s=subject) if words else f"{kind.replace('_', ' ')} {subject}"
 
 
 def explain_text(findings: Iterable[Finding]) -> list[str]:

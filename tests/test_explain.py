@@ -203,3 +203,34 @@ def test_closed_destination_is_named() -> None:
     found = explain(s, plan)
     assert any(f.kind == "mog" and f.subject == "OKAS" and "MOG 0" in f.message for f in found)
     assert not any("no single binding limit" in f.message for f in found)
+
+
+@pytest.mark.parametrize(("kind", "subject", "words"), [
+    ("mog", "OKAS", "ramp space (MOG) at OKAS"),
+    ("fleet", "C-17A", "C-17A aircraft (all busy)"),
+    ("crew", "C-5M", "C-5M crew hours"),
+    ("readiness", "U1", "readiness and transit of U1"),
+    ("mog", "", "ramp space (MOG)"),
+    ("something_new", "X", "something new X"),
+])
+def test_describe_limit_in_plain_words(kind, subject, words):
+    from logistics.explain import describe_limit
+
+    assert describe_limit(kind, subject) == words
+
+
+def test_messages_do_not_start_with_their_kind():
+    # every finding of the hand plan and of the cases above reads as a sentence: no
+    # "crew hours:" or "window:" before it (a page shows the kind as a label)
+    s = scen()
+    cases = [(s, hand_plan(s))]
+    one = scen(aircraft=[{"type": "C-17A", "count": 1, "ute_hours": 14}], units=[solo(required_hour=16)])
+    cases.append((one, Plan.from_missions(one, [m1(loads=(Load("U1", pax=80),))], status="feasible")))
+    for sc, p in cases:
+        assert verify(sc, p) == []
+        for f in explain(sc, p):
+            assert not f.message.lower().startswith(
+                ("crew hours", "window:", "horizon:", "readiness:", "range:", "runway:", "beddown:",
+                 "cargo_class:", "mog:")), f.message
+        limits = [(f.kind, f.subject) for f in explain(sc, p)]
+        assert len(limits) == len(set(limits))  # one finding per limit
