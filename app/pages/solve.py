@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, state
+from app import charts, page_charts, state
 
 ss = st.session_state
 state.init()
@@ -100,11 +100,10 @@ def show_progress() -> None:
     if done:
         st.caption("Goals settled so far: " + "; ".join(
             f"{g} {fmt(o, g)} (bound {fmt(b, g)})" for g, o, b in done))
-    hist = [h for h in snap.history if h[1] == snap.stage]
-    if len(hist) > 1:
-        df = pd.DataFrame(hist, columns=["elapsed", "stage", "incumbent", "bound"])
-        st.line_chart(df.set_index("elapsed")[["incumbent", "bound"]], height=180,
-                      x_label="seconds", y_label=f"{stage} ({UNITS.get(stage, '')})")
+    chart = page_charts.progress_chart(snap.history, snap.stage, snap.elapsed,
+                                       f"{stage} ({UNITS.get(stage, '')})")
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
 
 
 if running:
