@@ -32,6 +32,7 @@ from .scenario import (
     save_scenario,
     scenario_to_dict,
 )
+from .replan import ReplanError, replan
 from .solve import Progress, SolveOptions, solve
 from .verify import Violation, verify
 
@@ -61,6 +62,8 @@ __all__ = [
     "generate",
     "Plan",
     "Progress",
+    "ReplanError",
+    "replan",
     "SolveOptions",
     "solve",
     "Violation",

@@ -34,10 +34,11 @@ SPEC     ``rule``     checked here
 10       runways      ``runway_ft`` ≥ ``min_runway_ft`` at every airfield used
 11       beddown      full strength of the units sent to a base ≤ its ``capacity_pax``
 12       reported     unit results and KPIs equal their recomputation from the missions
+5.3      frozen       the previous plan's missions started by ``now`` kept unchanged,
+                      none other starting before ``now`` (:mod:`logistics.replan.frozen`)
 ======== ============ ===============================================================
 
 Tolerances: :data:`TIME_TOL` (hours) on times, :data:`WEIGHT_TOL` (st) on weights.
-
 ``python -m logistics.verify SCENARIO PLAN.json`` prints them (exit 1 if any, 2 on bad input).
 """
 
@@ -45,7 +46,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -56,7 +57,7 @@ from .scenario import Scenario, Unit
 from .units import CARGO, COMMODITIES
 
 RULES = ("delivery", "windows", "capacity", "range", "speed", "ground", "mog", "fleet", "crew",
-         "runways", "beddown", "reported")
+         "runways", "beddown", "reported", "frozen")
 TIME_TOL = 1e-6
 WEIGHT_TOL = 1e-6
 DIST_TOL = 1e-6
@@ -592,7 +593,8 @@ _CHECKS = (_delivery, _windows, _capacity, _range, _speed, _ground, _mog, _fleet
            _beddown, _reported)
 
 
-def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
+def verify(scenario: Scenario, plan: Plan, *, previous: Plan | None = None,
+           now_hour: float | None = None) -> list[Violation]:
     """Check a plan against every rule of SPEC section 3.
 
     Parameters
@@ -601,6 +603,8 @@ def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
         The scenario the plan answers.
     plan
         The plan, as read from a file or built by a solver.
+    previous, now_hour
+        A re-plan's plan being flown and hour (SPEC 5.3): checks rule ``frozen``.
 
     Returns
     -------
@@ -611,6 +615,9 @@ def verify(scenario: Scenario, plan: Plan) -> list[Violation]:
     out: list[Violation] = []
     for check in _CHECKS:
         out.extend(check(ctx))
+    if previous is not None and now_hour is not None:  # SPEC 5.3
+        from .replan.frozen import frozen_problems
+        out += [Violation("frozen", *p) for p in frozen_problems(scenario, plan, previous, now_hour)]
     return out
 
 
@@ -618,17 +625,14 @@ def verify_summary(violations: Sequence[Violation]) -> str:
     """A short report: a headline with counts per rule, then one line per violation."""
     if not violations:
         return "OK: the plan satisfies every rule (SPEC section 3)"
-    counts: dict[str, int] = {}
-    for v in violations:
-        counts[v.rule] = counts.get(v.rule, 0) + 1
+    counts = Counter(v.rule for v in violations)
     n = len(violations)
     head = f"{n} violation{'s' if n != 1 else ''} (" + ", ".join(f"{r} {k}" for r, k in counts.items()) + ")"
     return "\n".join([head, *(f"  {v}" for v in violations)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m logistics.verify SCENARIO PLAN [--json]``: the command ``logistics verify``
-    (:mod:`logistics.cli.verify`); 0 valid, 1 violations, 2 bad input."""
+    """``python -m logistics.verify SCENARIO PLAN``: ``logistics verify`` (0 valid, 1 violations, 2 bad input)."""
     from .cli.verify import main as command
 
     return command(argv)

@@ -204,7 +204,8 @@ def test_each_corruption_breaks_exactly_its_rule(name):
 
 
 def test_every_rule_has_a_case():
-    assert {c[0] for c in CASES.values()} == set(RULES)
+    # FROZEN needs a previous plan and an hour: its cases are in test_replan.py
+    assert {c[0] for c in CASES.values()} == set(RULES) - {"frozen"}
 
 
 def test_messages_name_subject_and_numbers():

@@ -33,6 +33,9 @@ class Dispatch:
     option: int
     start: int
     loads: dict[int, dict[str, int]] = field(default_factory=dict)  # unit idx -> com -> qty
+    #: a mission that may not move (a re-plan's started missions, SPEC 5.3): the
+    #: improvement search holds it whatever units it frees
+    fixed: bool = False
 
     def arrive(self, data: ModelData) -> int:
         return self.start + data.groups[self.group].options[self.option].arrive
@@ -283,7 +286,8 @@ class _Books:
 
 
 def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready",
-                    beds: dict[int, str | None] | None = None, top_up: bool = True) -> list[Dispatch]:
+                    beds: dict[int, str | None] | None = None, top_up: bool = True,
+                    base: list[Dispatch] | None = None) -> list[Dispatch]:
     """Schedule every unit, earliest-ready first, one mission at a time.
 
     Parameters
@@ -301,13 +305,14 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
     top_up
         Whether other units of the origin fill a mission's spare room (mixed loads);
         ``False``: one unit per mission, as the naive planner flies.
+    base
+        Missions already planned (a re-plan's kept missions): booked first, their loads
+        and bases taken as given; the result is ``base`` followed by the new missions.
     """
     s = data.scenario
-    books = _Books(
-        tl=_Timeline(data), room=dict(data.capacity),
-        remaining={u.idx: {c: v for c, v in u.demand.items() if v > 0} for u in data.units},
-        dest_of={},
-    )
+    books = _new_books(data)
+    for dp in base or ():
+        _book_mission(data, books, dp)
     out: list[Dispatch] = []
     units = sorted(data.units, key=ORDERS[order])
     by_unit: dict[int, list[tuple[int, int]]] = {}
@@ -355,7 +360,77 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
                 _top_up(data, g, r, st, u, load, loads, units, books, beds)
             out.append(Dispatch(gi, oi, st, loads))
     out.sort(key=lambda d: (d.group, d.start))
-    return out
+    return list(base or ()) + out
+
+
+def _new_books(data: ModelData) -> _Books:
+    return _Books(
+        tl=_Timeline(data), room=dict(data.capacity),
+        remaining={u.idx: {c: v for c, v in u.demand.items() if v > 0} for u in data.units},
+        dest_of={},
+    )
+
+
+def _book_mission(data: ModelData, books: _Books, dp: Dispatch) -> None:
+    """Book a planned mission: its aircraft, ramps and crew hours, its loads, its
+    units' base and beds."""
+    g = data.groups[dp.group]
+    r = g.options[dp.option]
+    books.tl.book(g, r, dp.start)
+    for ui, q in dp.loads.items():
+        rem = books.remaining[ui]
+        for c, x in q.items():
+            if c in rem:
+                rem[c] -= x
+                if rem[c] <= 0:
+                    del rem[c]
+        if ui not in books.dest_of and any(x > 0 for x in q.values()):
+            books.dest_of[ui] = r.destination
+            if r.destination in books.room:
+                books.room[r.destination] -= data.units[ui].unit.pax
+
+
+def keep_feasible(data: ModelData, fixed: list[Dispatch], candidates: list[Dispatch]) -> list[Dispatch]:
+    """Of ``candidates``, in start order, those that still keep every rule beside
+    ``fixed`` (booked first, unchecked) and the candidates kept before them: fleet and
+    ramp room, daily crew hours, each unit's window, one base with beds, and no more
+    of a unit than it still needs. A re-plan keeps these missions of the plan being
+    flown (SPEC 5.3)."""
+    books = _new_books(data)
+    for dp in fixed:
+        _book_mission(data, books, dp)
+    kept = []
+    for dp in sorted(candidates, key=lambda d: (d.start, d.group, d.option)):
+        if _fits(data, books, dp):
+            _book_mission(data, books, dp)
+            kept.append(dp)
+    return kept
+
+
+def _fits(data: ModelData, books: _Books, dp: Dispatch) -> bool:
+    g = data.groups[dp.group]
+    r = g.options[dp.option]
+    st, arrive = dp.start, dp.start + r.arrive
+    if not (g.est <= st <= g.lst):
+        return False
+    beds: dict[str, int] = {}
+    for ui, q in dp.loads.items():
+        u = data.units[ui]
+        if ui not in g.units or r.destination not in u.dests or not (u.ready <= st and u.ead <= arrive <= u.lad):
+            return False
+        rem = books.remaining[ui]
+        if any(x > rem.get(c, 0) for c, x in q.items() if x > 0):
+            return False
+        dest = books.dest_of.get(ui)
+        if dest is not None and dest != r.destination:
+            return False
+        if dest is None:
+            beds[r.destination] = beds.get(r.destination, 0) + u.unit.pax
+    if any(books.room.get(d, 10**9) < n for d, n in beds.items()):
+        return False
+    if len(books.tl.feasible_starts(g, r, st, st)) != 1:
+        return False
+    return books.tl.first_crew_ok(g, r, np.array([st], dtype=np.int64)) is not None
 
 
 def _mission_options(data: ModelData, tl: _Timeline, u: UnitData, cands: list[tuple[int, int]],
@@ -443,4 +518,4 @@ def dispatch_stats(data: ModelData, plan: list[Dispatch]) -> dict[int, int]:
     return out
 
 
-__all__ = ["Dispatch", "dispatch_greedy", "dispatch_naive", "CARGO"]
+__all__ = ["Dispatch", "dispatch_greedy", "dispatch_naive", "keep_feasible", "CARGO"]

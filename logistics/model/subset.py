@@ -7,11 +7,13 @@ other units' bases take removed, and read a plan's missions per group of units.
 
 from __future__ import annotations
 
+from ..units import CARGO, stons
 from .build import AirliftModel
 from .data import ModelData, build_data
 from .dispatch import Dispatch
 
-__all__ = ["beds_of", "beds_taken", "group_flying", "into_subset", "landings", "out_of_subset", "subset"]
+__all__ = ["beds_of", "beds_taken", "group_flying", "into_subset", "landings", "out_of_subset", "residual",
+           "subset"]
 
 #: scenario caches that depend only on the airfields, the fleet and the unit itself:
 #: still right for a scenario with fewer units or fewer beds (the others, such as the
@@ -19,10 +21,17 @@ __all__ = ["beds_of", "beds_taken", "group_flying", "into_subset", "landings", "
 SHARED_CACHES = ("distances", "routings", "planner-routing", "lb-arrivals")
 
 
-def subset(data: ModelData, units: set[int], beds_taken: dict[str, int] | None = None) -> ModelData:
-    """The model's data for some units only; bases keep ``beds_taken`` fewer beds."""
+def subset(data: ModelData, units: set[int], beds_taken: dict[str, int] | None = None,
+           left: dict[int, tuple[dict[str, int], str | None]] | None = None) -> ModelData:
+    """The model's data for some units only; bases keep ``beds_taken`` fewer beds.
+
+    ``left``: for units that missions outside the subset partly carry, what is left of
+    them (model units) and the base those missions took (:func:`residual`): the
+    subset's unit moves only that, and only there.
+    """
     s = data.scenario
-    upd: dict = {"units": [data.units[ui].unit for ui in sorted(units)]}
+    upd: dict = {"units": [_rest_of(data.units[ui].unit, *left[ui]) if left and ui in left
+                           else data.units[ui].unit for ui in sorted(units)]}
     if beds_taken:
         upd["destinations"] = [
             d.model_copy(update={"capacity_pax": max(0, d.capacity_pax - beds_taken.get(d.airfield, 0))})
@@ -33,6 +42,31 @@ def subset(data: ModelData, units: set[int], beds_taken: dict[str, int] | None =
     # model_copy shares the private cache dict: give the copy its own
     sub._cache = {k: v for k, v in s._cache.items() if (k if isinstance(k, str) else k[0]) in SHARED_CACHES}
     return build_data(sub)
+
+
+def residual(data: ModelData, carriers: list[Dispatch], units: set[int]
+             ) -> dict[int, tuple[dict[str, int], str | None]]:
+    """For each of ``units`` that ``carriers`` carry some of: what is left to move
+    (model units: pax, weight ticks; zeros left out) and the base the carriers took."""
+    got: dict[int, dict[str, int]] = {}
+    dest: dict[int, str] = {}
+    for ms in carriers:
+        for ui, q in ms.loads.items():
+            if ui in units and any(x > 0 for x in q.values()):
+                acc = got.setdefault(ui, {})
+                for c, x in q.items():
+                    acc[c] = acc.get(c, 0) + x
+                dest.setdefault(ui, data.groups[ms.group].options[ms.option].destination)
+    return {ui: ({c: v - acc.get(c, 0) for c, v in data.units[ui].demand.items() if v - acc.get(c, 0) > 0},
+                 dest.get(ui)) for ui, acc in got.items()}
+
+
+def _rest_of(unit, left: dict[str, int], base: str | None):
+    """The part of a unit still to move, to its base (a unit model copy)."""
+    upd: dict = {c: (left.get(c, 0) if c == "pax" else stons(left.get(c, 0))) for c in ("pax", *CARGO)}
+    if base is not None:
+        upd["destinations"] = (base,)
+    return unit.model_copy(update=upd)
 
 
 def beds_taken(data: ModelData, am: AirliftModel, values: dict, units: set[int]) -> dict[str, int]:

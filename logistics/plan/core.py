@@ -50,6 +50,10 @@ class Plan:
         Solver information.
     findings
         Explanations (optional).
+    replan
+        For a re-plan (SPEC 5.3): ``now_hour``, ``previous`` (``{"sha256": ...}`` of the
+        plan being flown) and the mission ids ``kept``, ``changed``, ``cancelled`` and
+        ``added``; ``None`` for a plan made from scratch.
     """
 
     scenario_name: str
@@ -60,6 +64,7 @@ class Plan:
     kpis: dict
     solve: SolveInfo = field(default_factory=SolveInfo)
     findings: list[Finding] = field(default_factory=list)
+    replan: dict | None = None
 
     # ----- construction -------------------------------------------------------------------
     @classmethod

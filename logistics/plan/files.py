@@ -59,6 +59,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
              "start_hour": f.start_hour, "end_hour": f.end_hour, "units": list(f.units)}
             for f in plan.findings
         ],
+        **({"replan": plan.replan} if plan.replan is not None else {}),
     }
 
 
@@ -91,8 +92,23 @@ def from_dict(cls: type[Plan], d: Any) -> Plan:
     missions = [_read_mission(r, m, f"missions[{i}]")
                 for i, m in enumerate(r.list(r.req(obj, "missions", ""), "missions"))]
     findings = _read_findings(r, obj)
+    replan = _read_replan(r, obj)
     return cls(scenario_name=name, scenario_sha256=sha, status=status, missions=missions,
-               units=units, kpis=kpis, solve=solve, findings=findings)
+               units=units, kpis=kpis, solve=solve, findings=findings, replan=replan)
+
+
+def _read_replan(r: _Reader, obj: dict) -> dict | None:
+    """The ``replan`` object of a re-plan (SPEC 5.3; optional)."""
+    if "replan" not in obj:
+        return None
+    rp = r.obj(obj["replan"], "replan")
+    out: dict[str, Any] = {"now_hour": r.num(r.req(rp, "now_hour", "replan"), "replan.now_hour")}
+    prev = r.obj(r.req(rp, "previous", "replan"), "replan.previous")
+    out["previous"] = {"sha256": r.str(r.req(prev, "sha256", "replan.previous"), "replan.previous.sha256")}
+    for key in ("kept", "changed", "cancelled", "added"):
+        out[key] = [r.str(x, f"replan.{key}[{i}]")
+                    for i, x in enumerate(r.list(rp.get(key, []), f"replan.{key}"))]
+    return out
 
 
 def _read_solve(r: _Reader, obj: dict) -> SolveInfo:

@@ -28,7 +28,7 @@ from ..model.build import AirliftModel
 from ..model.convert import hint_from_dispatch, missions_from_values
 from ..model.data import ModelData
 from ..model.dispatch import Dispatch, dispatch_objective
-from ..model.subset import into_subset, landings, out_of_subset, subset
+from ..model.subset import into_subset, landings, out_of_subset, residual, subset
 from ..runtime import Budget, cpsat_solver, run_cpsat
 
 __all__ = ["LnsResult", "improve_goal"]
@@ -61,13 +61,13 @@ class LnsResult:
 
 def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: Budget, *, seed: int = 0,
                  workers: int | None = None, max_slots: dict[int, int] | None = None,
-                 bound: int = 0) -> LnsResult:
+                 bound: int = 0, max_fails: int = MAX_FAILS) -> LnsResult:
     """Improve the plan ``missions`` on ``goal`` (a goal of ``data.goals``) within
     ``budget``, the goals before it held, the later ones breaking ties.
 
     Stops early when the goal meets ``bound`` (a proven lower bound, model units), when
     a re-plan of every unit is proven, or after :data:`MAX_FAILS` re-plans in a row that
-    found nothing better. ``max_slots``: per group, the most missions the result may
+    found nothing better (``max_fails``). ``max_slots``: per group, the most missions the result may
     have (the caller's model has that many slots); None: no limit.
     """
     gi = data.goals.index(goal)
@@ -76,7 +76,7 @@ def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: B
     size = SIZE_START
     movable = sum(1 for u in data.units if any(u.demand.values()))
     fails = 0
-    while budget.left() > STEP_MIN and not budget.stopped() and fails < MAX_FAILS:
+    while budget.left() > STEP_MIN and not budget.stopped() and fails < max_fails:
         if res.objective[gi] <= bound:
             break
         units = _neighbourhood(data, res.missions, goal, size, rng)
@@ -142,6 +142,11 @@ def _neighbourhood(data: ModelData, missions: list[Dispatch], goal: str, size: i
     with the units that compete with it, closed under sharing a mission."""
     scores = {ui: s for ui, s in _scores(data, missions, goal).items() if s > 0}
     pool = [u.idx for u in data.units if any(u.demand.values())]
+    fixed = [ms for ms in missions if ms.fixed]
+    if fixed:  # a re-plan: only units with something left to move
+        done = {ui for ui, (left, _) in residual(data, fixed, set(pool)).items() if not left}
+        pool = [ui for ui in pool if ui not in done]
+        scores = {ui: s for ui, s in scores.items() if ui not in done}
     if not pool:
         return set()
     if scores and rng.random() >= RANDOM_SHARE:
@@ -181,8 +186,14 @@ def _replan(data: ModelData, missions: list[Dispatch], units: set[int], gi: int,
             seed: int, workers: int | None) -> tuple[str, list[Dispatch] | None]:
     """Re-plan ``units`` with every other mission held; (status, the whole plan's
     missions or None)."""
-    mine = [ms for ms in missions if set(ms.loads) & units]
-    others = [ms for ms in missions if not set(ms.loads) & units]
+    mine = [ms for ms in missions if set(ms.loads) & units and not ms.fixed]
+    others = [ms for ms in missions if not set(ms.loads) & units or ms.fixed]
+    # a freed unit that fixed missions (a re-plan's started ones) partly carry: only
+    # what they leave is re-planned, to the base they took
+    rest = residual(data, [ms for ms in others if ms.fixed], units)
+    units = {ui for ui in units if ui not in rest or rest[ui][0]}
+    if not units:
+        return "nothing to free", None
     beds: dict[str, int] = {}
     seen: set[int] = set()
     for ms in others:
@@ -190,8 +201,10 @@ def _replan(data: ModelData, missions: list[Dispatch], units: set[int], gi: int,
         for ui in ms.loads:
             if ui not in seen:
                 seen.add(ui)
-                beds[dest] = beds.get(dest, 0) + data.units[ui].unit.pax
-    sdata = subset(data, units, beds)
+                pax = data.units[ui].unit.pax
+                # a freed unit's residual part takes its own beds in the re-plan
+                beds[dest] = beds.get(dest, 0) + (pax - rest[ui][0].get("pax", 0) if ui in units else pax)
+    sdata = subset(data, units, beds, {ui: rest[ui] for ui in units if ui in rest})
     hint = into_subset(data, sdata, mine)
     if hint is None:
         return "unmapped", None

@@ -1,0 +1,221 @@
+"""A re-plan between plan terms and model terms: the plan being flown's missions as
+:class:`~logistics.model.dispatch.Dispatch` objects, and the re-planned missions back
+as a :class:`~logistics.plan.Plan` whose missions keep their ids where they can.
+
+The started missions and every mission left as it was go into the new plan as the very
+objects of the plan being flown, so that they are kept byte for byte; only changed and
+new missions are built from model terms.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model.data import Group, ModelData, minute_pieces
+from ..network import routings
+from ..model.dispatch import Dispatch
+from ..plan import Leg, Load, Mission, Plan
+from ..scenario import Scenario
+from ..units import CARGO, TONS_SCALE, ground_minutes, ticks_up
+
+__all__ = ["assemble", "to_dispatch"]
+
+#: minutes a mission's leg times may differ from its routing's and still be that routing
+_SLACK_MIN = 1
+
+
+def to_dispatch(data: ModelData, missions: list[Mission], *, fixed: bool = False
+                ) -> tuple[list[Dispatch], list[Mission]]:
+    """Missions in model terms, and those that have none: an unknown (origin, type) or
+    routing, units the scenario lacks, or (unless ``fixed``) leg times off the
+    routing's by more than a minute. A fixed mission keeps its routing's shape from
+    its first departure."""
+    groups = {(g.origin, g.aircraft): gi for gi, g in enumerate(data.groups) if not isinstance(g, HeldGroup)}
+    units = {u.unit.id: u.idx for u in data.units}
+    out, lost = [], []
+    for m in missions:
+        dp = _one(data, groups, units, m, fixed)
+        if dp is None:
+            lost.append(m)
+        else:
+            out.append(dp)
+    return out, lost
+
+
+class HeldGroup(Group):
+    """Missions of an (origin, type) that the re-plan holds but plans nothing more on
+    (no unit left there can use it in time, or the routing serves no base a unit left
+    may take): their aircraft, ramps and crew hours are booked all the same."""
+
+    @property
+    def name(self) -> str:
+        return f"{self.origin}/{self.aircraft}/held"
+
+
+def _held_option(data: ModelData, m: Mission) -> tuple[int, int] | None:
+    """The held group and routing of a started mission the model's groups lack."""
+    s = data.scenario
+    if m.aircraft not in s.fleet_types:
+        return None
+    r = next((r for r in routings(s, m.origin, m.destination, m.aircraft) if r.full_label == m.routing), None)
+    if r is None:
+        return None
+    gi = next((i for i, g in enumerate(data.groups)
+               if isinstance(g, HeldGroup) and (g.origin, g.aircraft) == (m.origin, m.aircraft)), None)
+    if gi is None:
+        ac = s.aircraft_type(m.aircraft)
+        data.groups.append(HeldGroup(origin=m.origin, aircraft=m.aircraft, ac=ac, options=[], units=[], k=0,
+                                     est=0, lst=-1, onload=ground_minutes(ac.onload_hours), seats=0, acl=0,
+                                     pax_w=0, commodities=()))
+        gi = len(data.groups) - 1
+    g = data.groups[gi]
+    oi = next((i for i, x in enumerate(g.options) if x.full_label == r.full_label), None)
+    if oi is None:
+        g.options.append(r)
+        oi = len(g.options) - 1
+        end = data.horizon + max(x.cycle for grp in data.groups for x in grp.options) + 1
+        for a in {m.origin, *(gr.airfield for gr in r.ground)} - set(data.mog):
+            data.mog[a] = s.mog_peak(a)
+            if s.mog_changes(a):
+                data.mog_steps[a] = minute_pieces(s.mog_pieces(a), end)
+    return gi, oi
+
+
+def _one(data: ModelData, groups: dict, units: dict, m: Mission, fixed: bool) -> Dispatch | None:
+    if not m.legs:
+        return None
+    gi = groups.get((m.origin, m.aircraft))
+    oi = None
+    if gi is not None:
+        oi = next((i for i, r in enumerate(data.groups[gi].options) if r.full_label == m.routing), None)
+    if oi is None:
+        at = _held_option(data, m) if fixed else None
+        if at is None:
+            return None
+        gi, oi = at
+    r = data.groups[gi].options[oi]
+    start = round(m.legs[0].depart_hour * 60) - r.legs[0].depart
+    if not fixed and any(abs(start + a.depart - b.depart_hour * 60) > _SLACK_MIN
+                         or abs(start + a.arrive - b.arrive_hour * 60) > _SLACK_MIN
+                         for a, b in zip(r.legs, m.legs, strict=True)):
+        return None
+    loads: dict[int, dict[str, int]] = {}
+    for ld in m.loads:
+        if ld.empty:
+            continue
+        ui = units.get(ld.unit)
+        if ui is None:
+            return None
+        q = loads.setdefault(ui, {})
+        if ld.pax:
+            q["pax"] = q.get("pax", 0) + ld.pax
+        for c in CARGO:
+            x = ticks_up(getattr(ld, c))
+            if x:
+                q[c] = q.get(c, 0) + x
+    return Dispatch(gi, oi, start, loads, fixed=fixed)
+
+
+def assemble(scenario: Scenario, data: ModelData, previous: Plan, done: list[Mission], rest: list[Mission],
+             cur: list[Dispatch]) -> tuple[Plan, dict[str, list[str]]]:
+    """The re-plan's :class:`Plan` (for the real ``scenario``) and its mission lists:
+    ``started``, ``kept`` (started or unchanged), ``changed``, ``cancelled``, ``added``."""
+    same = {}  # a not-started mission of the plan being flown, by its model terms
+    for m in rest:
+        dp = _one(data, {(g.origin, g.aircraft): gi for gi, g in enumerate(data.groups)
+                         if not isinstance(g, HeldGroup)}, {u.unit.id: u.idx for u in data.units}, m, False)
+        if dp is not None:
+            same.setdefault(_key(dp), []).append(m)
+    missions: list[Mission] = list(done)
+    kept_ids = [m.id for m in done]
+    built: list[tuple[Dispatch, Mission]] = []
+    for dp in cur:
+        if dp.fixed:
+            continue
+        match = same.get(_key(dp))
+        if match:
+            m = match.pop(0)
+            missions.append(m)
+            kept_ids.append(m.id)
+        else:
+            built.append((dp, _mission(data, dp)))
+    built_ms = [m for m in _trim(scenario, missions, [m for _, m in built]) if m.loads]
+    # ids: a built mission takes the id of a cancelled one of its type and origin
+    # (the same base and the nearest start first): it is that mission, changed
+    left = [m for m in rest if m.id not in set(kept_ids)]
+    changed, added = [], []
+    taken: set[str] = set()
+    numbers = [int(x) for m in previous.missions for x in re.findall(r"\d+", m.id)[-1:]]
+    nxt = max(numbers, default=0) + 1
+    used = {m.id for m in previous.missions}
+    final = []
+    for m in sorted(built_ms, key=lambda x: x.legs[0].depart_hour):
+        pool = [p for p in left if p.id not in taken and p.aircraft == m.aircraft and p.origin == m.origin]
+        if pool:
+            p = min(pool, key=lambda p: (p.destination != m.destination,
+                                         abs(p.legs[0].depart_hour - m.legs[0].depart_hour)))
+            taken.add(p.id)
+            changed.append(p.id)
+            final.append(_with_id(m, p.id))
+        else:
+            while f"M{nxt:04d}" in used:
+                nxt += 1
+            mid = f"M{nxt:04d}"
+            used.add(mid)
+            added.append(mid)
+            final.append(_with_id(m, mid))
+    missions += final
+    missions.sort(key=lambda m: (m.legs[0].depart_hour, m.id))
+    cancelled = [m.id for m in left if m.id not in taken]
+    dests = {ld.unit: m.destination for m in missions for ld in m.loads if not ld.empty}
+    plan = Plan.from_missions(scenario, missions, status="feasible", destinations=dests)
+    return plan, {"started": [m.id for m in done], "kept": sorted(kept_ids), "changed": sorted(changed),
+                  "cancelled": sorted(cancelled), "added": sorted(added)}
+
+
+def _key(dp: Dispatch) -> tuple:
+    return (dp.group, dp.option, dp.start,
+            tuple(sorted((ui, tuple(sorted((c, x) for c, x in q.items() if x))) for ui, q in dp.loads.items())))
+
+
+def _mission(data: ModelData, dp: Dispatch) -> Mission:
+    g = data.groups[dp.group]
+    r = g.options[dp.option]
+    legs = tuple(Leg(lg.frm, lg.to, (dp.start + lg.depart) / 60.0, (dp.start + lg.arrive) / 60.0) for lg in r.legs)
+    loads = tuple(Load(unit=data.units[ui].unit.id, pax=int(q.get("pax", 0)),
+                       **{c: q.get(c, 0) / TONS_SCALE for c in CARGO})
+                  for ui, q in sorted(dp.loads.items(), key=lambda t: data.units[t[0]].unit.id) if any(q.values()))
+    return Mission(id="", aircraft=g.aircraft, origin=g.origin, destination=r.destination, legs=legs, loads=loads)
+
+
+def _trim(scenario: Scenario, fixed: list[Mission], built: list[Mission]) -> list[Mission]:
+    """Demands were rounded up to weight ticks: cut what the built missions carry over a
+    unit's requirement from their last loads (the kept ones are as flown)."""
+    carried: dict[tuple[str, str], float] = {}
+    for m in [*fixed, *built]:
+        for ld in m.loads:
+            for c in CARGO:
+                carried[(ld.unit, c)] = carried.get((ld.unit, c), 0.0) + getattr(ld, c)
+    need = {(u.id, c): u.amount(c) for u in scenario.units for c in CARGO}
+    excess = {k: v - need.get(k, 0.0) for k, v in carried.items() if v - need.get(k, 0.0) > 1e-12}
+    if not excess:
+        return built
+    out = list(built)
+    for i in range(len(out) - 1, -1, -1):
+        m = out[i]
+        loads = []
+        for ld in m.loads:
+            upd = {}
+            for c in CARGO:
+                x = excess.get((ld.unit, c), 0.0)
+                if x > 1e-12 and getattr(ld, c) > 0:
+                    cut = min(x, getattr(ld, c))
+                    upd[c] = getattr(ld, c) - cut
+                    excess[(ld.unit, c)] = x - cut
+            loads.append(Load(**{**ld.__dict__, **upd}) if upd else ld)
+        out[i] = Mission(m.id, m.aircraft, m.origin, m.destination, m.legs, tuple(ld for ld in loads if not ld.empty))
+    return out
+
+
+def _with_id(m: Mission, mid: str) -> Mission:
+    return Mission(mid, m.aircraft, m.origin, m.destination, m.legs, m.loads)
