@@ -258,3 +258,64 @@ def test_property_a_replan_verifies_and_never_changes_a_started_mission(seed, at
     ids = {m.id for m in new.missions}
     assert ids == set(new.replan["kept"]) | set(new.replan["changed"]) | set(new.replan["added"])
     assert {m.id for m in plan.missions} - ids == set(new.replan["cancelled"])
+
+
+# ----- the command ------------------------------------------------------------------
+def _files(tmp_path, s: Scenario, plan: Plan, name: str = "now.yaml"):
+    from logistics.scenario import save_scenario
+
+    sp = tmp_path / name
+    save_scenario(s, sp)
+    pp = plan.save(tmp_path / "flown.json")
+    return sp, pp
+
+
+def test_the_command_replans_writes_and_verifies(tmp_path, capsys):
+    from logistics.cli import main
+
+    s = make_scenario(aircraft=[{"type": "C-17A", "count": 2, **CREW}], units=_units())
+    plan = _solved(s)
+    s2 = make_scenario(aircraft=[{"type": "C-17A", "count": 1, **CREW},
+                                 {"type": "C-17A", "count": 1, "until_hour": 20, **CREW}], units=_units())
+    sp, pp = _files(tmp_path, s2, plan)
+    out = tmp_path / "new.json"
+    assert main(["replan", str(sp), str(pp), "--now", "5", "--out", str(out), "--time-limit", "5", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["ok"] and doc["replan"]["changed"] == [_mission_of(plan, "B").id]
+    new = Plan.load(out)
+    import hashlib
+
+    assert new.replan["previous"]["sha256"] == hashlib.sha256(pp.read_bytes()).hexdigest()
+    assert verify(s2, new, previous=plan, now_hour=5.0) == []
+    # the checker's command checks rule frozen given the plan being flown
+    assert main(["verify", str(sp), str(out), "--previous", str(pp), "--now", "5"]) == 0
+    # asked as a re-plan at h30, B's mission of the plan being flown (from h10) had
+    # started and may not change: rule frozen
+    capsys.readouterr()
+    assert main(["verify", str(sp), str(out), "--previous", str(pp), "--now", "30"]) == 1
+    assert f"[frozen] {_mission_of(plan, 'B').id}" in capsys.readouterr().out
+    assert main(["verify", str(sp), str(out), "--now", "5"]) == 2
+
+
+def test_the_command_names_bad_input_and_conflicts(tmp_path, capsys):
+    from logistics.cli import main
+
+    s = make_scenario(aircraft=[{"type": "C-17A", "count": 2, **CREW}], units=_units())
+    plan = _solved(s)
+    sp, pp = _files(tmp_path, s, plan)
+    out = str(tmp_path / "new.json")
+    assert main(["replan", str(sp), str(pp), "--now", "500", "--out", out]) == 2
+    assert "--now: must be an hour within the horizon, 0 to 120" in capsys.readouterr().err
+    other = make_scenario(name="another operation", aircraft=[{"type": "C-17A", "count": 2, **CREW}], units=_units())
+    sp2, _ = _files(tmp_path, other, plan, "other.yaml")
+    assert main(["replan", str(sp2), str(pp), "--now", "5", "--out", out]) == 2
+    assert f"{pp}: previous plan: answers scenario 'tiny'" in capsys.readouterr().err
+    a = _mission_of(plan, "A")
+    closed = {"icao": "OKAS", "mog_changes": [{"from_hour": a.arrive_hour, "to_hour": a.arrive_hour + 1, "mog": 0}]}
+    sp3, _ = _files(tmp_path, s.model_validate({**scenario_to_dict(s), "airfields": [closed]}), plan, "closed.yaml")
+    assert main(["replan", str(sp3), str(pp), "--now", "5", "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert f"missions[{a.id}]" in err and "rule mog" in err and "no plan made" in err
+    (tmp_path / "broken.json").write_text("{not json")
+    assert main(["replan", str(sp), str(tmp_path / "broken.json"), "--now", "5", "--out", out]) == 2
+    assert "broken.json" in capsys.readouterr().err

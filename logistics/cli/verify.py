@@ -62,7 +62,16 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     why = other_scenario(args.scenario, s, args.plan, plan)
     if why is not None:
         return input_error(args, out, err, [why])
-    violations = logistics.verify(s, plan)
+    previous = None
+    if (args.previous is None) != (args.now is None):
+        return input_error(args, out, err, ["--previous and --now go together: the plan being flown and the "
+                                            "hour of the re-plan (rule frozen)"])
+    if args.previous is not None:
+        try:
+            previous = Plan.load(args.previous)
+        except ValueError as exc:
+            return input_error(args, out, err, [str(exc)])
+    violations = logistics.verify(s, plan, previous=previous, now_hour=args.now)
     counts: dict[str, int] = {}
     for v in violations:
         counts[v.rule] = counts.get(v.rule, 0) + 1
@@ -81,6 +90,9 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario file (.yaml, .yml or .json)")
     p.add_argument("plan", help="plan file (.json, logistics-plan/1)")
+    p.add_argument("--previous", default=None, metavar="PLAN",
+                   help="for a re-plan: the plan being flown (with --now, checks rule frozen, SPEC 5.3)")
+    p.add_argument("--now", type=float, default=None, metavar="H", help="for a re-plan: its hour")
     add_json(p, "the violations (rule, subject, message) and their counts per rule")
     add_verbose(p)
     p.set_defaults(func=cmd_verify)
