@@ -11,12 +11,13 @@ polling fragment reads the job's progress, and Cancel keeps the samples done.
 from __future__ import annotations
 
 import os
+import time
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app import state
+from app import page_charts, state
+from logistics.explain import describe_limit
 from logistics.sweep import SweepJob, SweepResult, Variations
 
 ss = st.session_state
@@ -97,19 +98,36 @@ if st.button("Run sweep", type="primary", icon=":material/play_arrow:", disabled
     ss["sweep_job"] = SweepJob(scen, variations(), samples=int(samples), seed=int(ss.sw_seed),
                                time_limit=float(time_limit),
                                max_workers=int(ss.sw_workers) or None).start()
+    ss["sweep_workers"] = int(ss.sw_workers) or (os.cpu_count() or 1)
     ss["sweep_collected"] = False
     st.rerun()
 
 
+def completions(j: SweepJob) -> list[float]:
+    """When the samples of ``j`` finished (seconds from its start), as far as the polls saw:
+    the job's clock stops at each finished sample, so a poll that sees new samples reads it."""
+    key, marks = ss.get("sweep_marks", (None, []))
+    if key != id(j):
+        marks = []
+    while len(marks) < j.done:
+        marks.append(float(j.elapsed))
+    ss["sweep_marks"] = (id(j), marks)
+    return marks
+
+
 def show_progress() -> None:
-    """The live panel: samples done, elapsed, cancel."""
+    """The live panel: samples done, time so far and left (estimated from the samples
+    done), cancel."""
     j: SweepJob | None = ss.get("sweep_job")
     if j is None:
         return
     if j.finished:
         st.rerun()  # the whole page: show the result
     frac = j.done / j.total if j.total else 0.0
-    st.progress(min(frac, 0.99), text=f"{j.done} of {j.total} samples solved — {j.elapsed:.0f} s"
+    elapsed = time.perf_counter() - j.started if j.started is not None else j.elapsed
+    text = page_charts.sweep_progress_text(j.done, j.total, elapsed, completions(j),
+                                           int(ss.get("sweep_workers") or os.cpu_count() or 1))
+    st.progress(min(frac, 0.99), text=text
                 + ("  (stopping after the samples under way…)" if j.cancel_requested else ""))
     if st.button("Cancel", icon=":material/stop_circle:", key="sw_cancel", disabled=j.cancel_requested,
                  help="Stop after the samples under way; the samples done are kept."):
@@ -136,8 +154,9 @@ if ss.get("sweep_error"):
 
 res: SweepResult | None = ss.get("sweep_result")
 if res is None:
-    st.info("Set the number of samples and press **Run sweep**. A sweep of 20 samples of a small "
-            "scenario takes a minute or so.", icon=":material/info:")
+    st.info("Set the number of samples and press **Run sweep**. Each sample is a full solve of a "
+            "perturbed copy of the scenario, so a sweep takes a while; once the first samples are "
+            "done the page estimates the time left.", icon=":material/info:")
     st.stop()
 
 sm = res.summary()
@@ -164,51 +183,48 @@ st.caption(f"{sm.samples} samples, seed {res.meta.get('seed')}, {res.meta.get('t
            f"solve, {res.meta.get('seconds', 0):.0f} s in all; status: "
            + ", ".join(f"{k} {v}" for k, v in sm.status.items()) + ".")
 
+cur = state.plan()
+cur_closure = None
+if cur is not None and state.plan_scenario() is not None and state.plan_scenario().name == ss.get("sweep_scenario"):
+    cur_closure = cur.kpis.get("closure_hour")
+
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Force closure")
-    cl = res.samples[["sample", "closure_hour"]].dropna()
+    cl = res.samples["closure_hour"].dropna()
     if len(cl):
-        hist = alt.Chart(cl).mark_bar().encode(
-            x=alt.X("closure_hour:Q", bin=alt.Bin(maxbins=20), title="force closure (hours from C-hour 0)"),
-            y=alt.Y("count():Q", title="samples"),
-            tooltip=[alt.Tooltip("count():Q", title="samples")],
-        )
-        rules = alt.Chart(pd.DataFrame({"hour": [sm.closure["P10"], sm.closure["P50"], sm.closure["P90"]],
-                                        "label": ["P10", "P50", "P90"]})).mark_rule(
-            strokeDash=[4, 3], color="#555").encode(x="hour:Q", tooltip=["label", "hour"])
-        st.altair_chart((hist + rules).properties(height=260), width="stretch")
+        pct = {k: sm.closure[k] for k in ("P10", "P50", "P90")}
+        st.altair_chart(page_charts.closure_histogram(list(cl), pct, cur_closure), width="stretch")
+        st.caption("Samples by force closure; dashed: P10, P50, P90"
+                   + (f"; red: the current plan (h{cur_closure:.1f}), solved without perturbations."
+                      if cur_closure is not None else "; solve the scenario to mark the current plan."))
     else:
         st.info("No sample delivered anything.")
 with right:
     st.subheader("Units late or not fully delivered")
     if len(sm.units):
-        long = sm.units.melt(id_vars=["unit"], value_vars=["p_late", "p_undelivered"],
-                             var_name="outcome", value_name="probability")
-        long["outcome"] = long["outcome"].map({"p_late": "late", "p_undelivered": "not fully delivered"})
-        bars = alt.Chart(long).mark_bar().encode(
-            y=alt.Y("unit:N", sort=list(sm.units.sort_values("p_late_or_undelivered",
-                                                              ascending=False)["unit"]), title=None),
-            x=alt.X("sum(probability):Q", title="probability", scale=alt.Scale(domain=[0, 1]),
-                    axis=alt.Axis(format="%")),
-            color=alt.Color("outcome:N", scale=alt.Scale(domain=["late", "not fully delivered"],
-                                                         range=["#ef6c00", "#c62828"])),
-            tooltip=["unit", "outcome", alt.Tooltip("probability:Q", format=".0%")],
-        )
-        st.altair_chart(bars.properties(height=max(120, 24 * len(sm.units))), width="stretch")
+        st.altair_chart(page_charts.unit_outcome_chart(sm.units), width="stretch")
+        st.caption("Share of samples in which each unit is late (fully delivered after its RDD) or "
+                   "not fully delivered by its LAD.")
 
 st.subheader("Most frequent binding limits")
 if len(sm.limits):
-    lim = sm.limits.rename(columns={"kind": "limit", "subject": "what", "samples": "samples",
-                                    "share": "share of samples"})
-    st.dataframe(lim, hide_index=True, width="stretch",
-                 column_config={"share of samples": st.column_config.ProgressColumn(
-                     format="percent", min_value=0.0, max_value=1.0)})
+    lim = pd.DataFrame({"limit": [describe_limit(k, s) for k, s in zip(sm.limits["kind"], sm.limits["subject"],
+                                                                           strict=True)],
+                        "samples": sm.limits["samples"], "share of samples": sm.limits["share"]})
+    st.dataframe(lim, hide_index=True, width="stretch", column_config={
+        "limit": st.column_config.TextColumn("limit", width="large"),
+        "samples": st.column_config.NumberColumn("samples", width="small"),
+        "share of samples": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)})
 else:
     st.caption("No binding limit was reported in any sample.")
 
 with st.expander("Samples", icon=":material/table:"):
-    st.dataframe(res.samples, hide_index=True, width="stretch")
+    shown = res.samples.copy()
+    if "binding" in shown:
+        shown["binding"] = [", ".join(describe_limit(k) for k in str(v).split(";") if k) if isinstance(v, str)
+                            else v for v in shown["binding"]]
+    st.dataframe(shown, hide_index=True, width="stretch")
 d1, d2 = st.columns(2)
 d1.download_button("Samples (CSV)", res.samples.to_csv(index=False), file_name="sweep-samples.csv",
                    mime="text/csv", icon=":material/download:")

@@ -8,10 +8,12 @@ Solves are short and deterministic; every plan made here is checked with
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 import threading
 import time
 
+import pytest
 from apptest_support import make_app, tiny_dict, tiny_plan
 from streamlit.testing.v1 import AppTest
 
@@ -30,6 +32,17 @@ def specs(at: AppTest) -> list[dict]:
     out = []
     for el in at.get("vega_lite_chart"):
         out.append(json.loads(el.proto.spec))
+    return out
+
+
+def chart_frames(at: AppTest) -> list:
+    """The data of the altair charts on the page (sent beside the spec, as Arrow)."""
+    import pyarrow as pa
+
+    out = []
+    for el in at.get("vega_lite_chart"):
+        for ds in el.proto.datasets:
+            out.append(pa.ipc.open_stream(ds.data.data).read_pandas())
     return out
 
 
@@ -94,3 +107,93 @@ def test_solve_page_draws_the_live_chart_on_a_range_around_the_values() -> None:
         release.set()
         runner.wait(10)
     assert runner.plan is plan
+
+
+# ----- Robustness: estimate, current plan, plain words ---------------------------------------------
+class GatedExecutor(cf.Executor):
+    """Runs tasks one at a time in its own thread; the tasks after the first ``free`` wait
+    for ``gate``, so a test can look at the page with some samples done."""
+
+    def __init__(self, free: int) -> None:
+        self.free, self.gate = free, threading.Event()
+        self._n = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs) -> cf.Future:
+        fut: cf.Future = cf.Future()
+        with self._lock:
+            k = self._n
+            self._n += 1
+
+        def run() -> None:
+            if k >= self.free:
+                self.gate.wait(60)
+            time.sleep(0.05 * k)  # in order
+            if fut.set_running_or_notify_cancel():
+                try:
+                    fut.set_result(fn(*args, **kwargs))
+                except BaseException as exc:  # the future carries it
+                    fut.set_exception(exc)
+
+        threading.Thread(target=run, daemon=True).start()
+        return fut
+
+
+def progress_texts(at: AppTest) -> list[str]:
+    return [el.proto.text for el in at.get("progress")]
+
+
+def test_sample_time_estimate() -> None:
+    # 2 workers: samples finish at 10, 12, 21 s -> times 10, 12, 11 (the third started at 10)
+    mean, left = page_charts.sweep_estimate([10, 12, 21], total=11, workers=2)
+    assert mean == pytest.approx(11.0) and left == pytest.approx(8 * 11 / 2)
+    assert page_charts.sweep_estimate([], 10, 2) is None
+    assert page_charts.sweep_estimate([5, 5], total=3, workers=2) == (5.0, 5.0)  # one left: one round
+    text = page_charts.sweep_progress_text(3, 11, 25.0, [10, 12, 21], 2)
+    assert text.startswith("3 of 11 samples solved, 25 s so far; about 44 s left")
+    assert "estimated when the first sample is done" in page_charts.sweep_progress_text(0, 20, 19, [], 2)
+    assert page_charts.duration(239) == "3 min 59 s"
+
+
+def test_robustness_page_estimates_marks_the_plan_and_names_limits() -> None:
+    from logistics.sweep import SweepJob
+
+    plan, scen = verified_tiny_plan()
+    at = make_app()
+    at.session_state["scenario_dict"] = tiny_dict()
+    at.session_state["plan"] = plan
+    at.session_state["plan_scenario"] = scen
+    at.run()
+    ex = GatedExecutor(free=2)
+    job = SweepJob(scen, samples=4, time_limit=0.3, executor=ex).start()
+    try:
+        deadline = time.time() + 120
+        while job.done < 2:
+            assert time.time() < deadline and not job.finished, job.error
+            time.sleep(0.05)
+        at.session_state["sweep_job"] = job
+        at.session_state["sweep_workers"] = 1
+        at.switch_page("pages/robustness.py").run()
+        assert_clean(at)
+        texts = progress_texts(at)
+        assert texts and texts[0].startswith("2 of 4 samples solved"), texts
+        assert " left (" in texts[0] and "a sample on average, 1 at a time" in texts[0], texts
+        assert not any("a minute" in m.value for m in at.markdown)
+    finally:
+        ex.gate.set()
+    assert job.wait(120) is not None, job.error
+    at.run()
+    assert_clean(at)
+    res = at.session_state["sweep_result"]
+    assert len(res.samples) == 4 and int(res.samples["violations"].sum()) == 0  # verify ran on each
+    # the current plan's closure is marked on the histogram, labelled
+    frames = chart_frames(at)
+    labels = [x for df in frames if "label" in df.columns for x in df["label"]]
+    assert f"current plan h{plan.kpis['closure_hour']:.1f}" in labels, labels
+    # every unit bar has a label
+    units = next(df for df in frames if {"unit", "label"} <= set(df.columns))
+    assert set(units["unit"]) == {"U1"} and units["label"].str.len().min() > 0
+    # limits in plain words, not codes such as "mog:OKAS"
+    lim = next(df.value for df in at.dataframe if "limit" in df.value.columns)
+    assert len(lim) and all(":" not in x and " " in x for x in lim["limit"]), list(lim["limit"])
+    assert {"limit", "samples", "share of samples"} == set(lim.columns)
