@@ -1,12 +1,15 @@
-"""Compare page: save plans as named variants and put them side by side: KPIs, closure
-per unit, units that changed destination, missions by aircraft type."""
+"""Compare page: save plans as named variants and put them side by side: each variant's
+edits against the baseline's scenario, KPIs, goal values against their proven bounds
+(solver noise), closure per unit, units that changed destination, missions by type.
+The baseline comes first, then the variants in the order they were saved."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app import charts, state
+from app import charts, page_charts, state
+from logistics.diff import scenario_diff
 
 ss = st.session_state
 state.init()
@@ -27,7 +30,9 @@ with st.form("save_variant_compare", clear_on_submit=True, border=False):
             st.toast(f"Saved as variant “{v.name}”")
 
 variants = state.variants()
-entries: dict[str, tuple] = {n: (v.plan, v.scenario) for n, v in variants.items()}
+# in the order they were saved (a variant saved again under its name moves to its new place)
+saved = sorted(variants.values(), key=lambda v: v.saved_at)
+entries: dict[str, tuple] = {v.name: (v.plan, v.scenario) for v in saved}
 if state.plan() is not None and not any(v.plan is state.plan() for v in variants.values()):
     entries[CURRENT] = (state.plan(), state.plan_scenario())
 
@@ -38,10 +43,29 @@ if len(entries) < 2:
         st.stop()
 
 names = list(entries)
-picked = st.multiselect("Variants side by side (the first is the baseline)", names,
-                        default=names[:4], key="compare_pick")
-if not picked:
-    st.stop()
+p1, p2 = st.columns([1, 2])
+base = p1.selectbox("Baseline", names, index=0, key="compare_base",
+                    help="The plan the others are measured against; the first saved by default.")
+others = [n for n in names if n != base]
+chosen = p2.multiselect("Variants compared with it", others, default=others[:3], key="compare_pick")
+picked = [base, *[n for n in others if n in chosen]]  # baseline first, then in saved order
+
+# ----- edits -----------------------------------------------------------------------------------
+MAX_EDITS = 12
+st.markdown(f"##### What each variant changes in the scenario of “{base}”")
+base_sc = entries[base][1]
+edit_counts: dict[str, int] = {base: 0}
+for n in picked[1:]:
+    lines = scenario_diff(base_sc, entries[n][1])
+    edit_counts[n] = len(lines)
+    if not lines:
+        st.markdown(f"**{n}**: no edits (the same scenario, solved again).")
+        continue
+    shown = "\n".join(f"  - {x}" for x in lines[:MAX_EDITS])
+    more = f"\n  - … and {len(lines) - MAX_EDITS} more" if len(lines) > MAX_EDITS else ""
+    st.markdown(f"- **{n}**: {len(lines)} edit{'s' if len(lines) != 1 else ''}\n{shown}{more}")
+if len(picked) == 1:
+    st.caption("Pick variants to compare with the baseline.")
 
 # ----- KPIs ------------------------------------------------------------------------------------
 rows = []
@@ -49,21 +73,48 @@ for n in picked:
     p, sc = entries[n]
     k = p.kpis
     goal, gap = charts.headline_gap(p)
-    rows.append({"variant": n, "scenario": sc.name, "status": p.status,
+    rows.append({"variant": n, "edits": edit_counts.get(n, 0),
                  "closure_hour": k.get("closure_hour"), "late_units": k.get("late_units"),
                  "undelivered_pax": k.get("undelivered_pax"), "undelivered_stons": k.get("undelivered_stons"),
-                 "missions": k.get("missions"), "flying_hours": k.get("flying_hours"),
+                 "missions": k.get("missions"), "flying_hours": k.get("flying_hours"), "status": p.status,
                  "gap_%": None if gap is None else 100 * gap})
 st.subheader("KPIs")
 kdf = pd.DataFrame(rows).set_index("variant")
+small = "small"
 st.dataframe(kdf, width="stretch", column_config={
-    "closure_hour": st.column_config.NumberColumn("closure h", format="%.1f"),
-    "late_units": st.column_config.NumberColumn("late units"),
-    "undelivered_pax": st.column_config.NumberColumn("undelivered soldiers"),
-    "undelivered_stons": st.column_config.NumberColumn("undelivered st", format="%.1f"),
-    "flying_hours": st.column_config.NumberColumn("flying h", format="%.0f"),
-    "gap_%": st.column_config.NumberColumn("gap %", format="%.1f"),
+    "_index": st.column_config.TextColumn("variant", width="medium"),
+    "edits": st.column_config.NumberColumn("edits", width=small, help="Edits against the baseline's scenario"),
+    "closure_hour": st.column_config.NumberColumn("closure h", format="%.1f", width=small),
+    "late_units": st.column_config.NumberColumn("late", width=small, help="Units late"),
+    "undelivered_pax": st.column_config.NumberColumn("short soldiers", width=small,
+                                                     help="Soldiers not delivered"),
+    "undelivered_stons": st.column_config.NumberColumn("short st", format="%.1f", width=small,
+                                                       help="Short tons not delivered"),
+    "missions": st.column_config.NumberColumn("missions", width=small),
+    "flying_hours": st.column_config.NumberColumn("flying h", format="%.0f", width=small),
+    "status": st.column_config.TextColumn("status", width=small),
+    "gap_%": st.column_config.NumberColumn("gap %", format="%.1f", width=small,
+                                           help="The first goal not proven best: how far from its bound"),
 })
+
+st.markdown("##### Goals: value, proven bound and change against the baseline")
+goals = page_charts.goal_rows({n: entries[n][0] for n in picked}, base)
+if len(goals):
+    st.dataframe(goals, hide_index=True, width="stretch", column_config={
+        "variant": st.column_config.TextColumn("variant", width="medium"),
+        "goal": st.column_config.TextColumn("goal", width=small),
+        "value": st.column_config.NumberColumn("value", format="%.2f", width=small),
+        "bound": st.column_config.NumberColumn("bound", format="%.2f", width=small,
+                                               help="Proven: no plan of its scenario does better"),
+        "gap": st.column_config.NumberColumn("gap", format="%.2f", width=small,
+                                             help="Value minus bound: how much better a plan may exist"),
+        "change": st.column_config.NumberColumn("Δ baseline", format="%+.2f", width=small),
+        "verdict": st.column_config.TextColumn("verdict", width="medium"),
+    })
+    st.caption("A change smaller than the gap of either plan is **within solver noise**: a longer "
+               "solve of either may close it. Lower is better for every goal.")
+else:
+    st.caption("These plans carry no solver values (plans read from files).")
 
 # ----- per unit --------------------------------------------------------------------------------
 base = picked[0]
@@ -73,19 +124,34 @@ for n in picked:
     f = charts.closure_frame(p, sc).set_index("unit")
     frames[n] = f
 st.subheader(f"Closure per unit against “{base}”")
+
+
+def short(name: str, n: int = 18) -> str:
+    """A column label that fits; the full name is in the column's help."""
+    return name if len(name) <= n else name[: n - 1] + "…"
+
+
 units = list(dict.fromkeys(u for f in frames.values() for u in f.index))
 table = pd.DataFrame(index=pd.Index(units, name="unit"))
-table["RDD"] = [frames[base]["rdd"].get(u) for u in units]
-table[f"{base}"] = [frames[base]["closure"].get(u) for u in units]
-for n in picked[1:]:
-    table[n] = [frames[n]["closure"].get(u) for u in units]
-    table[f"Δ {n} (h)"] = table[n].astype(float) - table[base].astype(float)
+table["rdd"] = [frames[base]["rdd"].get(u) for u in units]
+cfg = {"unit": st.column_config.TextColumn("unit", width="medium"),
+       "rdd": st.column_config.NumberColumn("RDD h", format="%.1f", width="small")}
+for i, n in enumerate(picked):  # keys by position: a variant may be called anything
+    table[f"c{i}"] = pd.to_numeric(pd.Series([frames[n]["closure"].get(u) for u in units], index=table.index),
+                                   errors="coerce")
+    cfg[f"c{i}"] = st.column_config.NumberColumn(short(n), format="%.1f", width="small",
+                                                 help=f"Closure hour in “{n}”")
+    if i:
+        table[f"d{i}"] = table[f"c{i}"] - table["c0"]
+        cfg[f"d{i}"] = st.column_config.NumberColumn(f"Δ {short(n, 14)}", format="%+.1f", width="small",
+                                                     help=f"“{n}” minus “{base}”, hours")
 status = {n: frames[n]["status"] for n in picked}
 table["status"] = [" / ".join(str(status[n].get(u, "-")) for n in picked) for u in units]
-cfg = {c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns if c != "status"}
+cfg["status"] = st.column_config.TextColumn("status (" + " / ".join(short(n, 10) for n in picked) + ")",
+                                            width="medium")
 st.dataframe(table, width="stretch", column_config=cfg)
-st.caption("Δ: later (+) or earlier (−) closure than the baseline; empty when a unit is not fully "
-           "delivered in one of the two.")
+st.caption("Closure hour of each unit in each plan; Δ: later (+) or earlier (−) than the baseline, "
+           "empty when a unit is not fully delivered in one of the two.")
 
 st.subheader("Units that changed destination")
 moved = []
@@ -94,9 +160,11 @@ for n in picked[1:]:
         a = frames[base]["destination"].get(u)
         b = frames[n]["destination"].get(u)
         if a != b:
-            moved.append({"variant": n, "unit": u, f"destination in {base}": a or "-", "destination": b or "-"})
+            moved.append({"variant": n, "unit": u, "from": a or "-", "to": b or "-"})
 if moved:
-    st.dataframe(pd.DataFrame(moved), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(moved), hide_index=True, width="stretch", column_config={
+        "from": st.column_config.TextColumn(f"in {short(base)}", width="small"),
+        "to": st.column_config.TextColumn("in the variant", width="small")})
 else:
     st.markdown("None: every unit goes to the same base in all variants picked.")
 
@@ -116,8 +184,10 @@ if cnt:
     with c1:
         st.altair_chart(charts.missions_by_type_chart(cdf), width="stretch")
     with c2:
-        st.dataframe(cdf.pivot_table(index="aircraft", columns="variant", values="missions", fill_value=0),
-                     width="stretch")
+        piv = cdf.pivot_table(index="aircraft", columns="variant", values="missions", fill_value=0)
+        piv = piv.reindex(columns=[n for n in picked if n in piv.columns])  # baseline first, not A-Z
+        st.dataframe(piv, width="stretch", column_config={
+            n: st.column_config.NumberColumn(short(n, 12), width="small", help=n) for n in piv.columns})
 else:
     st.markdown("No missions in the variants picked.")
 

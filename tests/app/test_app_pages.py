@@ -9,9 +9,12 @@ Solves are short and deterministic; every plan made here is checked with
 from __future__ import annotations
 
 import concurrent.futures as cf
+import copy
+import dataclasses
 import json
 import threading
 import time
+from functools import cache
 
 import pytest
 from apptest_support import make_app, tiny_dict, tiny_plan
@@ -19,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import page_charts
 from app.runner import SolveRunner
+from app.state import Variant
 from logistics.solve import Progress
 from logistics.verify import verify
 
@@ -197,3 +201,69 @@ def test_robustness_page_estimates_marks_the_plan_and_names_limits() -> None:
     lim = next(df.value for df in at.dataframe if "limit" in df.value.columns)
     assert len(lim) and all(":" not in x and " " in x for x in lim["limit"]), list(lim["limit"])
     assert {"limit", "samples", "share of samples"} == set(lim.columns)
+
+
+# ----- Compare: edits, order, solver noise ---------------------------------------------------------
+@cache
+def two_variants():
+    """The tiny scenario and an edit of it (2 C-17As instead of 3), each solved briefly."""
+    from logistics.scenario import Scenario
+    from logistics.solve import solve
+
+    base = Scenario.from_dict(tiny_dict())
+    edited = copy.deepcopy(tiny_dict())
+    edited["aircraft"][0]["count"] = 2
+    edited["name"] = "tiny, 2 C-17As"
+    other = Scenario.from_dict(edited)
+    out = []
+    for s in (base, other):
+        p = solve(s, time_limit=0.5, deterministic=True)
+        assert verify(s, p) == []
+        out.append((p, s))
+    return out
+
+
+def test_goal_rows_mark_changes_within_the_gaps() -> None:
+    (pa, _), (pb, _) = two_variants()
+    goals = pa.solve.goals
+    i = goals.index("closure")
+
+    def with_values(p, obj, bnd):
+        o, b = list(p.solve.objective), list(p.solve.bound)
+        o[i], b[i] = obj, bnd
+        return dataclasses.replace(p, solve=dataclasses.replace(p.solve, objective=o, bound=b))
+
+    base = with_values(pa, 121.0, 113.0)  # gap 8
+    rows = page_charts.goal_rows({"base": base, "noise": with_values(pb, 118.0, 117.5),
+                                  "better": with_values(pb, 110.0, 110.0)}, "base")
+    got = rows[rows["goal"] == "closure"].set_index("variant")
+    assert got.loc["base", "verdict"] == "baseline" and got.loc["base", "gap"] == 8.0
+    assert got.loc["noise", "change"] == -3.0 and got.loc["noise", "verdict"] == "within solver noise"
+    assert got.loc["better", "verdict"] == "better"
+
+
+def test_compare_page_lists_edits_baseline_first_in_saved_order() -> None:
+    (pa, sa), (pb, sb) = two_variants()
+    at = make_app()
+    at.session_state["scenario_dict"] = tiny_dict()
+    # saved first: "zulu baseline"; then "alpha edit" (alphabetical order would swap them)
+    at.session_state["variants"] = {"alpha edit": Variant("alpha edit", pb, sb, saved_at=2.0),
+                                    "zulu baseline": Variant("zulu baseline", pa, sa, saved_at=1.0)}
+    at.session_state["plan"] = pb
+    at.session_state["plan_scenario"] = sb
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="compare_base").value == "zulu baseline"
+    assert at.multiselect(key="compare_pick").value == ["alpha edit"]
+    md = "\n".join(m.value for m in at.markdown)
+    assert "**alpha edit**: 2 edits" in md and "Fleet C-17A: 3 -> 2" in md, md
+    assert "Name: tiny app test -> tiny, 2 C-17As" in md
+    kpis = at.dataframe[0].value
+    assert list(kpis.index) == ["zulu baseline", "alpha edit"]  # baseline first
+    assert "scenario" not in kpis.columns and list(kpis["edits"]) == [0, 2]
+    goals = next(d.value for d in at.dataframe if "verdict" in d.value.columns)
+    assert list(dict.fromkeys(goals["variant"])) == ["zulu baseline", "alpha edit"]
+    assert set(goals["verdict"]) <= {"baseline", "same", "better", "worse", "within solver noise", "-"}
+    assert "within solver noise" in "\n".join(c.value for c in at.caption)
+    assert [s.value for s in at.subheader][:2] == ["KPIs", "Closure per unit against “zulu baseline”"]
