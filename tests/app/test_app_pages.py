@@ -267,3 +267,37 @@ def test_compare_page_lists_edits_baseline_first_in_saved_order() -> None:
     assert set(goals["verdict"]) <= {"baseline", "same", "better", "worse", "within solver noise", "-"}
     assert "within solver noise" in "\n".join(c.value for c in at.caption)
     assert [s.value for s in at.subheader][:2] == ["KPIs", "Closure per unit against “zulu baseline”"]
+
+
+# ----- What limits this plan ----------------------------------------------------------------------
+def test_plan_page_findings_say_each_limit_once_and_what_sets_the_closure() -> None:
+    # the hand case of test_explain: one C-17A (UTE 14 h) flies U1's 80 soldiers, 4 h late;
+    # its pool is busy and its crews fly all 14 h of day 0
+    from test_plan import Load, Plan, m1, scen
+
+    from logistics.explain import explain
+
+    s = scen(aircraft=[{"type": "C-17A", "count": 1, "ute_hours": 14}],
+             units=[{"id": "U1", "origin": "KPOB", "destinations": ["OKAS"], "pax": 80, "ready_hour": 0,
+                     "required_hour": 16}])
+    p = Plan.from_missions(s, [m1(loads=(Load("U1", pax=80),))], status="feasible")
+    assert verify(s, p) == []
+    p = p.with_findings(explain(s, p))
+    assert {f.kind for f in p.findings} >= {"crew", "fleet", "readiness"}
+    at = make_app()
+    at.session_state["plan"] = p
+    at.session_state["plan_scenario"] = s
+    at.run()
+    at.switch_page("pages/plan.py").run()
+    assert_clean(at)
+    lines = [x for m in at.markdown for x in m.value.splitlines() if "-badge[" in x]
+    assert len(lines) == len(p.findings), lines
+    for line in lines:
+        label = line.split("-badge[", 1)[1].split("]", 1)[0]
+        text = line.split("]", 1)[1].strip()
+        assert not text.lower().startswith(label.lower()), line  # not "crew hours crew hours:"
+        assert ":" not in text.split(" ", 1)[0], line
+    crew = next(x for x in lines if "badge[crew hours]" in x)
+    assert "C-17A crews flew 14.0 of 14.0 h on day 0" in crew
+    closure = next(x for x in lines if "Force closure" in x)
+    assert "Force closure h20.0 is set by" in closure and "U1 closes last" in closure
