@@ -145,7 +145,6 @@ def closure_histogram(closures: Sequence[float], percentiles: dict[str, float],
     if current is not None and not math.isnan(current):
         marks.append({"hour": float(current), "label": f"current plan h{current:.1f}", "what": "current plan"})
     mk = pd.DataFrame(marks, columns=["hour", "label", "what"])
-    mk["ypx"] = [10 + 14 * i for i in range(len(mk))]  # labels one under another, never on top
     color = alt.Color("what:N", title=None, scale=alt.Scale(domain=["percentile", "current plan"],
                                                             range=["#555555", "#c62828"]),
                       legend=alt.Legend(orient="bottom"))
@@ -154,9 +153,10 @@ def closure_histogram(closures: Sequence[float], percentiles: dict[str, float],
         strokeDash=alt.StrokeDash("what:N", scale=alt.Scale(domain=["percentile", "current plan"],
                                                            range=[[4, 3], [1, 0]]), legend=None),
         tooltip=["label", alt.Tooltip("hour:Q", format=".1f")])
-    text = alt.Chart(mk).mark_text(align="left", dx=3, baseline="middle", fontSize=11).encode(
-        x="hour:Q", y=alt.Y("ypx:Q", scale=None), text="label:N", color=color)
-    return alt.layer(hist, rules, text).properties(height=280)
+    # a label per mark, one under another so close marks do not write over each other
+    texts = [alt.Chart(mk.iloc[[i]]).mark_text(align="left", dx=3, dy=14 * i, baseline="top", fontSize=11)
+             .encode(x="hour:Q", y=alt.value(2), text="label:N", color=color) for i in range(len(mk))]
+    return alt.layer(hist, rules, *texts).properties(height=280)
 
 
 def unit_outcome_chart(units: pd.DataFrame) -> alt.LayerChart:

@@ -103,15 +103,23 @@ if st.button("Run sweep", type="primary", icon=":material/play_arrow:", disabled
     st.rerun()
 
 
-def completions(j: SweepJob) -> list[float]:
-    """When the samples of ``j`` finished (seconds from its start), as far as the polls saw:
-    the job's clock stops at each finished sample, so a poll that sees new samples reads it."""
-    key, marks = ss.get("sweep_marks", (None, []))
+def completions(j: SweepJob, now: float) -> list[float]:
+    """When the samples of ``j`` finished (seconds from its start), as far as the polls saw.
+
+    The job's clock stops at each finished sample, so samples a poll finds new finished at
+    that time; after a gap in the polls (the page was not open) they are spread evenly
+    over the gap instead.
+    """
+    key, marks, seen = ss.get("sweep_marks", (None, [], 0.0))
     if key != id(j):
-        marks = []
-    while len(marks) < j.done:
-        marks.append(float(j.elapsed))
-    ss["sweep_marks"] = (id(j), marks)
+        marks, seen = [], 0.0
+    new = j.done - len(marks)
+    if new > 0:
+        prev = marks[-1] if marks else 0.0
+        t = float(j.elapsed) if j.elapsed > prev else now  # the clock may lag the count by a moment
+        gap = now - seen > 2.0 and new > 1
+        marks += [prev + (t - prev) * (k + 1) / new if gap else t for k in range(new)]
+    ss["sweep_marks"] = (id(j), marks, now)
     return marks
 
 
@@ -125,7 +133,7 @@ def show_progress() -> None:
         st.rerun()  # the whole page: show the result
     frac = j.done / j.total if j.total else 0.0
     elapsed = time.perf_counter() - j.started if j.started is not None else j.elapsed
-    text = page_charts.sweep_progress_text(j.done, j.total, elapsed, completions(j),
+    text = page_charts.sweep_progress_text(j.done, j.total, elapsed, completions(j, elapsed),
                                            int(ss.get("sweep_workers") or os.cpu_count() or 1))
     st.progress(min(frac, 0.99), text=text
                 + ("  (stopping after the samples under way…)" if j.cancel_requested else ""))
