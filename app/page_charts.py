@@ -76,14 +76,14 @@ def progress_chart(history: Sequence[tuple[float, str, float | None, float | Non
         x=alt.X("seconds:Q", title="seconds since the start", scale=alt.Scale(domain=[t0, t1], nice=False),
                 axis=alt.Axis(format=x_format(t1 - t0), tickMinStep=0.1 if t1 - t0 < 5 else 1)),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[lo, hi], zero=False, nice=False),
-                axis=alt.Axis(format=",.4~f")),
+                axis=alt.Axis(tickCount=5, labelLimit=80)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=[INCUMBENT, BOUND],
                                                                 range=["#1565c0", "#c62828"]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="top")),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=[INCUMBENT, BOUND],
                                                               range=[[1, 0], [6, 3]]), legend=None),
         tooltip=["series", alt.Tooltip("seconds:Q", format=".1f"), alt.Tooltip("value:Q", format=",.2f")],
-    ).properties(height=200)
+    ).properties(height=320)
 
 
 # ----- sweep progress -------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def closure_histogram(closures: Sequence[float], percentiles: dict[str, float],
     # a label per mark, one under another so close marks do not write over each other
     texts = [alt.Chart(mk.iloc[[i]]).mark_text(align="left", dx=3, dy=14 * i, baseline="top", fontSize=11)
              .encode(x="hour:Q", y=alt.value(2), text="label:N", color=color) for i in range(len(mk))]
-    return alt.layer(hist, rules, *texts).properties(height=280)
+    return alt.layer(hist, rules, *texts).properties(height=340)
 
 
 def unit_outcome_chart(units: pd.DataFrame) -> alt.LayerChart:
