@@ -117,7 +117,7 @@ def explain(scenario: Scenario, plan: Plan) -> list[Finding]:
     found += _fallbacks(s, st, {u for _, f in found for u in f.units})
     try:
         found += _closure_finding(s, plan, st)
-    except KeyError:  # a malformed plan (a type or airfield not in the scenario): no closure finding
+    except KeyError:  # a malformed plan (a type or airfield not in the scenario)
         pass
     found = _one_per_limit(found)
     found.sort(key=lambda x: (-x[0], _KIND_ORDER.get(x[1].kind, 99),
@@ -440,15 +440,10 @@ def _score(st: dict[str, _Status], units: Sequence[str], hours: float) -> float:
 
 # ----- what sets the force closure ---------------------------------------------------
 def _closure_finding(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tuple[float, Finding]]:
-    """The last unit to close and what sets its closure, as ready hour + waiting + trip.
-
-    Its last load (the mission landing last) starts loading ``wait`` hours after the unit
-    is ready and takes ``trip`` hours from loading to landing; the fastest possible trip is
-    :func:`~logistics.network.fastest_arrival` minus the ready hour. Readiness sets the
-    closure when it waits and loses next to nothing; transit when the trip is the larger
-    loss; otherwise the waiting, blamed on the full ramp (MOG on its route) or busy
-    aircraft pool that overlaps the wait the longest.
-    """
+    """The last unit to close and what sets its closure: ready hour + wait + trip of its
+    last load (the mission landing last). Readiness when it neither waits nor flies slower
+    than its type's fastest routing; transit when the trip loses more than the wait; else
+    the wait, put down to the full ramp or busy pool that overlaps it the longest."""
     from .network import fastest_arrival, routings
 
     closure = plan.kpis.get("closure_hour")
@@ -499,10 +494,9 @@ def _closure_finding(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tu
 
 
 def _wait_cause(s: Scenario, plan: Plan, m: Mission, a: float, b: float) -> tuple[str, str, float, str] | None:
-    """What the mission waited ``b - a`` hours for: the busy pool of its type while it
-    waited, or a full ramp on its way out during the hours before it reached it (the wait
-    pushed every landing back). The one overlapping the wait the longest: ``(kind,
-    subject, hours, when and how full)``."""
+    """What the mission waited ``b - a`` hours for, ``(kind, subject, hours, when and how
+    full)``: the busy pool of its type while it waited, or a full ramp on its way out in
+    the hours before it reached it (the wait pushed every landing back), the longest."""
     wait = b - a
     i = m._arrival_index if m._arrival_index is not None else len(m.legs) - 1
     reach = {m.legs[0].frm: b}  # when it reaches each airfield of its way out
