@@ -10,12 +10,13 @@ schema     print the scenario format's JSON Schema      :mod:`logistics.cli.scen
 generate   write a seeded synthetic scenario            :mod:`logistics.cli.scenario`
 solve      plan, print, write and verify the plan       :mod:`logistics.cli.solve`
 replan     re-plan from now, keeping what has started   :mod:`logistics.cli.replan`
+levers     what relaxing each binding limit buys        :mod:`logistics.cli.levers`
 verify     check a plan file against every rule         :mod:`logistics.cli.verify`
 prove      prove no plan does better than a given one   :mod:`logistics.cli.prove`
 sweep      solve perturbed copies, print robustness     :mod:`logistics.cli.sweep`
 =========  ===========================================  ==============================
 
-``--json`` on validate, solve, replan, verify, prove and sweep prints the result as JSON.
+``--json`` on validate, solve, replan, levers, verify, prove and sweep prints the result as JSON.
 Results go to stdout; progress, warnings, errors and the library's log (``-v`` INFO,
 ``-vv`` DEBUG) to stderr. ``--version`` prints the version.
 
@@ -46,7 +47,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import prove, replan, scenario, solve, sweep, verify
+from . import levers, prove, replan, scenario, solve, sweep, verify
 from .common import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, add_verbose, command_logging, table, verbosity
 from .scenario import main_legs, summary
 from .solve import progress_printer
@@ -54,7 +55,7 @@ from .solve import progress_printer
 __all__ = ["COMMANDS", "build_parser", "main", "main_legs", "progress_printer", "summary", "table"]
 
 #: the command modules, each with ``register(sub)``, in the order ``--help`` lists them
-COMMANDS = (scenario, solve, replan, verify, prove, sweep)
+COMMANDS = (scenario, solve, replan, levers, verify, prove, sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:

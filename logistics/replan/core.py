@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Collection
 from dataclasses import replace
 
 from ..errors import Problem, ScenarioError
@@ -62,7 +63,7 @@ class ReplanError(ScenarioError):
 
 def replan(scenario: Scenario, previous: Plan, now_hour: float, *, time_limit: float = 10.0, seed: int = 0,
            workers: int | None = None, deterministic: bool = False, on_progress: ProgressCallback | None = None,
-           stop=None, previous_sha256: str | None = None) -> Plan:
+           stop=None, previous_sha256: str | None = None, focus: Collection[str] = ()) -> Plan:
     """Re-plan the airlift at ``now_hour`` for the scenario as it now stands.
 
     Parameters
@@ -78,6 +79,9 @@ def replan(scenario: Scenario, previous: Plan, now_hour: float, *, time_limit: f
         As for :func:`logistics.solve`; the search usually stops well before the limit.
     previous_sha256
         SHA-256 of the previous plan's file (default: of its JSON text).
+    focus
+        Ids of units the search re-plans first, beside those whose missions the new
+        facts broke (what a lever relaxed).
 
     Returns
     -------
@@ -105,7 +109,11 @@ def replan(scenario: Scenario, previous: Plan, now_hour: float, *, time_limit: f
     kept = keep_feasible(data, fixed, cands)
     cur = _first(data, fixed + kept)
     before = dispatch_objective(data, cur)
-    cur, records = _improve(data, cur, budget, seed, workers, on_progress)
+    # first re-planned: the units of the missions dropped, and those asked for
+    ids = {u.unit.id: u.idx for u in data.units}
+    hit = {ui for dp in cands if not any(dp is k for k in kept) for ui in dp.loads}
+    hit |= {ids[f] for f in focus if f in ids}
+    cur, records = _improve(data, cur, budget, seed, workers, on_progress, hit)
     plan, lists = assemble(scenario, data, previous, done, rest, cur)
     if verify(scenario, plan, previous=previous, now_hour=now_hour):
         # the kept missions of the plan being flown are not a safe start after all:
@@ -177,7 +185,7 @@ def _first(data: ModelData, base: list[Dispatch]) -> list[Dispatch]:
 
 
 def _improve(data: ModelData, cur: list[Dispatch], budget: Budget, seed: int, workers: int | None,
-             on_progress: ProgressCallback | None) -> tuple[list[Dispatch], list[dict]]:
+             on_progress: ProgressCallback | None, focus: set[int]) -> tuple[list[Dispatch], list[dict]]:
     """The large-neighbourhood search, goal by goal, the started missions held."""
     goals = list(data.goals)
     records = []
@@ -192,7 +200,8 @@ def _improve(data: ModelData, cur: list[Dispatch], budget: Budget, seed: int, wo
         n = len(goals) - i
         share = (budget.left() - reserve) * (2 / (n + 1) if n > 1 else 1.0)
         part = Budget(max(0.0, share), budget.deterministic, budget.stop)
-        res = improve_goal(data, cur, goal, part, seed=seed, workers=workers, max_fails=REPLAN_FAILS)
+        res = improve_goal(data, cur, goal, part, seed=seed, workers=workers, max_fails=REPLAN_FAILS,
+                           focus=focus or None)
         budget.charge(part.spent)
         cur = res.missions
         scale = GOAL_SCALE[goal]

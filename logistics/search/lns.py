@@ -61,13 +61,14 @@ class LnsResult:
 
 def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: Budget, *, seed: int = 0,
                  workers: int | None = None, max_slots: dict[int, int] | None = None,
-                 bound: int = 0, max_fails: int = MAX_FAILS) -> LnsResult:
+                 bound: int = 0, max_fails: int = MAX_FAILS, focus: set[int] | None = None) -> LnsResult:
     """Improve the plan ``missions`` on ``goal`` (a goal of ``data.goals``) within
     ``budget``, the goals before it held, the later ones breaking ties.
 
     Stops early when the goal meets ``bound`` (a proven lower bound, model units), when
     a re-plan of every unit is proven, or after :data:`MAX_FAILS` re-plans in a row that
-    found nothing better (``max_fails``). ``max_slots``: per group, the most missions the result may
+    found nothing better (``max_fails``). ``focus``: units the first re-plan frees (what a
+    change touched: a re-plan's event, a lever's limit). ``max_slots``: per group, the most missions the result may
     have (the caller's model has that many slots); None: no limit.
     """
     gi = data.goals.index(goal)
@@ -79,7 +80,10 @@ def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: B
     while budget.left() > STEP_MIN and not budget.stopped() and fails < max_fails:
         if res.objective[gi] <= bound:
             break
-        units = _neighbourhood(data, res.missions, goal, size, rng)
+        if focus:
+            units, focus = _with_riders(res.missions, set(focus)), None
+        else:
+            units = _neighbourhood(data, res.missions, goal, size, rng)
         if not units:
             break
         limit = min(STEP_MAX, max(STEP_MIN, budget.left()))
@@ -169,7 +173,12 @@ def _neighbourhood(data: ModelData, missions: list[Dispatch], goal: str, size: i
         if len(chosen) >= size:
             break
         chosen.add(ui)
-    # riders of one mission go together
+    return _with_riders(missions, chosen)
+
+
+def _with_riders(missions: list[Dispatch], chosen: set[int]) -> set[int]:
+    """``chosen`` and every unit sharing a mission with one of them (riders of one
+    mission go together)."""
     grown = True
     while grown:
         grown = False

@@ -1,5 +1,5 @@
 """Running a sweep: :func:`sweep` sends one task per sample to an executor and gathers
-the rows; :func:`_run` knows the executors (local process pool, in process, any
+the rows; :func:`run_tasks` knows the executors (local process pool, in process, any
 ``concurrent.futures`` executor, a Dask client or scheduler address).
 """
 
@@ -19,7 +19,7 @@ from .result import SweepResult, _limits_frame, _samples_frame, _units_frame
 from .variations import Variations
 from .worker import run_sample
 
-__all__ = ["InlineExecutor", "sweep"]
+__all__ = ["InlineExecutor", "run_tasks", "sweep"]
 
 
 def sweep(
@@ -89,7 +89,7 @@ def sweep(
             on_sample(len(results), samples)
 
     if tasks:
-        _run(tasks, executor, max_workers, collect, stop)
+        run_tasks(tasks, executor, max_workers, collect, stop)
     results.sort(key=lambda r: r["sample"]["sample"])
     meta = {
         "scenario": scenario.name, "sha256": scenario.sha256(), "seed": int(seed),
@@ -142,9 +142,11 @@ def _mp_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _run(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
-         on_result: Callable[[dict[str, Any]], None], stop: threading.Event | None) -> None:
-    """Run every task on the executor, calling ``on_result`` as each completes."""
+def run_tasks(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
+         on_result: Callable[[dict[str, Any]], None], stop: threading.Event | None,
+         fn: Callable[[dict[str, Any]], dict[str, Any]] = run_sample) -> None:
+    """Run ``fn`` on every task on the executor, calling ``on_result`` as each
+    completes (``fn`` must be importable by name: a module-level function)."""
     owned: Any = None
     try:
         if executor is None:
@@ -158,7 +160,7 @@ def _run(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
         if _is_dask_client(executor):
             from distributed import as_completed as dask_completed
 
-            futs = executor.map(run_sample, tasks, pure=False)
+            futs = executor.map(fn, tasks, pure=False)
             it = dask_completed(futs)
             try:
                 for fut in it:
@@ -174,7 +176,7 @@ def _run(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
             raise TypeError(
                 "executor must be None, 'inline', a concurrent.futures.Executor, a "
                 f"distributed.Client or a scheduler address, not {type(executor).__name__}")
-        pending = [executor.submit(run_sample, t) for t in tasks]
+        pending = [executor.submit(fn, t) for t in tasks]
         try:
             for fut in cf.as_completed(pending):
                 on_result(fut.result())
