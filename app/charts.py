@@ -21,10 +21,14 @@ import pydeck as pdk
 
 from logistics.catalog import data_dir
 from logistics.plan import Plan
+from logistics.replan import started
 from logistics.scenario import Scenario
 
 HOURS_TITLE = "hours from C-hour 0"
 STATUS_COLORS = {"on time": "#2e7d32", "late": "#ef6c00", "not fully delivered": "#c62828"}
+#: a mission's state at the planner's "now" (timeline charts)
+STARTED, NOT_STARTED = "started by now (kept as flown)", "not started"
+NOW_COLOR = "#d32f2f"
 ACTIVITY_COLORS = {
     "onload": "#90caf9", "flying loaded": "#1565c0", "en-route stop": "#bdbdbd",
     "offload": "#ffb74d", "flying empty": "#78909c",
@@ -150,25 +154,27 @@ def closure_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
 
 
 # ----- mission timeline ---------------------------------------------------------------------
-def timeline_frame(plan: Plan, scenario: Scenario) -> pd.DataFrame:
-    """Bars of the Gantt: legs (loaded/empty) and ground time, per mission."""
+def timeline_frame(plan: Plan, scenario: Scenario, now: float | None = None) -> pd.DataFrame:
+    """Bars of the Gantt: legs (loaded/empty) and ground time, per mission; ``state``
+    says whether the mission had started by ``now`` (its onload began before it)."""
     rows = []
     for m in plan.missions:
+        state = STARTED if now is not None and started(scenario, m, now) else NOT_STARTED
         ia = m._arrival_index
         for af, a, b, kind in m.ground_intervals(scenario):
             rows.append({"mission": m.id, "aircraft": m.aircraft, "airfield": af, "start": a, "end": b,
                          "activity": {"enroute": "en-route stop"}.get(kind, kind),
                          "what": f"{kind} at {af}", "units": ", ".join(m.unit_ids),
-                         "routing": m.routing})
+                         "routing": m.routing, "state": state})
         for j, lg in enumerate(m.legs):
             loaded = ia is not None and j <= ia
             rows.append({"mission": m.id, "aircraft": m.aircraft, "airfield": None,
                          "start": lg.depart_hour, "end": lg.arrive_hour,
                          "activity": "flying loaded" if loaded else "flying empty",
                          "what": f"{lg.frm} to {lg.to}", "units": ", ".join(m.unit_ids),
-                         "routing": m.routing})
+                         "routing": m.routing, "state": state})
     return pd.DataFrame(rows, columns=["mission", "aircraft", "airfield", "start", "end", "activity",
-                                       "what", "units", "routing"])
+                                       "what", "units", "routing", "state"])
 
 
 def _lanes(iv: pd.DataFrame) -> list[int]:
@@ -187,12 +193,37 @@ def _lanes(iv: pd.DataFrame) -> list[int]:
     return lanes
 
 
-def timeline_chart(plan: Plan, scenario: Scenario, by: str = "aircraft") -> alt.Chart:
+def _now_layers(now: float | None) -> list[alt.Chart]:
+    """The "now" rule and its label, at the top of a timeline (none without ``now``)."""
+    if now is None or now <= 0:
+        return []
+    df = pd.DataFrame({"now": [float(now)], "label": [f"now h{now:g}"]})
+    rule = alt.Chart(df).mark_rule(color=NOW_COLOR, strokeWidth=2, strokeDash=[6, 3]).encode(
+        x="now:Q", tooltip=[alt.Tooltip("label:N", title="now")])
+    text = alt.Chart(df).mark_text(color=NOW_COLOR, align="left", baseline="top", dx=4, dy=2,
+                                   fontWeight="bold").encode(x="now:Q", y=alt.value(0), text="label:N")
+    return [rule, text]
+
+
+def _started_stroke(df: pd.DataFrame) -> dict[str, Any]:
+    """Bars of missions started by now get a dark outline, listed in the legend."""
+    if not (df["state"] == STARTED).any():
+        return {}
+    return {"stroke": alt.Stroke("state:N", title=None, scale=alt.Scale(
+                domain=[STARTED, NOT_STARTED], range=["#212121", "#ffffff"]),
+                legend=alt.Legend(orient="bottom", symbolType="square", symbolStrokeWidth=2)),
+            "strokeWidth": alt.StrokeWidth("state:N", scale=alt.Scale(
+                domain=[STARTED, NOT_STARTED], range=[1.6, 0]), legend=None)}
+
+
+def timeline_chart(plan: Plan, scenario: Scenario, by: str = "aircraft", now: float | None = None) -> alt.Chart:
     """Gantt of missions: by aircraft (a row per mission, grouped by type) or by airfield
-    (ground time only, a row per aircraft parking slot in use)."""
-    df = timeline_frame(plan, scenario)
+    (ground time only, a row per aircraft parking slot in use). With ``now`` (hours), a
+    dashed "now" rule, and the missions started by then outlined and, by aircraft,
+    labelled "started"."""
+    df = timeline_frame(plan, scenario, now)
     tip = ["mission", "aircraft", "what", alt.Tooltip("start:Q", format=".1f"),
-           alt.Tooltip("end:Q", format=".1f"), "units", "routing"]
+           alt.Tooltip("end:Q", format=".1f"), "units", "routing", "state"]
     if df.empty:
         return alt.Chart(pd.DataFrame({"x": []})).mark_text().properties(height=60)
     if by == "airfield":
@@ -209,22 +240,27 @@ def timeline_chart(plan: Plan, scenario: Scenario, by: str = "aircraft") -> alt.
             opacity=alt.Opacity("activity:N", scale=alt.Scale(
                 domain=["onload", "en-route stop", "offload"], range=[0.55, 0.8, 1.0]),
                 legend=alt.Legend(orient="bottom")),
-            tooltip=tip)
-        return chart.properties(height=alt.Step(16))
+            tooltip=tip, **_started_stroke(g))
+        return alt.layer(chart, *_now_layers(now)).properties(height=alt.Step(16))
     starts = df.groupby("mission")["start"].min()
-    order_df = df[["mission", "aircraft"]].drop_duplicates().assign(t=lambda x: x["mission"].map(starts))
+    order_df = df[["mission", "aircraft", "state"]].drop_duplicates().assign(
+        t=lambda x: x["mission"].map(starts))
     order_df = order_df.sort_values(["aircraft", "t"])
-    df["row"] = df["aircraft"] + " " + df["mission"]
-    order = list(order_df["aircraft"] + " " + order_df["mission"])
+
+    def label(aircraft: pd.Series, mission: pd.Series, state: pd.Series) -> pd.Series:
+        return aircraft + " " + mission + state.map({STARTED: " (started)"}).fillna("")
+
+    df["row"] = label(df["aircraft"], df["mission"], df["state"])
+    order = list(label(order_df["aircraft"], order_df["mission"], order_df["state"]))
     chart = alt.Chart(df).mark_bar(height={"band": 0.8}).encode(
         y=alt.Y("row:N", sort=order, title="aircraft, mission",
-                axis=alt.Axis(labelFontSize=10)),
+                axis=alt.Axis(labelFontSize=10, labelLimit=220)),
         x=alt.X("start:Q", title=HOURS_TITLE), x2="end:Q",
         color=alt.Color("activity:N", title=None, scale=alt.Scale(
             domain=list(ACTIVITY_COLORS), range=list(ACTIVITY_COLORS.values())),
             legend=alt.Legend(orient="bottom")),
-        tooltip=tip)
-    return chart.properties(height=alt.Step(16))
+        tooltip=tip, **_started_stroke(df))
+    return alt.layer(chart, *_now_layers(now)).properties(height=alt.Step(16))
 
 
 # ----- step series ----------------------------------------------------------------------------

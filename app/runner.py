@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from logistics.errors import ScenarioError
 from logistics.plan import Plan
 from logistics.scenario import Scenario
 from logistics.solve import Progress, solve
@@ -65,6 +66,16 @@ class Snapshot:
         return max(0.0, min(0.99, self.elapsed / self.time_limit))
 
 
+@dataclass(frozen=True)
+class ReplanFrom:
+    """What a re-plan runner starts from: the plan being flown, the scenario it answers
+    and the hour ``now`` (SPEC 5.3)."""
+
+    plan: Plan
+    scenario: Scenario
+    now_hour: float
+
+
 @dataclass
 class SolveRunner:
     """Solve one scenario in a daemon thread.
@@ -84,6 +95,9 @@ class SolveRunner:
         CP-SAT workers (default: the library's).
     solve_fn
         The solve function (for tests); default :func:`logistics.solve.solve`.
+    replan_from
+        Set when ``solve_fn`` re-plans a plan being flown (:func:`logistics.replan`):
+        that plan, its scenario and ``now``.
     """
 
     scenario: Scenario
@@ -93,8 +107,12 @@ class SolveRunner:
     workers: int | None = None
     solve_fn: Callable[..., Plan] = solve
     label: str = ""
+    replan_from: ReplanFrom | None = None
 
     plan: Plan | None = field(default=None, init=False)
+    #: what the solve raised (``None`` unless ``failed``): a page shows a
+    #: :class:`~logistics.errors.ScenarioError`'s problems one by one
+    exception: BaseException | None = field(default=None, init=False)
     started_at: float | None = field(default=None, init=False)
     finished_at: float | None = field(default=None, init=False)
 
@@ -188,6 +206,7 @@ class SolveRunner:
     def _run(self) -> None:
         plan: Plan | None = None
         error: str | None = None
+        exception: BaseException | None = None
         try:
             kwargs: dict[str, Any] = {
                 "time_limit": self.time_limit,
@@ -199,10 +218,14 @@ class SolveRunner:
             if self.workers is not None:
                 kwargs["workers"] = self.workers
             plan = self.solve_fn(self.scenario, **kwargs)
+        except ScenarioError as exc:  # bad input (a re-plan's conflicts): its problems, no traceback
+            error, exception = str(exc), exc
         except Exception as exc:  # the page shows it; the thread must not die silently
             error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
+            exception = exc
         with self._lock:
             self.plan = plan
+            self.exception = exception
             self._error = error
             self.finished_at = time.perf_counter()
             if error is not None:

@@ -16,7 +16,10 @@ Keys (all in ``st.session_state``):
 ``variants``
     Saved plans by name: :class:`Variant`.
 ``runner``
-    The current :class:`app.runner.SolveRunner`, if a solve was started.
+    The current :class:`app.runner.SolveRunner`, if a solve (or a re-plan) was started.
+``replan_previous``
+    ``(plan, scenario)`` the last re-plan started from (the plan that was being flown);
+    it is also saved as the variant ``before re-plan at hN``.
 
 On a first visit the bundled ``baghdad-embassy-2020.yaml`` is loaded, so a new user
 can go straight to Solve and press one button.
@@ -25,6 +28,7 @@ can go straight to Solve and press one button.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import time
 from collections.abc import Mapping
@@ -39,7 +43,7 @@ from logistics.errors import Problem, ScenarioError
 from logistics.plan import Plan
 from logistics.scenario import Scenario, load_scenario, parse_text
 
-from .runner import SolveRunner
+from .runner import ReplanFrom, SolveRunner
 
 DEFAULT_SCENARIO = "baghdad-embassy-2020.yaml"
 
@@ -74,6 +78,7 @@ def init() -> None:
     s.setdefault("plan_scenario", None)
     s.setdefault("previous_kpis", None)
     s.setdefault("runner", None)
+    s.setdefault("replan_previous", None)
     s.setdefault("dict_version", 0)
     if "scenario_dict" not in s:
         s["scenario"] = None
@@ -252,14 +257,61 @@ def start_solve(scen: Scenario, time_limit: float, seed: int = 0, deterministic:
     return r.start()
 
 
+def plan_sha256(p: Plan) -> str:
+    """SHA-256 of the plan's JSON text: how a re-plan names the plan it came from."""
+    return hashlib.sha256(p.to_json().encode()).hexdigest()
+
+
+def start_replan(scen: Scenario, now_hour: float, time_limit: float, seed: int = 0,
+                 deterministic: bool = False, workers: int | None = None) -> SolveRunner | None:
+    """Start a background re-plan (:func:`logistics.replan`) of the current plan from
+    ``now_hour`` for ``scen``, the scenario as it now stands (refused while a solve runs;
+    ``None`` without a plan)."""
+    from logistics.replan import replan
+
+    r = runner()
+    if r is not None and not r.finished:
+        return r
+    prev, prev_scen = plan(), plan_scenario()
+    if prev is None or prev_scen is None:
+        return None
+    sha = plan_sha256(prev)
+
+    def run(s: Scenario, **kw: Any) -> Plan:
+        return replan(s, prev, now_hour, previous_sha256=sha, **kw)
+
+    r = SolveRunner(scen, time_limit=time_limit, seed=seed, deterministic=deterministic, workers=workers,
+                    solve_fn=run, label=f"re-plan of {scen.name} at h{now_hour:g}",
+                    replan_from=ReplanFrom(prev, prev_scen, float(now_hour)))
+    ss()["runner"] = r
+    ss()["runner_collected"] = False
+    return r.start()
+
+
+def replan_variant_name(now_hour: float, p: Plan | None = None) -> str:
+    """The name the plan being flown (``p``) is saved under when a re-plan replaces it:
+    ``before re-plan at hN``, numbered when that name holds another plan."""
+    base = name = f"before re-plan at h{now_hour:g}"
+    k = 2
+    while name in variants() and variants()[name].plan is not p:
+        name, k = f"{base} ({k})", k + 1
+    return name
+
+
 def collect() -> bool:
-    """Take the plan of a finished solve into the session (once); ``True`` if new."""
+    """Take the plan of a finished solve into the session (once); ``True`` if new. The
+    plan a re-plan started from is kept as a variant (``before re-plan at hN``)."""
     s = ss()
     r = runner()
     if r is None or not r.finished or s.get("runner_collected"):
         return False
     s["runner_collected"] = True
     if r.plan is not None:
+        if r.replan_from is not None:
+            f = r.replan_from
+            name = replan_variant_name(f.now_hour, f.plan)
+            variants()[name] = Variant(name, f.plan, f.scenario)
+            s["replan_previous"] = (f.plan, f.scenario)
         set_plan(r.plan, r.scenario)
         return True
     return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, page_charts, state
+from app import charts, mission_changes, page_charts, state
 from logistics.diff import scenario_diff
 
 ss = st.session_state
@@ -167,6 +167,8 @@ if moved:
         "to": st.column_config.TextColumn("in the variant", width="small")})
 else:
     st.markdown("None: every unit goes to the same base in all variants picked.")
+
+mission_changes.render_compare(entries, picked)  # a re-plan against the plan it came from
 
 # ----- missions by type --------------------------------------------------------------------------
 st.subheader("Missions by aircraft type")

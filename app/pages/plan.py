@@ -1,5 +1,6 @@
 """Plan page: KPIs, closure per unit, mission timeline, airfield ground vs MOG, fleet in
-use, the route map, the findings in plain words, tables and downloads."""
+use, the route map, the findings in plain words, tables and downloads; the planner's
+"now", what changed since the plan was made and a re-plan from now (app.replan_panel)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tempfile
 
 import streamlit as st
 
-from app import charts, state
+from app import charts, replan_panel, state
 from logistics.formats import plan_geojson, plan_kml
 
 ss = st.session_state
@@ -76,6 +77,8 @@ with st.expander("Every goal: value, bound, gap and search time", expanded=gap i
                                 "bound": st.column_config.NumberColumn(format="%.2f"),
                                 "gap %": st.column_config.NumberColumn(format="%.1f")})
 
+replan_panel.replan_result(plan, scen)
+
 # ----- save as variant + downloads ----------------------------------------------------------------
 v1, v2 = st.columns([3, 2], gap="large", vertical_alignment="bottom")
 with v1, st.form("save_variant_plan", clear_on_submit=True, border=False):
@@ -119,6 +122,15 @@ with v2:
                        mime="application/vnd.google-earth.kml+xml", icon=":material/map:", key="dl_kml",
                        width="stretch", help="Airfields and mission routes for Google Earth")
 
+# ----- now, what changed, re-plan ------------------------------------------------------------------
+with st.container(border=True):
+    now = replan_panel.now_input(plan, scen)
+    pending = len(replan_panel.events())
+    with st.expander(f"What changed? Events to write into the scenario{f' ({pending} pending)' if pending else ''}",
+                     expanded=bool(pending or ss.get("replan_event_problems")), icon=":material/event_note:"):
+        replan_panel.events_editor(current if current is not None else scen, now)
+    replan_panel.replan_controls(plan, now)
+
 # ----- findings -------------------------------------------------------------------------------------
 KIND_LABEL = {"mog": "airfield MOG", "fleet": "fleet", "crew": "crew hours", "range": "range",
               "beddown": "beddown", "window": "window", "readiness": "readiness", "runway": "runway",
@@ -150,8 +162,8 @@ with tabs[0]:
 with tabs[1]:
     by = st.segmented_control("Show", ["by aircraft", "by airfield"], default="by aircraft",
                               key="timeline_by")
-    st.altair_chart(charts.timeline_chart(plan, scen, "airfield" if by == "by airfield" else "aircraft"),
-                    width="stretch")
+    st.altair_chart(charts.timeline_chart(plan, scen, "airfield" if by == "by airfield" else "aircraft",
+                                          now=now), width="stretch")
 with tabs[2]:
     st.caption("Aircraft on the ground at each airfield (onload, en-route stops, offload) against "
                "its MOG (dashed).")
