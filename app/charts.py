@@ -200,7 +200,7 @@ def _now_layers(now: float | None) -> list[alt.Chart]:
     df = pd.DataFrame({"now": [float(now)], "label": [f"now h{now:g}"]})
     rule = alt.Chart(df).mark_rule(color=NOW_COLOR, strokeWidth=2, strokeDash=[6, 3]).encode(
         x="now:Q", tooltip=[alt.Tooltip("label:N", title="now")])
-    text = alt.Chart(df).mark_text(color=NOW_COLOR, align="left", baseline="top", dx=4, dy=2,
+    text = alt.Chart(df).mark_text(color=NOW_COLOR, align="left", baseline="bottom", dx=4, dy=-2,
                                    fontWeight="bold").encode(x="now:Q", y=alt.value(0), text="label:N")
     return [rule, text]
 
@@ -210,8 +210,9 @@ def _started_stroke(df: pd.DataFrame) -> dict[str, Any]:
     if not (df["state"] == STARTED).any():
         return {}
     return {"stroke": alt.Stroke("state:N", title=None, scale=alt.Scale(
-                domain=[STARTED, NOT_STARTED], range=["#212121", "#ffffff"]),
-                legend=alt.Legend(orient="bottom", symbolType="square", symbolStrokeWidth=2)),
+                domain=[STARTED, NOT_STARTED], range=["#212121", "#cfd8dc"]),
+                legend=alt.Legend(orient="bottom", symbolType="square", symbolStrokeWidth=2,
+                                  symbolFillColor="#eceff1", labelLimit=260)),
             "strokeWidth": alt.StrokeWidth("state:N", scale=alt.Scale(
                 domain=[STARTED, NOT_STARTED], range=[1.6, 0]), legend=None)}
 
@@ -254,7 +255,7 @@ def timeline_chart(plan: Plan, scenario: Scenario, by: str = "aircraft", now: fl
     order = list(label(order_df["aircraft"], order_df["mission"], order_df["state"]))
     chart = alt.Chart(df).mark_bar(height={"band": 0.8}).encode(
         y=alt.Y("row:N", sort=order, title="aircraft, mission",
-                axis=alt.Axis(labelFontSize=10, labelLimit=220)),
+                axis=alt.Axis(labelFontSize=10, labelLimit=220, labelOverlap=False)),
         x=alt.X("start:Q", title=HOURS_TITLE), x2="end:Q",
         color=alt.Color("activity:N", title=None, scale=alt.Scale(
             domain=list(ACTIVITY_COLORS), range=list(ACTIVITY_COLORS.values())),

@@ -23,7 +23,7 @@ from logistics.solve import solve
 from logistics.verify import verify
 
 TINY = ROOT / "tests" / "e2e" / "tiny-kuwait.yaml"
-NOW = 8.0  # three missions have started (onload from h1.75), two have not
+NOW = 8.0  # three missions have started (onload from h2), two have not
 
 
 def tiny() -> dict[str, Any]:
