@@ -156,7 +156,7 @@ def events_editor(scen: Scenario, now: float) -> None:
         st.markdown(f"**Pending events ({len(events())})**, written into the scenario by “Write into the "
                     "scenario” or “Re-plan from now”:")
         for i, e in enumerate(events()):
-            c1, c2 = st.columns([9, 1], vertical_alignment="center")
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
             c1.markdown(f"{i + 1}. {describe(e)}")
             if c2.button("Remove", key=f"ev_rm_{i}", icon=":material/close:"):
                 events().pop(i)

@@ -256,3 +256,21 @@ def test_change_frame_without_a_replan_record_compares_by_id() -> None:
     df = mission_changes.change_frame(old, s, new, s, now_hour=NOW)
     assert set(df["change"]) == {"kept"} and len(df) == len(old.missions)
     assert df["old loads"].str.contains("pax").any()
+
+
+def test_a_cancelled_replan_stops_and_keeps_the_best_plan_found() -> None:
+    from app.runner import ReplanFrom, SolveRunner
+
+    old, s0 = flown()
+    d, problems = replan_events.apply_events(tiny(), [{"kind": "withdraw", "type": "C-17A", "count": 2,
+                                                         "from_hour": 40.0}])
+    assert problems == []
+    s = Scenario.from_dict(d)
+    r = SolveRunner(s, time_limit=60, solve_fn=lambda sc, **kw: replan(sc, old, NOW, **kw),
+                    replan_from=ReplanFrom(old, s0, NOW))
+    r.cancel()  # the stop the page's Cancel sets, before the search begins: it stops at once
+    r.start()
+    assert r.wait(60)
+    snap = r.snapshot()
+    assert snap.state == "cancelled" and snap.elapsed < 30
+    assert r.plan is not None and verify(s, r.plan, previous=old, now_hour=NOW) == []
