@@ -21,7 +21,7 @@ from typing import Any
 
 from .scenario import Scenario, scenario_to_dict
 
-__all__ = ["scenario_diff"]
+__all__ = ["same_optimum", "scenario_diff"]
 
 #: field names in plain words (others: underscores as spaces)
 WORDS = {
@@ -229,3 +229,46 @@ def _fmt(v: Any) -> str:
         return ", ".join(_fmt(x) for x in v) or "none"
     text = json.dumps(v, default=str, separators=(", ", ": "))
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+# ----- edits that cannot change the optimum ---------------------------------------------
+#: fields whose change leaves every plan's feasibility and goal values as they were
+_TEXT = {"name", "description", "source"}
+
+
+def same_optimum(a: Scenario, b: Scenario) -> bool:
+    """Whether every plan is feasible in ``b`` exactly when it is in ``a``, with the same
+    goal values, so that an optimal plan of ``a`` is one of ``b``.
+
+    True when the scenarios differ only in text (name, description, sources) and in
+    beds at bases where they can never bind: the base's ``capacity_pax`` holds every
+    unit allowed to go there, before and after the edit. Other edits may change the
+    optimum (raised beds may let two units share a base they could not), so they answer
+    False, even where the optimum happens not to move.
+    """
+    da, db = _strip(scenario_to_dict(a)), _strip(scenario_to_dict(b))
+    beds_a, beds_b = da.pop("destinations", []), db.pop("destinations", [])
+    if json.dumps(da, sort_keys=True, default=str) != json.dumps(db, sort_keys=True, default=str):
+        return False
+    ka = {d["airfield"]: d for d in beds_a}
+    kb = {d["airfield"]: d for d in beds_b}
+    if set(ka) != set(kb):
+        return False
+    for base, x in ka.items():
+        y = kb[base]
+        if {k: v for k, v in x.items() if k != "capacity_pax"} != {k: v for k, v in y.items() if k != "capacity_pax"}:
+            return False
+        if x.get("capacity_pax") != y.get("capacity_pax"):
+            need = sum(u.pax for u in a.units if base in u.destinations)
+            if any(c is not None and c < need for c in (x.get("capacity_pax"), y.get("capacity_pax"))):
+                return False
+    return True
+
+
+def _strip(d: Any) -> Any:
+    """The mapping without text fields, at every level."""
+    if isinstance(d, Mapping):
+        return {k: _strip(v) for k, v in d.items() if k not in _TEXT}
+    if isinstance(d, list):
+        return [_strip(v) for v in d]
+    return d

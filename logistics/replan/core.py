@@ -27,6 +27,7 @@ from dataclasses import replace
 from ..errors import Problem, ScenarioError
 from ..model.data import ModelData, build_data
 from ..model.dispatch import BEST_ORDERS, Dispatch, dispatch_greedy, dispatch_objective, keep_feasible
+from ..model.from_plan import to_dispatch
 from ..plan import Plan, SolveInfo
 from ..runtime import Budget
 from ..scenario import Scenario
@@ -35,7 +36,7 @@ from ..solve.improve import search_free_value
 from ..solve.options import Progress, ProgressCallback
 from ..units import GOAL_SCALE
 from ..verify import verify
-from .assemble import assemble, to_dispatch
+from .assemble import assemble
 from .frozen import split
 
 __all__ = ["ReplanError", "replan"]

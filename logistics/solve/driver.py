@@ -26,7 +26,9 @@ from ..model.dispatch import (
     dispatch_naive,
     dispatch_objective,
     dispatch_stats,
+    keep_feasible,
 )
+from ..model.from_plan import to_dispatch
 from ..plan import Plan, SolveInfo
 from ..runtime import Budget
 from ..scenario import Scenario
@@ -49,6 +51,8 @@ def solve(
     on_progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
     options: SolveOptions | None = None,
+    start: Plan | None = None,
+    start_scenario: Scenario | None = None,
 ) -> Plan:
     """Plan the airlift for a scenario.
 
@@ -72,6 +76,13 @@ def solve(
     options
         All settings at once (:class:`~logistics.solve.SolveOptions`); replaces
         ``time_limit``, ``seed``, ``workers`` and ``deterministic``.
+    start, start_scenario
+        A warm start: a plan made before (of ``start_scenario``, the scenario before an
+        edit). Its missions that still keep every rule, completed by the dispatcher,
+        are the first plan when they are no worse than the dispatcher's, so a small
+        edit is answered from the plan the planner has. An optimal ``start`` of a
+        scenario that the edit cannot change the optimum of
+        (:func:`logistics.diff.same_optimum`) is returned at once.
 
     Returns
     -------
@@ -81,9 +92,13 @@ def solve(
     opts = options or SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
                                    deterministic=deterministic)
     budget = Budget(opts.time_limit, opts.deterministic, stop)
+    if start is not None and start_scenario is not None:
+        same = _unchanged_optimum(scenario, start, start_scenario, budget)
+        if same is not None:
+            return same
     data = build_data(scenario, slack=opts.slack)
     tg = time.perf_counter()
-    first = _dispatch(data, opts)
+    first = _dispatch(data, opts, start)
     greedy_s = time.perf_counter() - tg
     _search_free_bounds(scenario, data.goals)
     # the dispatcher's plan respects every rule: it is the floor any solve result must beat
@@ -92,7 +107,11 @@ def solve(
     # too little time left to build and presolve the whole force's model (about 1 s and
     # a second per 300 slots, measured on the benchmark family): missions only
     short = not opts.deterministic and budget.left() < 1.0 + data.n_slots / 300
-    if data.n_slots > opts.lns_only_slots or short:
+    proven = _report(scenario, fallback, SolveInfo(objective=floor, bound=[0.0] * len(floor),
+                                                   goals=list(data.goals)), "feasible")[2] == "optimal"
+    if proven:  # the first plan meets a bound on every goal: nothing to search
+        plan, records, crew = None, [], frozenset()
+    elif data.n_slots > opts.lns_only_slots or short:
         plan, records, crew = _lns_only(data, opts, on_progress, budget, first)
     else:
         plan, records, crew = _rounds(data, opts, on_progress, budget, first, fallback)
@@ -102,7 +121,8 @@ def solve(
     else:
         status, done = fallback.status, SolveInfo(objective=floor, bound=[0.0] * len(data.goals),
                                                   goals=list(data.goals))
-        solver = "greedy dispatch (CP-SAT found nothing better in time)"
+        solver = ("dispatcher (its plan meets a proven bound on every goal)" if proven
+                  else "greedy dispatch (CP-SAT found nothing better in time)")
         if records and records[-1].status == "infeasible":
             status = "infeasible"
         plan = fallback
@@ -130,10 +150,29 @@ def _search_free_bounds(scenario: Scenario, goals) -> None:
         lower_bound(scenario)
 
 
-def _dispatch(data: ModelData, opts: SolveOptions) -> list[Dispatch]:
+def _unchanged_optimum(scenario: Scenario, start: Plan, before: Scenario, budget: Budget) -> Plan | None:
+    """``start`` for ``scenario``, when it was optimal for ``before`` and the edit cannot
+    change the optimum (and it keeps every rule): the answer at once."""
+    from ..diff import same_optimum
+    from ..verify import verify
+
+    if start.status != "optimal" or list(start.solve.goals) != list(scenario.objective):
+        return None
+    if not same_optimum(before, scenario):
+        return None
+    plan = Plan.from_missions(scenario, start.missions, status="optimal", findings=start.findings,
+                              destinations={u.id: u.destination for u in start.units})
+    if verify(scenario, plan):
+        return None
+    info = replace(start.solve, seconds=budget.elapsed,
+                   extra={**start.solve.extra, "warm_start": "unchanged optimum: the edit cannot change it"})
+    return replace(plan, solve=info)
+
+
+def _dispatch(data: ModelData, opts: SolveOptions, start: Plan | None = None) -> list[Dispatch]:
     """The multi-start dispatcher's plan (at most a fifth of the time; repeatable mode:
-    all its starts), the naive planner's if it is better, and the model's slots sized
-    from it."""
+    all its starts), the naive planner's if it is better, the warm start's if it is no
+    worse, and the model's slots sized from it."""
     t0 = time.perf_counter()
     share = None if opts.deterministic else opts.time_limit / 5
     first = dispatch_best(data, share)
@@ -149,6 +188,12 @@ def _dispatch(data: ModelData, opts: SolveOptions) -> list[Dispatch]:
             plan = other()
             if dispatch_objective(data, plan) < dispatch_objective(data, first):
                 first = plan
+    if start is not None:
+        # the plan made before: what of it still keeps every rule, the rest dispatched
+        cands, _ = to_dispatch(data, start.missions)
+        warm = dispatch_greedy(data, base=keep_feasible(data, [], cands))
+        if dispatch_objective(data, warm) <= dispatch_objective(data, first):
+            first = warm
     used = dispatch_stats(data, first)
     from_plan = opts.slots_from_greedy
     if from_plan is None and data.n_slots > LARGE_MODEL_SLOTS:
