@@ -245,13 +245,21 @@ def runner() -> SolveRunner | None:
 
 
 def start_solve(scen: Scenario, time_limit: float, seed: int = 0, deterministic: bool = False,
-                workers: int | None = None) -> SolveRunner:
-    """Start a background solve of ``scen`` (refused while one is running)."""
+                workers: int | None = None, warm: bool = False) -> SolveRunner:
+    """Start a background solve of ``scen`` (refused while one is running); ``warm``:
+    from the current plan, when it answers the same operation (a warm what-if)."""
+    from logistics.solve import solve
+
     r = runner()
     if r is not None and not r.finished:
         return r
+    prev, prev_scen = plan(), plan_scenario()
+    fn: Any = solve
+    if warm and prev is not None and prev_scen is not None and prev_scen.name == scen.name:
+        def fn(s: Scenario, **kw: Any) -> Plan:
+            return solve(s, start=prev, start_scenario=prev_scen, **kw)
     r = SolveRunner(scen, time_limit=time_limit, seed=seed, deterministic=deterministic,
-                    workers=workers, label=scen.name)
+                    workers=workers, label=scen.name, solve_fn=fn)
     ss()["runner"] = r
     ss()["runner_collected"] = False
     return r.start()

@@ -95,9 +95,12 @@ def variations() -> Variations:
 
 
 if st.button("Run sweep", type="primary", icon=":material/play_arrow:", disabled=running, key="sw_run"):
+    cur, cur_scen = state.plan(), state.plan_scenario()
+    warm = cur if cur is not None and cur_scen is not None and cur_scen.content_sha256() == scen.content_sha256() \
+        else None  # samples start from the current plan when it answers this scenario
     ss["sweep_job"] = SweepJob(scen, variations(), samples=int(samples), seed=int(ss.sw_seed),
                                time_limit=float(time_limit),
-                               max_workers=int(ss.sw_workers) or None).start()
+                               max_workers=int(ss.sw_workers) or None, start=warm).start()
     ss["sweep_workers"] = int(ss.sw_workers) or (os.cpu_count() or 1)
     ss["sweep_collected"] = False
     st.rerun()

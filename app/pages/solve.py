@@ -35,7 +35,7 @@ elif scen is not None:
                 f"goals in order: {', '.join(scen.objective)}.")
 
 # settings survive a visit to another page (widget state alone would not)
-SETTINGS = {"time_limit": 20, "seed": 0, "workers": 0, "deterministic": False}
+SETTINGS = {"time_limit": 20, "seed": 0, "workers": 0, "deterministic": False, "warm": True}
 for _k, _v in SETTINGS.items():
     if _k not in ss:
         ss[_k] = ss.get(f"_{_k}", _v)
@@ -54,6 +54,10 @@ with c2:
         deterministic = a3.checkbox("Deterministic (repeatable)", key="deterministic", disabled=running,
                                     help="Same seed, same plan: one interleaved search with a "
                                          "deterministic time limit (slower; for tests and comparisons).")
+        warm = st.checkbox("Start from the current plan", key="warm", disabled=running,
+                           help="After an edit, start from what of the current plan still keeps every rule: "
+                                "a small edit is answered from the plan you have, and an optimal plan comes "
+                                "back at once when the edit cannot change it. Off: plan from scratch.")
 for _k in SETTINGS:
     ss[f"_{_k}"] = ss[_k]
 
@@ -61,7 +65,7 @@ start = st.button("Solve", type="primary", icon=":material/play_arrow:",
                   disabled=running or bool(problems) or scen is None, key="solve")
 if start and scen is not None:
     state.start_solve(scen, time_limit=float(time_limit), seed=int(seed),
-                      deterministic=bool(deterministic), workers=int(workers) or None)
+                      deterministic=bool(deterministic), workers=int(workers) or None, warm=bool(warm))
     st.rerun()
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..plan import Plan
 from ..scenario import Scenario
 from .result import SweepResult
 from .run import sweep
@@ -28,12 +29,12 @@ class SweepJob:
 
     def __init__(self, scenario: Scenario, variations: Variations | Mapping[str, Any] | None = None,
                  samples: int = 20, seed: int = 0, executor: Any = None, time_limit: float = 1.0,
-                 max_workers: int | None = None) -> None:
+                 max_workers: int | None = None, start: Plan | None = None) -> None:
         self.scenario = scenario
         self.samples = samples
         self.seed = seed
         self.time_limit = time_limit
-        self._kw = {"variations": variations, "executor": executor, "max_workers": max_workers}
+        self._kw = {"variations": variations, "executor": executor, "max_workers": max_workers, "start": start}
         self.done = 0
         self.total = samples
         self.result: SweepResult | None = None

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..plan import Plan
 from ..scenario import Scenario, scenario_to_dict
 from .result import SweepResult, _limits_frame, _samples_frame, _units_frame
 from .variations import Variations
@@ -33,6 +34,7 @@ def sweep(
     *,
     max_workers: int | None = None,
     stop: threading.Event | None = None,
+    start: Plan | None = None,
 ) -> SweepResult:
     """Solve ``samples`` perturbed copies of a scenario and gather the results.
 
@@ -61,6 +63,10 @@ def sweep(
     stop
         Set it (from another thread) to stop early: the samples done so far are kept and
         ``meta["complete"]`` is ``False``.
+    start
+        A plan of the base scenario: each sample's solve starts from it (a warm
+        what-if, :func:`logistics.solve`'s ``start``), so a sample that leaves it
+        optimal or nearly so is answered sooner.
 
     Returns
     -------
@@ -78,8 +84,9 @@ def sweep(
     base = scenario_to_dict(scenario)
     key = scenario.content_sha256()
     vdict = v.model_dump(mode="json")
+    warm = start.to_dict() if start is not None else None
     tasks = [{"scenario": base, "key": key, "variations": vdict, "seed": int(seed), "index": i,
-              "time_limit": float(time_limit)} for i in range(samples)]
+              "time_limit": float(time_limit), "start": warm} for i in range(samples)]
     t0 = time.perf_counter()
     results: list[dict[str, Any]] = []
 

@@ -42,8 +42,9 @@ def run_sample(task: Mapping[str, Any]) -> dict[str, Any]:
     task
         Plain data only: ``scenario`` (a :func:`scenario_to_dict` mapping), ``key`` (its
         content hash, to validate it once per worker), ``variations`` (a mapping of
-        :class:`Variations` fields), ``seed``, ``index`` and ``time_limit``
-        (deterministic seconds).
+        :class:`Variations` fields), ``seed``, ``index``, ``time_limit``
+        (deterministic seconds) and ``start`` (a plan of the base scenario as a mapping,
+        or None: the warm start of each sample's solve).
 
     Returns
     -------
@@ -76,7 +77,12 @@ def run_sample(task: Mapping[str, Any]) -> dict[str, Any]:
         return {"sample": row, "units": units, "limits": limits}
     row.update(pert)
     try:
-        plan = solve(s, time_limit=float(task["time_limit"]), seed=0, workers=1, deterministic=True)
+        warm: dict[str, Any] = {}
+        if task.get("start") is not None:  # a warm what-if: from the base scenario's plan
+            from ..plan import Plan
+
+            warm = {"start": Plan.from_dict(task["start"]), "start_scenario": base}
+        plan = solve(s, time_limit=float(task["time_limit"]), seed=0, workers=1, deterministic=True, **warm)
         viol = verify(s, plan)
     except Exception as exc:  # one failed sample must not lose the sweep
         row.update(status="error", error=f"{type(exc).__name__}: {exc}",

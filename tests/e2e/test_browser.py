@@ -253,7 +253,8 @@ def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -
     shot(page, "01-scenario-default")
 
     # upload the tiny scenario
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(TINY))
+    # the scenario uploader (the Units tab has another, for a units spreadsheet)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(TINY))
     page.get_by_text(re.compile("Tiny Kuwait lift \\(browser test\\) is valid")).wait_for()
     idle(page)
 
@@ -264,7 +265,7 @@ def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -
 
     # download the plan JSON and check it against the scenario with the library's checker
     with page.expect_download() as dl:
-        page.get_by_role("button", name=re.compile("JSON$")).click()
+        page.get_by_role("button", name=re.compile("^(?!Geo).*JSON$")).click()  # not GeoJSON
     path = tmp_path / "plan.json"
     dl.value.save_as(path)
     plan = Plan.from_json(path.read_bytes())
