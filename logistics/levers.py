@@ -44,6 +44,8 @@ __all__ = ["Lever", "candidate_levers", "levers", "run_lever"]
 COST = {"mog": 1, "readiness": 2, "crew": 3, "beddown": 4, "fleet": 5}
 #: the steps
 MOG_STEP, READY_STEP_H, CREW_STEP, BEDS_STEP, FLEET_STEP = 1, 6.0, 0.10, 100, 2
+#: seconds kept for starting the worker processes; the least time a re-plan gets
+START_UP, MIN_REPLAN = 4.0, 2.0
 #: goal units in words
 UNIT = {"undelivered": "", "lateness": " h", "closure": " h", "flying_hours": " h"}
 WORD = {"undelivered": "weighted undelivered", "lateness": "weighted lateness", "closure": "closure",
@@ -166,8 +168,9 @@ def run_lever(task: dict[str, Any]) -> dict[str, Any]:
             "violations": len(verify(s, new)), "seconds": time.perf_counter() - t0}
 
 
-def levers(scenario: Scenario, plan: Plan, *, time_limit: float = 5.0, seed: int = 0, executor: Any = None,
-           max_workers: int | None = None, deterministic: bool = False, limit: int | None = None) -> pd.DataFrame:
+def levers(scenario: Scenario, plan: Plan, *, time_limit: float | None = None, seconds: float = 25.0,
+           seed: int = 0, executor: Any = None, max_workers: int | None = None, deterministic: bool = False,
+           limit: int | None = None) -> pd.DataFrame:
     """What relaxing each binding limit by one step buys, on every goal, cheapest first.
 
     Parameters
@@ -176,7 +179,13 @@ def levers(scenario: Scenario, plan: Plan, *, time_limit: float = 5.0, seed: int
         The scenario and a plan of it with its findings (as :func:`logistics.solve`
         returns it).
     time_limit, seed, deterministic
-        Of each re-plan (one CP-SAT worker each).
+        Of each re-plan (one CP-SAT worker each). ``time_limit=None``: from
+        ``seconds``, the time for all of them: the re-plans (the levers and the
+        unchanged scenario) run ``max_workers`` at a time, each as long as fits, with
+        :data:`START_UP` seconds kept for starting the processes (at least
+        :data:`MIN_REPLAN` seconds each).
+    seconds
+        The wall-clock time all the re-plans should take (local processes).
     executor, max_workers
         Where the re-plans run: as for :func:`logistics.sweep` (default: a local
         process per core).
@@ -198,6 +207,12 @@ def levers(scenario: Scenario, plan: Plan, *, time_limit: float = 5.0, seed: int
     from .sweep.run import run_tasks
 
     found = candidate_levers(scenario, plan)[:limit]
+    if time_limit is None:
+        import os
+
+        procs = max(1, max_workers or os.cpu_count() or 1)
+        rounds = math.ceil((len(found) + 1) / procs)
+        time_limit = max(MIN_REPLAN, (seconds - START_UP) / rounds)
     pd_plan = plan.to_dict()
     tasks = [{"index": i, "scenario": scenario_to_dict(lv.apply(scenario) if lv else scenario), "plan": pd_plan,
               "time_limit": float(time_limit), "seed": int(seed), "deterministic": bool(deterministic),

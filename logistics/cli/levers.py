@@ -43,10 +43,11 @@ def cmd_levers(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..levers import levers
 
     if not args.quiet:
-        err.write(f"re-planning each binding limit relaxed, {args.time_limit:g} s each ...\n")
+        each = f"{args.time_limit:g} s each" if args.time_limit else f"about {args.seconds:g} s in all"
+        err.write(f"re-planning each binding limit relaxed, {each} ...\n")
     try:
-        df = levers(s, plan, time_limit=args.time_limit, seed=args.seed, executor=args.scheduler,
-                    max_workers=args.workers, limit=args.limit)
+        df = levers(s, plan, time_limit=args.time_limit, seconds=args.seconds, seed=args.seed,
+                    executor=args.scheduler, max_workers=args.workers, limit=args.limit)
     except KeyboardInterrupt:
         err.write("interrupted\n")
         return EXIT_INTERRUPTED
@@ -78,8 +79,10 @@ def register(sub: Any) -> None:
                                    "on every goal against the unchanged scenario re-planned alike, cheapest first.")
     p.add_argument("scenario", help="scenario file (.yaml, .yml or .json)")
     p.add_argument("plan", help="a plan of it (.json, logistics-plan/1)")
-    p.add_argument("--time-limit", type=positive_float, default=10.0, metavar="S",
-                   help="seconds for each re-plan (default 10)")
+    p.add_argument("--seconds", type=positive_float, default=25.0, metavar="S",
+                   help="wall-clock seconds for all the re-plans together (default 25)")
+    p.add_argument("--time-limit", type=positive_float, default=None, metavar="S",
+                   help="seconds for each re-plan instead (default: from --seconds)")
     p.add_argument("--limit", type=positive_int, default=None, metavar="N", help="at most N levers (the cheapest)")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     p.add_argument("--scheduler", default=None, metavar="ADDR",

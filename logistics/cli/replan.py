@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from ..errors import Problem
 from ..plan import Plan
+from ..replan.frozen import differences
 from .common import (
     EXIT_INPUT,
     EXIT_INTERRUPTED,
@@ -105,10 +106,11 @@ def changes_text(previous: Plan, plan: Plan) -> str:
     for kind in ("changed", "cancelled", "added"):
         for mid in rp.get(kind, []):
             a, b = old.get(mid), new.get(mid)
-            rows.append([mid, kind, _brief(a), _brief(b)])
+            how = "; ".join(differences(a, b)) if a is not None and b is not None else ""
+            rows.append([mid, kind, _brief(a), _brief(b), how[:90] + ("..." if len(how) > 90 else "")])
     head = (f"Re-plan at h{rp.get('now_hour', 0):g}: {len(rp.get('kept', []))} kept, {len(rp.get('changed', []))} "
             f"changed, {len(rp.get('cancelled', []))} cancelled, {len(rp.get('added', []))} added")
-    body = table(["mission", "what", "was", "now"], rows) + "\n" if rows else "  nothing changed\n"
+    body = table(["mission", "what", "was", "now", "how"], rows) + "\n" if rows else "  nothing changed\n"
     return "\n" + section(head) + "\n" + body
 
 
