@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from ..plan import Plan
 from .common import (
     EXIT_INPUT,
     EXIT_INTERRUPTED,
@@ -15,27 +14,20 @@ from .common import (
     add_verbose,
     fmt,
     input_error,
-    load,
     positive_float,
     positive_int,
     section,
     table,
     write_json,
 )
-from .verify import other_scenario
+from .verify import load_both
 
 
 def cmd_levers(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    s = load(args, args.scenario, out, err)
-    if s is None:
+    both = load_both(args, out, err)
+    if both is None:
         return EXIT_INPUT
-    try:
-        plan = Plan.load(args.plan)
-    except ValueError as exc:
-        return input_error(args, out, err, [str(exc)])
-    why = other_scenario(args.scenario, s, args.plan, plan)
-    if why is not None:
-        return input_error(args, out, err, [why])
+    s, plan = both
     if not plan.findings:
         from ..explain import explain
 

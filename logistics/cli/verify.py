@@ -51,17 +51,29 @@ def other_scenario(scenario_path: str, s: Scenario, plan_path: str, plan: Plan) 
             f"sha256 {s.sha256()[:12]}...")
 
 
-def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def load_both(args: argparse.Namespace, out: TextIO, err: TextIO) -> tuple[Scenario, Plan] | None:
+    """``args.scenario`` and ``args.plan``, a plan of that scenario; None once the
+    problem is reported (:func:`input_error`)."""
     s = load(args, args.scenario, out, err)
     if s is None:
-        return EXIT_INPUT
+        return None
     try:
         plan = Plan.load(args.plan)
     except ValueError as exc:  # the message names the file
-        return input_error(args, out, err, [str(exc)])
+        input_error(args, out, err, [str(exc)])
+        return None
     why = other_scenario(args.scenario, s, args.plan, plan)
     if why is not None:
-        return input_error(args, out, err, [why])
+        input_error(args, out, err, [why])
+        return None
+    return s, plan
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    both = load_both(args, out, err)
+    if both is None:
+        return EXIT_INPUT
+    s, plan = both
     previous = None
     if (args.previous is None) != (args.now is None):
         return input_error(args, out, err, ["--previous and --now go together: the plan being flown and the "
