@@ -38,7 +38,14 @@ def sidebar() -> None:
             st.caption(f":red[{n} problem{'s' if n != 1 else ''}]: see the Scenario page")
         r = state.runner()
         if r is not None and not r.finished:
-            st.caption(":blue[A solve is running in the background (see the Solve page).]")
+            if r.replan_from is not None:
+                st.caption(f":blue[A re-plan from h{r.replan_from.now_hour:g} is running in the background "
+                           "(see the Plan page).]")
+            else:
+                st.caption(":blue[A solve is running in the background (see the Solve page).]")
+        job = st.session_state.get("levers_job")
+        if job is not None and not job.finished:
+            st.caption(":blue[Finding out what a change would buy (see the Plan page).]")
         p = state.plan()
         if p is not None:
             ch = p.kpis.get("closure_hour")

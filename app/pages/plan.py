@@ -1,6 +1,7 @@
 """Plan page: KPIs, closure per unit, mission timeline, airfield ground vs MOG, fleet in
 use, the route map, the findings in plain words, tables and downloads; the planner's
-"now", what changed since the plan was made and a re-plan from now (app.replan_panel)."""
+"now", what changed since the plan was made and a re-plan from now (app.replan_panel);
+what relaxing each binding limit would buy (app.levers_panel)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import tempfile
 
 import streamlit as st
 
-from app import charts, replan_panel, state
+from app import charts, levers_panel, replan_panel, state
 from logistics.formats import plan_geojson, plan_kml
 
 ss = st.session_state
@@ -152,6 +153,7 @@ with st.expander(f"What limits this plan ({len(plan.findings)} finding"
         st.markdown("\n".join(lines[:40]))
         if len(lines) > 40:
             st.caption(f"… and {len(lines) - 40} more (see the findings table in the Excel export).")
+levers_panel.render(plan, scen)
 
 # ----- charts and tables --------------------------------------------------------------------------
 tabs = st.tabs(["Closure", "Timeline", "Airfields vs MOG", "Fleet", "Map", "Tables"])
