@@ -194,7 +194,7 @@ def _improve(data: ModelData, cur: list[Dispatch], budget: Budget, seed: int, wo
     for i, goal in enumerate(goals):
         was = dispatch_objective(data, cur)[i]
         if was == 0:  # nothing undelivered or late: nothing to search
-            records.append({"goal": goal, "status": "optimal", "seconds": 0.0, "objective": 0.0,
+            records.append({"goal": goal, "status": "optimal", "seconds": 0.0, "objective": 0.0, "bound": 0.0,
                             "note": "nothing to improve"})
             continue
         # the first goal left gets the most: later goals only break its ties
@@ -206,8 +206,9 @@ def _improve(data: ModelData, cur: list[Dispatch], budget: Budget, seed: int, wo
         budget.charge(part.spent)
         cur = res.missions
         scale = GOAL_SCALE[goal]
-        records.append({"goal": goal, "status": "feasible", "seconds": round(part.elapsed, 3),
-                        "objective": res.objective[i] / scale,
+        records.append({"goal": goal, "status": "optimal" if res.proven else "feasible",
+                        "seconds": round(part.elapsed, 3), "objective": res.objective[i] / scale,
+                        **({"bound": res.objective[i] / scale} if res.proven else {}),
                         "note": f"re-plan search from the plan being flown: {was / scale:.2f} -> "
                                 f"{res.objective[i] / scale:.2f}",
                         "lns": {"tries": res.tries, "better": res.better}})
@@ -220,12 +221,22 @@ def _improve(data: ModelData, cur: list[Dispatch], budget: Budget, seed: int, wo
 
 
 # ----- the plan -------------------------------------------------------------------------
+def _intact(records: list[dict], i: int) -> bool:
+    """Whether goal ``i``'s proof stands: it and every goal before it were proven (a
+    proof holds the earlier goals at their values)."""
+    return len(records) > i and all("bound" in r for r in records[: i + 1])
+
+
 def _finish(scenario: Scenario, plan: Plan, previous: Plan, now_hour: float, lists: dict, records: list[dict],
             before: tuple, budget: Budget, previous_sha256: str | None) -> Plan:
     goals = list(scenario.objective)
     values = plan.objective_values(scenario)
     delivered = "undelivered" in goals and values[goals.index("undelivered")] == 0
-    bounds = [min(v, search_free_value(scenario, g, delivered and "undelivered" in goals[:i]))
+    # proven by the search (every unit with something to move re-planned exactly, given
+    # the started missions), or the search-free bounds (which hold for any plan)
+    proven = {r["goal"]: r["bound"] for r in records if "bound" in r}
+    bounds = [min(v, max(proven.get(g, -math.inf) if _intact(records, i) else -math.inf,
+                         search_free_value(scenario, g, delivered and "undelivered" in goals[:i])))
               for i, (g, v) in enumerate(zip(goals, values, strict=True))]
     changes = len(lists["changed"]) + len(lists["cancelled"])
     objective, bound = [*values, float(changes)], [*bounds, 0.0 if changes else 0.0]

@@ -57,6 +57,9 @@ class LnsResult:
     tries: int = 0
     better: int = 0
     log: list[dict] = field(default_factory=list)
+    #: the goal's value is proven optimal: a re-plan of every unit with something to
+    #: move came back proven (given the fixed missions and the model's routings and slots)
+    proven: bool = False
 
 
 def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: Budget, *, seed: int = 0,
@@ -75,7 +78,10 @@ def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: B
     rng = random.Random(seed)
     res = LnsResult(list(missions), dispatch_objective(data, missions))
     size = SIZE_START
-    movable = sum(1 for u in data.units if any(u.demand.values()))
+    # units with something to move (a re-plan's fixed missions may carry some whole)
+    fixed = [ms for ms in missions if ms.fixed]
+    done = {ui for ui, (left, _) in residual(data, fixed, {u.idx for u in data.units}).items() if not left}
+    movable = sum(1 for u in data.units if any(u.demand.values()) and u.idx not in done)
     fails = 0
     while budget.left() > STEP_MIN and not budget.stopped() and fails < max_fails:
         if res.objective[gi] <= bound:
@@ -98,8 +104,9 @@ def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: B
                 entry["objective"] = obj[gi]
         res.log.append(entry)
         fails = 0 if "objective" in entry else fails + 1
-        if status == "optimal" and "objective" not in entry and len(units) >= movable:
-            break  # the whole force re-planned and proven: nothing better exists
+        if status == "optimal" and len(units - done) >= movable:
+            res.proven = True  # the whole force re-planned and proven: nothing better exists
+            break
         # adapt: proven with nothing better -> look wider; out of time -> narrower
         if status == "optimal" and "objective" not in entry:
             size = min(SIZE_MAX, size + 1)
