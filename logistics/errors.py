@@ -188,3 +188,32 @@ def one_pass(model: type[BaseModel], data: Mapping[str, Any], first: list[Proble
         seen.add(loc)
         out.append(Problem(loc, p.message, p.file))
     return out
+
+
+class PlanError(ValueError):
+    """A plan file could not be read: every problem found, each naming its entry and field.
+
+    Attributes
+    ----------
+    problems
+        Every problem found, e.g. ``missions[3].legs[0].depart_hour: must be a number``.
+    file
+        The file read, when known (each problem names it too).
+    """
+
+    def __init__(self, problems: Iterable[Problem], file: str | None = None):
+        probs = [
+            p if (p.file or not file) else Problem(p.loc, p.message, file)
+            for p in problems
+        ]
+        self.problems: list[Problem] = probs
+        self.file = file
+        n = len(probs)
+        if n == 1:
+            super().__init__(str(probs[0]))
+        else:
+            super().__init__(f"{n} problems in the plan:\n" + "\n".join(f"  {p}" for p in probs))
+
+    def with_file(self, file: str) -> PlanError:
+        """Return the same error with every problem naming ``file``."""
+        return PlanError([Problem(p.loc, p.message, p.file or file) for p in self.problems], file)

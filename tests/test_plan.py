@@ -50,7 +50,9 @@ from logistics.plan import (
     Load,
     Mission,
     Plan,
+    PlanError,
     SolveInfo,
+    plan_json_schema,
 )
 from logistics.scenario import Scenario
 
@@ -330,6 +332,70 @@ def test_malformed_json_text_and_file(tmp_path):
         Plan.load(tmp_path / "missing.json")
     with pytest.raises(ValueError, match="JSON"):
         Plan.load(tmp_path / "plan.csv")
+
+
+def test_every_problem_of_a_plan_file_at_once(tmp_path):
+    d = json.loads(_rich_plan().to_json())
+    d["status"] = "done"
+    d["missions"][2]["legs"][0]["depart_hour"] = "x"
+    del d["missions"][1]["id"]
+    d["units"][0]["delivered"] = []
+    d["kpis"]["missions"] = None
+    d["findings"][0]["start_hour"] = float("nan")
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(PlanError) as exc:
+        Plan.load(path)
+    got = [str(p) for p in exc.value.problems]
+    assert got == [
+        f"{path}: status: must be one of optimal, feasible, infeasible, unknown (got 'done')",
+        f"{path}: kpis.missions: must be a number (got null)",
+        f"{path}: units[0].delivered: must be an object (got a list)",
+        f"{path}: missions[1].id: is required",
+        f"{path}: missions[2].legs[0].depart_hour: must be a number (got 'x')",
+        f"{path}: findings[0].start_hour: must be a finite number (got nan)",
+    ]
+    assert str(exc.value).startswith("6 problems in the plan:\n")
+    assert isinstance(exc.value, ValueError)
+
+
+def test_plan_text_that_is_no_json_is_one_problem():
+    for text, why in [(b"\xff{", "is not UTF-8 text"), ("[" * 100_000, "nested too deeply"),
+                      ('{"a": ' + "1" * 5000 + "}", "not valid JSON"), ("", "not valid JSON")]:
+        with pytest.raises(PlanError, match=why) as exc:
+            Plan.from_json(text)
+        assert len(exc.value.problems) == 1
+
+
+def test_plan_json_is_byte_identical_after_a_round_trip():
+    p = _rich_plan()
+    p.replan = {"now_hour": 5.0, "previous": {"sha256": "ab" * 32}, "kept": ["M1"], "changed": [],
+                "cancelled": ["M9"], "added": ["M2", "M3"]}
+    text = p.to_json()
+    assert Plan.from_json(text).to_json() == text
+    d = json.loads(text)
+    d["kpis"] = dict(reversed(list(d["kpis"].items())))  # an outside tool's order is kept
+    d["kpis"]["extra_kpi"] = {"any": [1, "thing"]}
+    d["missions"][0]["home"] = "KPOB"  # SPEC 5.1: read (a pool's home)
+    q = Plan.from_dict(d)
+    assert list(q.kpis) == list(d["kpis"]) and q.kpis["extra_kpi"] == {"any": [1, "thing"]}
+    assert q.missions == p.missions
+
+
+def test_the_plan_json_schema_accepts_the_plans_written_and_the_cli_prints_it(capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = plan_json_schema()
+    assert schema["$id"] == "logistics-plan/1"
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(json.loads(_rich_plan().to_json()), schema)
+    bad = json.loads(_rich_plan().to_json())
+    bad["missions"][0]["legs"][0]["depart_hour"] = "x"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+    from logistics.cli import main
+
+    assert main(["schema", "--plan"]) == 0
+    assert json.loads(capsys.readouterr().out) == schema
 
 
 # ----- tables and exports ---------------------------------------------------------------

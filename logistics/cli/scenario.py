@@ -1,4 +1,4 @@
-"""Scenario commands: ``validate FILE [--json]``, ``schema`` and ``generate SIZE``."""
+"""Scenario commands: ``validate FILE [--json]``, ``schema [--plan]`` and ``generate SIZE``."""
 
 from __future__ import annotations
 
@@ -190,7 +190,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    out.write(json.dumps(json_schema(), indent=2) + "\n")
+    from ..plan import plan_json_schema
+
+    out.write(json.dumps(plan_json_schema() if args.plan else json_schema(), indent=2) + "\n")
     return EXIT_OK
 
 
@@ -222,7 +224,11 @@ def register(sub: Any) -> None:
     add_verbose(v)
     v.set_defaults(func=cmd_validate)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    sc = sub.add_parser("schema", help="print the JSON Schema of the scenario format (or, with --plan, the plan's)",
+                        description="Print the JSON Schema of logistics-scenario/1, or with --plan of "
+                                    "logistics-plan/1.")
+    sc.add_argument("--plan", action="store_true",
+                    help="the schema of the plan file (logistics-plan/1) instead of the scenario's")
     add_verbose(sc)
     sc.set_defaults(func=cmd_schema)
 

@@ -33,6 +33,10 @@ Modules
 * :mod:`.parts`: the records (:class:`Leg`, :class:`Load`, :class:`Mission`,
   :class:`UnitResult`, :class:`SolveInfo`, :class:`Finding`) and the format's constants;
 * :mod:`.core`: the :class:`Plan`, its construction and figures;
+* :mod:`.schema`: the JSON file as pydantic models, its JSON Schema
+  (:func:`plan_json_schema`, ``logistics schema --plan``) and its reading: a malformed
+  file raises :class:`~logistics.errors.PlanError` (a :class:`ValueError`) listing
+  every problem, each naming the file, the entry and the field;
 * :mod:`.files`: reading and writing the files above;
 * :mod:`.frames`: the DataFrame views.
 
@@ -41,6 +45,7 @@ Import every name from ``logistics.plan``; the modules are only how it is kept.
 
 from __future__ import annotations
 
+from ..errors import PlanError
 from ..units import CARGO as CARGO
 from ..units import COMMODITIES
 from .core import Plan
@@ -49,8 +54,9 @@ from .parts import DELIVERED_TOL as DELIVERED_TOL
 from .parts import KPI_KEYS as KPI_KEYS
 from .parts import NOISE as NOISE
 from .parts import STATUSES as STATUSES
+from .schema import plan_json_schema
 
 __all__ = [
     "COMMODITIES", "CSV_COLUMNS", "FINDING_KINDS", "FORMAT", "Finding", "Leg", "Load",
-    "Mission", "Plan", "SolveInfo", "UnitResult",
+    "Mission", "Plan", "PlanError", "SolveInfo", "UnitResult", "plan_json_schema",
 ]

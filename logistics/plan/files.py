@@ -2,20 +2,23 @@
 
 The formats are described in :mod:`logistics.plan`. Each function here takes the plan
 (or, to read one, the class to build) first; the :class:`~logistics.plan.Plan` methods
-of the same names call them. Reading checks every JSON type and raises
-:class:`ValueError` naming the entry and field.
+of the same names call them. Reading validates the file against the pydantic model of
+:mod:`.schema` and raises :class:`~logistics.errors.PlanError` (a :class:`ValueError`)
+with every problem found, each naming the entry and field (and the file, from
+:func:`load`).
 """
 
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..units import CARGO, COMMODITIES
-from .parts import FORMAT, KPI_KEYS, STATUSES, Finding, Leg, Load, Mission, SolveInfo, UnitResult
+from ..errors import PlanError, Problem
+from ..units import CARGO
+from .parts import FORMAT
+from .schema import parse_json, read_plan
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..scenario import Scenario
@@ -69,177 +72,29 @@ def to_json(plan: Plan, indent: int | None = 2) -> str:
 
 
 def from_dict(cls: type[Plan], d: Any) -> Plan:
-    """Read a plan from JSON types.
-
-    See :meth:`Plan.from_dict`. The parts are read in file order (scenario, status,
-    solve, kpis, units, missions, findings), so the first fault found is the first in
-    that order.
-    """
-    r = _Reader()
-    obj = r.obj(d, "")
-    fmt = obj.get("format", FORMAT)
-    if fmt != FORMAT:
-        raise ValueError(f"format: must be {FORMAT!r} (got {fmt!r})")
-    sc = r.obj(obj.get("scenario", {}), "scenario")
-    name = r.str(sc.get("name", ""), "scenario.name")
-    sha = r.str(sc.get("sha256", ""), "scenario.sha256")
-    status = r.str(r.req(obj, "status", ""), "status")
-    if status not in STATUSES:
-        raise ValueError(f"status: must be one of {', '.join(STATUSES)} (got {status!r})")
-    solve = _read_solve(r, obj)
-    kpis = _read_kpis(r, obj)
-    units = _read_units(r, obj)
-    missions = [_read_mission(r, m, f"missions[{i}]")
-                for i, m in enumerate(r.list(r.req(obj, "missions", ""), "missions"))]
-    findings = _read_findings(r, obj)
-    replan = _read_replan(r, obj)
-    return cls(scenario_name=name, scenario_sha256=sha, status=status, missions=missions,
-               units=units, kpis=kpis, solve=solve, findings=findings, replan=replan)
-
-
-def _read_replan(r: _Reader, obj: dict) -> dict | None:
-    """The ``replan`` object of a re-plan (SPEC 5.3; optional)."""
-    if "replan" not in obj:
-        return None
-    rp = r.obj(obj["replan"], "replan")
-    out: dict[str, Any] = {"now_hour": r.num(r.req(rp, "now_hour", "replan"), "replan.now_hour")}
-    prev = r.obj(r.req(rp, "previous", "replan"), "replan.previous")
-    out["previous"] = {"sha256": r.str(r.req(prev, "sha256", "replan.previous"), "replan.previous.sha256")}
-    for key in ("kept", "changed", "cancelled", "added"):
-        out[key] = [r.str(x, f"replan.{key}[{i}]")
-                    for i, x in enumerate(r.list(rp.get(key, []), f"replan.{key}"))]
-    return out
-
-
-def _read_solve(r: _Reader, obj: dict) -> SolveInfo:
-    """The ``solve`` object (optional; keys it does not know are kept in ``extra``)."""
-    sv = r.obj(obj.get("solve", {}), "solve")
-    known_solve = ("solver", "seconds", "objective", "bound", "goals", "stages")
-    return SolveInfo(
-        solver=r.str(sv.get("solver", ""), "solve.solver"),
-        seconds=r.num(sv.get("seconds", 0.0), "solve.seconds"),
-        objective=[r.num(x, f"solve.objective[{i}]")
-                   for i, x in enumerate(r.list(sv.get("objective", []), "solve.objective"))],
-        bound=[r.num(x, f"solve.bound[{i}]")
-               for i, x in enumerate(r.list(sv.get("bound", []), "solve.bound"))],
-        goals=[r.str(x, f"solve.goals[{i}]")
-               for i, x in enumerate(r.list(sv.get("goals", []), "solve.goals"))],
-        stages=[r.obj(x, f"solve.stages[{i}]")
-                for i, x in enumerate(r.list(sv.get("stages", []), "solve.stages"))],
-        extra={k: v for k, v in sv.items() if k not in known_solve},
-    )
-
-
-def _read_kpis(r: _Reader, obj: dict) -> dict[str, Any]:
-    """The ``kpis`` object: counts as whole numbers, the other KPIs as numbers or null."""
-    kp = r.obj(r.req(obj, "kpis", ""), "kpis")
-    kpis: dict[str, Any] = {}
-    for k, v in kp.items():
-        if k in ("missions", "late_units", "undelivered_pax"):
-            kpis[k] = r.int(v, f"kpis.{k}")
-        elif k in KPI_KEYS:
-            kpis[k] = r.num_or_none(v, f"kpis.{k}")
-        else:
-            kpis[k] = v
-    return kpis
-
-
-def _read_units(r: _Reader, obj: dict) -> list[UnitResult]:
-    """The ``units`` list."""
-    units = []
-    for i, u in enumerate(r.list(r.req(obj, "units", ""), "units")):
-        p = f"units[{i}]"
-        u = r.obj(u, p)
-        dst = r.req(u, "destination", p)
-        units.append(UnitResult(
-            id=r.str(r.req(u, "id", p), f"{p}.id"),
-            destination=None if dst is None else r.str(dst, f"{p}.destination"),
-            closure_hour=r.num_or_none(r.req(u, "closure_hour", p), f"{p}.closure_hour"),
-            late_hours=r.num_or_none(r.req(u, "late_hours", p), f"{p}.late_hours"),
-            delivered=r.amounts(r.req(u, "delivered", p), f"{p}.delivered"),
-            undelivered=r.amounts(r.req(u, "undelivered", p), f"{p}.undelivered"),
-        ))
-    return units
-
-
-def _read_mission(r: _Reader, m: Any, p: str) -> Mission:
-    """One entry of the ``missions`` list, at ``p``: its legs, its loads, then its fields."""
-    m = r.obj(m, p)
-    legs = []
-    for j, lg in enumerate(r.list(r.req(m, "legs", p), f"{p}.legs")):
-        q = f"{p}.legs[{j}]"
-        lg = r.obj(lg, q)
-        legs.append(Leg(
-            frm=r.str(r.req(lg, "from", q), f"{q}.from"),
-            to=r.str(r.req(lg, "to", q), f"{q}.to"),
-            depart_hour=r.num(r.req(lg, "depart_hour", q), f"{q}.depart_hour"),
-            arrive_hour=r.num(r.req(lg, "arrive_hour", q), f"{q}.arrive_hour"),
-        ))
-    loads = []
-    for j, ld in enumerate(r.list(m.get("loads", []), f"{p}.loads")):
-        q = f"{p}.loads[{j}]"
-        ld = r.obj(ld, q)
-        loads.append(Load(
-            unit=r.str(r.req(ld, "unit", q), f"{q}.unit"),
-            pax=r.int(ld.get("pax", 0), f"{q}.pax"),
-            bulk_stons=r.num(ld.get("bulk_stons", 0.0), f"{q}.bulk_stons"),
-            oversize_stons=r.num(ld.get("oversize_stons", 0.0), f"{q}.oversize_stons"),
-            outsize_stons=r.num(ld.get("outsize_stons", 0.0), f"{q}.outsize_stons"),
-        ))
-    return Mission(
-        id=r.str(r.req(m, "id", p), f"{p}.id"),
-        aircraft=r.str(r.req(m, "aircraft", p), f"{p}.aircraft"),
-        origin=r.str(r.req(m, "origin", p), f"{p}.origin"),
-        destination=r.str(r.req(m, "destination", p), f"{p}.destination"),
-        legs=tuple(legs), loads=tuple(loads),
-    )
-
-
-def _read_findings(r: _Reader, obj: dict) -> list[Finding]:
-    """The ``findings`` list (optional)."""
-    findings = []
-    for i, f in enumerate(r.list(obj.get("findings", []), "findings")):
-        p = f"findings[{i}]"
-        f = r.obj(f, p)
-        findings.append(Finding(
-            kind=r.str(r.req(f, "kind", p), f"{p}.kind"),
-            subject=r.str(f.get("subject", ""), f"{p}.subject"),
-            message=r.str(r.req(f, "message", p), f"{p}.message"),
-            start_hour=r.num_or_none(f.get("start_hour"), f"{p}.start_hour"),
-            end_hour=r.num_or_none(f.get("end_hour"), f"{p}.end_hour"),
-            units=tuple(r.str(x, f"{p}.units[{k}]")
-                        for k, x in enumerate(r.list(f.get("units", []), f"{p}.units"))),
-        ))
-    return findings
+    """Read a plan from JSON types (see :meth:`Plan.from_dict` and :mod:`.schema`)."""
+    return read_plan(cls, d)
 
 
 def from_json(cls: type[Plan], text: str | bytes) -> Plan:
     """Read a plan from ``logistics-plan/1`` JSON text (see :meth:`Plan.from_dict`)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
-    return cls.from_dict(data)
+    return read_plan(cls, parse_json(text))
 
 
 def load(cls: type[Plan], path: str | Path) -> Plan:
-    """Read a plan from a ``.json`` file.
+    """Read a plan from a ``.json`` file; every problem names the file.
 
     See :meth:`Plan.load`.
     """
     p = Path(path)
+    file = str(p)
     if p.suffix.lower() in (".csv", ".xlsx"):
-        raise ValueError(f"{p}: only JSON plans can be read back (CSV and Excel are exports)")
+        raise PlanError([Problem("", "only JSON plans can be read back (CSV and Excel are exports)")], file)
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ValueError(f"{p}: cannot read file: {exc.strerror or exc}") from None
-    try:
-        return cls.from_json(raw)
-    except ValueError as exc:
-        raise ValueError(f"{p}: {exc}") from None
+        raise PlanError([Problem("", f"cannot read file: {exc.strerror or exc}")], file) from None
+    return read_plan(cls, parse_json(raw, file), file)
 
 
 def save(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> Path:
@@ -290,69 +145,3 @@ def to_excel(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> 
 # ----- helpers --------------------------------------------------------------------------
 def _amounts(d: Mapping[str, float]) -> dict[str, float]:
     return {"pax": int(d.get("pax", 0)), **{c: float(d.get(c, 0.0)) for c in CARGO}}
-
-
-class _Reader:
-    """Checks JSON types, raising ValueError naming the field."""
-
-    @staticmethod
-    def obj(v: Any, path: str) -> dict:
-        if not isinstance(v, dict):
-            raise ValueError(f"{path or 'plan'}: must be an object (got {_kind(v)})")
-        return v
-
-    @staticmethod
-    def list(v: Any, path: str) -> Sequence:
-        if not isinstance(v, list):
-            raise ValueError(f"{path}: must be a list (got {_kind(v)})")
-        return v
-
-    @staticmethod
-    def req(d: dict, key: str, path: str) -> Any:
-        if key not in d:
-            raise ValueError(f"{path + '.' if path else ''}{key}: is required")
-        return d[key]
-
-    @staticmethod
-    def str(v: Any, path: str) -> str:
-        if not isinstance(v, str):
-            raise ValueError(f"{path}: must be text (got {_kind(v)})")
-        return v
-
-    @staticmethod
-    def num(v: Any, path: str) -> float:
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            raise ValueError(f"{path}: must be a number (got {_kind(v)})")
-        if not math.isfinite(v):
-            raise ValueError(f"{path}: must be a finite number (got {v})")
-        return float(v)
-
-    def num_or_none(self, v: Any, path: str) -> float | None:
-        return None if v is None else self.num(v, path)
-
-    def int(self, v: Any, path: str) -> int:
-        x = self.num(v, path)
-        if x != int(x):
-            raise ValueError(f"{path}: must be a whole number (got {v})")
-        return int(x)
-
-    def amounts(self, v: Any, path: str) -> dict[str, float]:
-        d = self.obj(v, path)
-        out: dict[str, float] = {}
-        for c in COMMODITIES:
-            if c not in d:
-                raise ValueError(f"{path}.{c}: is required")
-            out[c] = self.int(d[c], f"{path}.{c}") if c == "pax" else self.num(d[c], f"{path}.{c}")
-        return out
-
-
-def _kind(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return f"{str(v).lower()}"
-    if isinstance(v, str):
-        return repr(v) if len(v) < 40 else "text"
-    if isinstance(v, int | float):
-        return repr(v)
-    return {"dict": "an object", "list": "a list"}.get(type(v).__name__, type(v).__name__)
