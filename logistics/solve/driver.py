@@ -60,14 +60,11 @@ def solve(
     ----------
     scenario
         A validated scenario.
-    time_limit
-        Seconds for the whole solve (all goals).
-    seed
-        Random seed of the search.
-    workers
-        CP-SAT workers; default 8 (or the machine's cores if more).
-    deterministic
-        Repeatable mode (same seed, same plan) with a deterministic time limit.
+    time_limit, seed
+        Seconds for the whole solve (all goals); the search's random seed.
+    workers, deterministic
+        CP-SAT workers (default 8, or the machine's cores if more); repeatable mode
+        (same seed, same plan) with a deterministic time limit.
     on_progress
         Called with a :class:`~logistics.solve.Progress` on every incumbent and bound
         change; return ``True`` to stop the search (the best plan found is kept).
@@ -77,12 +74,10 @@ def solve(
         All settings at once (:class:`~logistics.solve.SolveOptions`); replaces
         ``time_limit``, ``seed``, ``workers`` and ``deterministic``.
     start, start_scenario
-        A warm start: a plan made before (of ``start_scenario``, the scenario before an
-        edit). Its missions that still keep every rule, completed by the dispatcher,
-        are the first plan when they are no worse than the dispatcher's, so a small
-        edit is answered from the plan the planner has. An optimal ``start`` of a
-        scenario that the edit cannot change the optimum of
-        (:func:`logistics.diff.same_optimum`) is returned at once.
+        A warm start: a plan of ``start_scenario`` (before an edit). What of it still
+        keeps every rule, completed by the dispatcher, is the first plan if no worse;
+        an optimal one is returned at once when the edit cannot change the optimum
+        (:func:`logistics.diff.same_optimum`).
 
     Returns
     -------
@@ -104,17 +99,9 @@ def solve(
     # the dispatcher's plan respects every rule: it is the floor any solve result must beat
     fallback = plan_from_dispatch(data, first, status="feasible", info=SolveInfo(goals=list(data.goals)))
     floor = fallback.objective_values(scenario)
-    # too little time left to build and presolve the whole force's model (about 1 s and
-    # a second per 300 slots, measured on the benchmark family): missions only
-    short = not opts.deterministic and budget.left() < 1.0 + data.n_slots / 300
     proven = _report(scenario, fallback, SolveInfo(objective=floor, bound=[0.0] * len(floor),
                                                    goals=list(data.goals)), "feasible")[2] == "optimal"
-    if proven:  # the first plan meets a bound on every goal: nothing to search
-        plan, records, crew = None, [], frozenset()
-    elif data.n_slots > opts.lns_only_slots or short:
-        plan, records, crew = _lns_only(data, opts, on_progress, budget, first)
-    else:
-        plan, records, crew = _rounds(data, opts, on_progress, budget, first, fallback)
+    plan, records, crew = _search(data, opts, on_progress, budget, first, fallback, proven)
     if plan is not None and not _lex_worse(plan.objective_values(scenario), floor):
         status, done = plan.status, plan.solve
         solver = done.solver
@@ -128,15 +115,28 @@ def solve(
         plan = fallback
     objective, bound, status = _report(scenario, plan, done, status)
     extra: dict = {} if plan is fallback else {"greedy_objective": floor}
-    extra.update({
-        "slots": data.n_slots, "groups": len(data.groups), "greedy_seconds": round(greedy_s, 3),
-        "greedy_missions": len(first), "crew_limited_types": sorted(crew),
-        "seed": opts.seed, "deterministic": opts.deterministic, "time_limit": opts.time_limit,
-    })
+    extra.update(slots=data.n_slots, groups=len(data.groups), greedy_seconds=round(greedy_s, 3),
+                 greedy_missions=len(first), crew_limited_types=sorted(crew), seed=opts.seed,
+                 deterministic=opts.deterministic, time_limit=opts.time_limit)
     info = SolveInfo(solver=solver, seconds=budget.elapsed, objective=objective, bound=bound, goals=done.goals,
                      stages=[r.as_dict() for r in records], extra=extra)
     plan = replace(plan, status=status, solve=info)
     return _explained(scenario, plan)
+
+
+def _search(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback | None, budget: Budget,
+            first: list[Dispatch], fallback: Plan, proven: bool
+            ) -> tuple[Plan | None, list[StageRecord], frozenset[str]]:
+    """The search from the first plan: none when it is proven; the missions-only search
+    for a large force or too little time left to build and presolve the whole force's
+    model (about 1 s and a second per 300 slots, measured on the benchmark family); the
+    rounds of the staged CP-SAT solve otherwise."""
+    if proven:
+        return None, [], frozenset()
+    short = not opts.deterministic and budget.left() < 1.0 + data.n_slots / 300
+    if data.n_slots > opts.lns_only_slots or short:
+        return _lns_only(data, opts, on_progress, budget, first)
+    return _rounds(data, opts, on_progress, budget, first, fallback)
 
 
 def _search_free_bounds(scenario: Scenario, goals) -> None:

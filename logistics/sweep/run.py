@@ -76,17 +76,7 @@ def sweep(
     """
     if samples < 0:
         raise ValueError("samples must be >= 0")
-    if isinstance(variations, Mapping):
-        variations = Variations(**variations)
-    v = variations or Variations()
-    for t in scenario.fleet_types:
-        v.mission_capable(t)  # fail early on a bad probability
-    base = scenario_to_dict(scenario)
-    key = scenario.content_sha256()
-    vdict = v.model_dump(mode="json")
-    warm = start.to_dict() if start is not None else None
-    tasks = [{"scenario": base, "key": key, "variations": vdict, "seed": int(seed), "index": i,
-              "time_limit": float(time_limit), "start": warm} for i in range(samples)]
+    vdict, tasks = _tasks(scenario, variations, samples, seed, time_limit, start)
     t0 = time.perf_counter()
     results: list[dict[str, Any]] = []
 
@@ -109,6 +99,22 @@ def sweep(
         limits=_limits_frame([x for r in results for x in r["limits"]]),
         meta=meta,
     )
+
+
+def _tasks(scenario: Scenario, variations: Variations | Mapping[str, Any] | None, samples: int, seed: int,
+           time_limit: float, start: Plan | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The variations as plain data and one task per sample (plain data only)."""
+    if isinstance(variations, Mapping):
+        variations = Variations(**variations)
+    v = variations or Variations()
+    for t in scenario.fleet_types:
+        v.mission_capable(t)  # fail early on a bad probability
+    base = scenario_to_dict(scenario)
+    key = scenario.content_sha256()
+    vdict = v.model_dump(mode="json")
+    warm = start.to_dict() if start is not None else None
+    return vdict, [{"scenario": base, "key": key, "variations": vdict, "seed": int(seed), "index": i,
+                    "time_limit": float(time_limit), "start": warm} for i in range(samples)]
 
 
 class InlineExecutor(cf.Executor):
