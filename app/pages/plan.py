@@ -12,7 +12,7 @@ import tempfile
 
 import streamlit as st
 
-from app import charts, levers_panel, replan_panel, state
+from app import charts, levers_panel, plan_upload, replan_panel, state
 from logistics.formats import plan_geojson, plan_kml
 
 ss = st.session_state
@@ -21,11 +21,12 @@ state.validate()
 state.collect()
 
 st.title("Plan")
+plan_upload.render()
 
 plan = state.plan()
 scen = state.plan_scenario()
 if plan is None or scen is None:
-    st.info("No plan yet: solve the scenario first.", icon=":material/info:")
+    st.info("No plan yet: solve the scenario first, or open a plan file above.", icon=":material/info:")
     st.page_link("pages/solve.py", label="Go to the Solve page", icon=":material/play_circle:")
     st.stop()
 
