@@ -67,9 +67,9 @@ def solve(
         (same seed, same plan) with a deterministic time limit.
     on_progress
         Called with a :class:`~logistics.solve.Progress` on every incumbent and bound
-        change; return ``True`` to stop the search (the best plan found is kept).
+        change; return ``True`` to stop the search.
     stop
-        An event another thread may set to stop the search.
+        An event another thread may set to stop it (the best plan found is kept).
     options
         All settings at once (:class:`~logistics.solve.SolveOptions`); replaces
         ``time_limit``, ``seed``, ``workers`` and ``deterministic``.
@@ -82,10 +82,9 @@ def solve(
     Returns
     -------
     Plan
-        Its status is ``optimal`` only when every goal was proven optimal.
+        ``optimal`` only when every goal was proven optimal.
     """
-    opts = options or SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
-                                   deterministic=deterministic)
+    opts = options or SolveOptions(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic)
     budget = Budget(opts.time_limit, opts.deterministic, stop)
     if start is not None and start_scenario is not None:
         same = _unchanged_optimum(scenario, start, start_scenario, budget)
