@@ -29,12 +29,16 @@ KIND = {"mog": ("airfield MOG", "orange"), "readiness": ("readiness", "gray"), "
         "beddown": ("beddown", "green"), "fleet": ("fleet", "blue")}
 GOAL_LABEL = {"undelivered": "undelivered (weighted)", "lateness": "lateness (weighted h)", "closure": "closure",
               "flying_hours": "flying hours"}
+#: the table's column heads (short: the columns are narrow)
+GOAL_HEAD = {"undelivered": "undelivered", "lateness": "lateness", "closure": "closure",
+             "flying_hours": "flying h"}
 #: where a lever's step shows on the Scenario page
 WHERE = {"mog": "Airfields tab, MOG changes", "readiness": "Units tab, ready hour", "crew": "Fleet tab, UTE hours",
          "beddown": "Destinations tab, capacity", "fleet": "Fleet tab, a new entry"}
 NOTE = ("Each difference is against the unchanged scenario re-planned the same way (same time and seed), so "
         "what the search finds anyway is not credited to a lever; negative is better. “Nothing within this "
-        "search” means no gain was found in the time given, not a proof that the step buys nothing.")
+        "search” means no gain was found in the time given, not a proof that the step buys nothing. "
+        "Lateness (h) and undelivered (soldiers and st) are weighted by priority, as the goals are.")
 
 
 def badge(kind: str) -> str:
@@ -128,7 +132,7 @@ def table(df: pd.DataFrame, goals: list[str]) -> pd.DataFrame:
     and unit, late units; in the library's order (cheapest first)."""
     out = pd.DataFrame({"lever": df["lever"], "buys": df["buys"]})
     for g in goals:
-        out[f"Δ {GOAL_LABEL.get(g, g)}"] = [signed(g, d) for d in df[f"d_{g}"]]
+        out[f"Δ {GOAL_HEAD.get(g, g)}"] = [signed(g, d) for d in df[f"d_{g}"]]
     out["Δ late units"] = [signed("late_units", d) for d in df["d_late_units"]]
     return out
 
@@ -139,10 +143,10 @@ def _result(plan: Plan, job: LeversJob) -> None:
     shown = table(df, goals)
     done = applied(plan)
     can_apply = state.is_valid()
-    widths = [3, 3, *[1.2] * (len(shown.columns) - 2), 1.2]
+    widths = [2.6, 2.4, *[max(1.0, len(c) / 9) for c in shown.columns[2:]], 1.9]  # heads, labels unbroken
     head = st.columns(widths)
-    for c, name in zip(head, [*shown.columns, ""], strict=True):
-        c.markdown(f"**{name}**")
+    for c, name in zip(head, shown.columns, strict=False):  # the Apply column has no head
+        c.caption(f"**{name}**")
     for i, row in shown.iterrows():
         cols = st.columns(widths, vertical_alignment="center")
         lv = job.lever(row["lever"])

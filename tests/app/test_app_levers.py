@@ -112,8 +112,9 @@ def test_find_out_shows_what_each_step_buys_and_apply_writes_it() -> None:
     # the table: the lever, what it buys, each goal's difference with its sign and unit
     assert any(LEVER in t for t in shown)
     assert "closure -3.25 h" in shown
-    assert "-3.25 h" in shown and "**Δ closure**" in shown and "**Δ late units**" in shown
-    note = " ".join(texts(at, "caption"))
+    heads = texts(at, "caption")
+    assert "-3.25 h" in shown and "**Δ closure**" in heads and "**Δ late units**" in heads
+    note = " ".join(heads)
     assert "against the unchanged scenario re-planned the same way" in note
     assert "not a proof" in note and "closure 21.90 h" in note
     # Apply: the step written into the scenario being edited, nothing else moved
