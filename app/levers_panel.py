@@ -42,8 +42,9 @@ NOTE = ("Each difference is against the unchanged scenario re-planned the same w
 
 
 def badge(kind: str) -> str:
+    """The kind in its colour (in words: the findings above carry the badges)."""
     label, color = KIND.get(kind, (kind, "gray"))
-    return f":{color}-badge[{label}]"
+    return f":{color}[**{label}**]"
 
 
 def job_for(plan: Plan) -> LeversJob | None:
