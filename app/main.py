@@ -15,7 +15,10 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts only app/ on t
 
 import streamlit as st  # noqa: E402
 
-from app import state  # noqa: E402
+from app import auth, state  # noqa: E402
+
+#: addresses that serve this machine only
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 #: (script under app/pages, title, icon); the first is the default page
 PAGES: list[tuple[str, str, str]] = [
@@ -37,7 +40,11 @@ def sidebar() -> None:
         if n:
             st.caption(f":red[{n} problem{'s' if n != 1 else ''}]: see the Scenario page")
         r = state.runner()
-        if r is not None and not r.finished:
+        ahead = state.queued_ahead()
+        if ahead is not None:
+            st.caption(f":blue[Your {'re-plan' if r is not None and r.replan_from is not None else 'solve'} "
+                       f"is queued, {ahead} ahead: it starts when the server has a free slot.]")
+        elif r is not None and not r.finished:
             if r.replan_from is not None:
                 st.caption(f":blue[A re-plan from h{r.replan_from.now_hour:g} is running in the background "
                            "(see the Plan page).]")
@@ -53,20 +60,46 @@ def sidebar() -> None:
                         f"{'-' if ch is None else f'h{ch:.1f}'}, {p.kpis.get('missions', 0)} missions")
         if state.variants():
             st.caption(f"{len(state.variants())} saved variant(s)")
+        kept()
+        auth.sidebar()
         st.caption("Offline: no data leaves this machine.")
+        address = str(st.get_option("server.address") or "")
+        if not auth.configured() and not (address in LOOPBACK or address.startswith("127.")):
+            st.caption(f":orange[Served on {address or 'every network interface'} without sign-in: "
+                       "see docs/deploy.md.]")
+
+
+def kept() -> None:
+    """Plans kept on disk for this scenario that this session has not taken up, and a
+    note when they cannot be written."""
+    has_plan, n = state.kept_elsewhere()
+    if has_plan or n:
+        what = " and ".join(x for x in ("the plan" if has_plan else "", f"{n} variant(s)" if n else "") if x)
+        st.button(f"Restore {what} kept for this scenario", icon=":material/restore:", key="restore_kept",
+                  help="Kept on this server from an earlier session on the same scenario.",
+                  on_click=lambda: state.restore(st.session_state["workspace"], open_scenario=False))
+    err = st.session_state.get("store_error")
+    if err:
+        st.caption(f":red[Plans are not being kept on disk: {err}]")
 
 
 def main() -> None:
     st.set_page_config(page_title="Airlift planner", page_icon=str(ROOT / "app" / "assets" / "icon.png"),
                        layout="wide")
+    if auth.required():  # sign-in configured and nobody signed in: that page only, no other
+        st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")],
+                      position="hidden").run()
+        return
     state.init()
     state.validate()
     state.collect()
+    state.sync_url()
     pages = [st.Page(f"pages/{script}", title=title, icon=icon, default=(i == 0))
              for i, (script, title, icon) in enumerate(PAGES)]
     pg = st.navigation(pages)
     sidebar()
     pg.run()
+    state.sync_url()
 
 
 main()

@@ -130,10 +130,12 @@ class SolveRunner:
 
     # ----- control ------------------------------------------------------------------
     def start(self) -> SolveRunner:
-        """Start the solve in a daemon thread (once)."""
+        """Start the solve in a daemon thread (once); a withdrawn runner stays as it is."""
         with self._lock:
             if self._thread is not None:
                 raise RuntimeError("this runner has already been started")
+            if self._done.is_set():
+                return self
             self._state = "running"
             self.started_at = time.perf_counter()
             self._thread = threading.Thread(target=self._run, name="logistics-solve", daemon=True)
@@ -141,8 +143,27 @@ class SolveRunner:
         return self
 
     def cancel(self) -> None:
-        """Ask the solve to stop; the best plan found so far is kept."""
+        """Ask the solve to stop; the best plan found so far is kept (a runner cancelled
+        before it starts stops at once when started)."""
         self._stop.set()
+
+    def withdraw(self) -> bool:
+        """End a runner that was never started (a solve waiting in :mod:`app.jobs`'s
+        queue): cancelled, no plan; ``False`` when it had started already."""
+        self._stop.set()
+        with self._lock:
+            if self._thread is not None:
+                return False
+            if not self._done.is_set():
+                self._state = "cancelled"
+                self.started_at = self.finished_at = time.perf_counter()
+        self._done.set()
+        return True
+
+    @property
+    def started(self) -> bool:
+        """Whether the solve's thread was started (a queued runner has not)."""
+        return self._thread is not None
 
     @property
     def cancel_requested(self) -> bool:

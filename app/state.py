@@ -20,6 +20,13 @@ Keys (all in ``st.session_state``):
 ``replan_previous``
     ``(plan, scenario)`` the last re-plan started from (the plan that was being flown);
     it is also saved as the variant ``before re-plan at hN``.
+``job_id``
+    The id of the runner's job in the server's :mod:`app.jobs` registry (``?job=`` in
+    the URL, so that a reload finds the solve).
+``workspace`` / ``workspace_scenario``
+    The content sha256 of the scenario as opened, and that scenario: where
+    :mod:`app.store` keeps the current plan and the variants on disk (``?scenario=`` in
+    the URL once something is kept, so that a reload or a server restart restores them).
 
 On a first visit the bundled ``baghdad-embassy-2020.yaml`` is loaded, so a new user
 can go straight to Solve and press one button.
@@ -41,8 +48,9 @@ import streamlit as st
 from logistics.catalog import scenarios_dir
 from logistics.errors import Problem, ScenarioError
 from logistics.plan import Plan
-from logistics.scenario import Scenario, load_scenario, parse_text
+from logistics.scenario import Scenario, dumps_scenario, load_scenario, parse_text
 
+from . import auth, jobs, store
 from .runner import ReplanFrom, SolveRunner
 
 DEFAULT_SCENARIO = "baghdad-embassy-2020.yaml"
@@ -92,6 +100,7 @@ def init() -> None:
                 load_file(paths[0])
             else:
                 set_dict({}, source="(empty)")
+        restore_from_url()
 
 
 def load_file(path: Path) -> list[Problem]:
@@ -130,6 +139,7 @@ def set_dict(data: Mapping[str, Any], source: str, raw: bytes | None = None) -> 
     s["source_json"] = _key(data)
     s["dict_version"] = s.get("dict_version", 0) + 1
     s["_validated_key"] = None
+    s["workspace"] = s["workspace_scenario"] = None  # a new workspace: its first valid scenario
     return validate()
 
 
@@ -153,6 +163,8 @@ def validate() -> list[Problem]:
             scen = Scenario.from_dict(copy.deepcopy(data), file=source)
         s["scenario"] = scen
         s["problems"] = []
+        if s.get("workspace") is None:
+            s["workspace"], s["workspace_scenario"] = scen.content_sha256(), scen
     except ScenarioError as exc:
         s["problems"] = list(exc.problems)
     except Exception as exc:  # never a traceback for bad input
@@ -226,6 +238,7 @@ def save_variant(name: str) -> Variant | None:
         return None
     v = Variant(name, p, sc)
     variants()[name] = v
+    persist()
     return v
 
 
@@ -260,9 +273,23 @@ def start_solve(scen: Scenario, time_limit: float, seed: int = 0, deterministic:
             return solve(s, start=prev, start_scenario=prev_scen, **kw)
     r = SolveRunner(scen, time_limit=time_limit, seed=seed, deterministic=deterministic,
                     workers=workers, label=scen.name, solve_fn=fn)
-    ss()["runner"] = r
-    ss()["runner_collected"] = False
-    return r.start()
+    return _submit(r)
+
+
+def _submit(r: SolveRunner) -> SolveRunner:
+    """Hand ``r`` to the server's job registry (it starts when a slot is free)."""
+    s = ss()
+    s["runner"] = r
+    s["runner_collected"] = False
+    s["job_id"] = jobs.registry().submit(r, owner=auth.user_key()).id
+    return r
+
+
+def queued_ahead() -> int | None:
+    """How many solves wait before this session's in the server's queue; ``None`` when
+    it is not waiting."""
+    r = runner()
+    return None if r is None or r.finished else jobs.registry().ahead(r)
 
 
 def plan_sha256(p: Plan) -> str:
@@ -291,9 +318,7 @@ def start_replan(scen: Scenario, now_hour: float, time_limit: float, seed: int =
     r = SolveRunner(scen, time_limit=time_limit, seed=seed, deterministic=deterministic, workers=workers,
                     solve_fn=run, label=f"re-plan of {scen.name} at h{now_hour:g}",
                     replan_from=ReplanFrom(prev, prev_scen, float(now_hour)))
-    ss()["runner"] = r
-    ss()["runner_collected"] = False
-    return r.start()
+    return _submit(r)
 
 
 def replan_variant_name(now_hour: float, p: Plan | None = None) -> str:
@@ -312,6 +337,7 @@ def collect() -> bool:
     s = ss()
     r = runner()
     if r is None or not r.finished or s.get("runner_collected"):
+        persist()  # what a page changed since (a variant deleted, say)
         return False
     s["runner_collected"] = True
     if r.plan is not None:
@@ -321,5 +347,133 @@ def collect() -> bool:
             variants()[name] = Variant(name, f.plan, f.scenario)
             s["replan_previous"] = (f.plan, f.scenario)
         set_plan(r.plan, r.scenario)
+        persist()
         return True
     return False
+
+
+# ----- kept on disk, found again after a reload ------------------------------------------
+def _fingerprint() -> dict[str, Any]:
+    s = ss()
+    p = s.get("plan")
+    return {"key": s.get("workspace"), "current": None if p is None else id(p),
+            "variants": {n: id(v.plan) for n, v in s.get("variants", {}).items()}}
+
+
+def persist() -> None:
+    """Write what changed since the last call (the current plan, variants saved, replaced
+    or deleted) to the workspace's folder (:mod:`app.store`). Plans a session held before
+    it opened this scenario stay in the folder they were written to."""
+    s = ss()
+    key = s.get("workspace")
+    if key is None:
+        return
+    now, before = _fingerprint(), s.get("_stored")
+    if before is None or before["key"] != key:
+        s["_stored"] = now
+        return
+    if now == before:
+        return
+    user = auth.user_key()
+    try:
+        store.write_opened(user, key, s["workspace_scenario"])
+        if now["current"] != before["current"]:
+            store.write_current(user, key, plan(), plan_scenario())
+        for name, ident in now["variants"].items():
+            if before["variants"].get(name) != ident:
+                v = variants()[name]
+                store.write_variant(user, key, name, v.plan, v.scenario, v.saved_at)
+        for name in set(before["variants"]) - set(now["variants"]):
+            store.delete_variant(user, key, name)
+        s["store_error"] = None
+        s["workspace_written"] = key
+    except (OSError, ValueError) as exc:
+        s["store_error"] = f"{type(exc).__name__}: {exc}"
+    s["_stored"] = now
+
+
+def restore(key: str, open_scenario: bool = True) -> bool:
+    """Take up the kept workspace ``key`` of this user: its current plan (unless the
+    session has one) and variants, and with ``open_scenario`` its scenario in the editor
+    (as the current plan answers it, else as opened); ``False`` if none is kept."""
+    s = ss()
+    try:
+        ws = store.load(auth.user_key(), key)
+    except ValueError:
+        return False
+    if ws is None:
+        return False
+    if open_scenario:
+        shown = ws.current.scenario if ws.current is not None else ws.scenario
+        load_bytes(dumps_scenario(shown).encode(), f"{shown.name}.yaml")
+        s["workspace"], s["workspace_scenario"] = ws.key, ws.scenario
+    if ws.current is not None and plan() is None:
+        s["plan"], s["plan_scenario"] = ws.current.plan, ws.current.scenario
+    for v in ws.variants:
+        variants().setdefault(v.name, Variant(v.name, v.plan, v.scenario, v.saved_at))
+    s["_stored"] = _fingerprint()  # what is on disk now (persist runs on every page run)
+    s["workspace_written"] = key
+    return True
+
+
+def kept_elsewhere() -> tuple[bool, int]:
+    """``(a current plan, variants)`` kept on disk for the scenario open now that this
+    session has not restored (a new tab on a scenario planned before)."""
+    s = ss()
+    key = s.get("workspace")
+    if key is None or s.get("workspace_written") == key:
+        return False, 0
+    return store.summary(auth.user_key(), key)
+
+
+def attach_job(job_id: str) -> bool:
+    """Take up the solve ``job_id`` of the server's registry (this user's): the runner,
+    and its scenario in the editor unless a kept workspace was opened."""
+    s = ss()
+    job = jobs.registry().get(job_id)
+    if job is None or job.owner != auth.user_key():
+        return False
+    r = job.runner
+    if s.get("workspace_written") is None:
+        load_bytes(dumps_scenario(r.scenario).encode(), f"{r.scenario.name}.yaml")
+        if r.replan_from is not None and plan() is None:
+            s["plan"], s["plan_scenario"] = r.replan_from.plan, r.replan_from.scenario
+    s["runner"], s["job_id"] = r, job.id
+    # a finished solve whose plan the workspace kept already was collected before the reload
+    p = plan()
+    s["runner_collected"] = bool(r.finished and r.plan is not None and p is not None
+                                 and p.to_json() == r.plan.to_json())
+    return True
+
+
+def _url() -> Any:
+    try:
+        return st.query_params
+    except Exception:  # no Streamlit session (a test driving the state directly)
+        return None
+
+
+def restore_from_url() -> None:
+    """On a session's first run: the workspace of ``?scenario=``, the solve of ``?job=``."""
+    qp = _url()
+    if qp is None:
+        return
+    key, job_id = qp.get("scenario"), qp.get("job")
+    if key:
+        restore(key)
+    if job_id:
+        attach_job(job_id)
+
+
+def sync_url() -> None:
+    """Name the solve and the kept workspace in the page's URL (``?job=``, ``?scenario=``)."""
+    s, qp = ss(), _url()
+    if qp is None:
+        return
+    want = {"job": s.get("job_id") if runner() is not None else None,
+            "scenario": s.get("workspace") if s.get("workspace_written") == s.get("workspace") else None}
+    for k, v in want.items():
+        if v and qp.get(k) != v:
+            qp[k] = v
+        elif not v and k in qp:
+            del qp[k]

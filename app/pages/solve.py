@@ -1,5 +1,7 @@
 """Solve page: start a background solve, watch stage / incumbent / bound / gap live,
-cancel it (the best plan found is kept), then open the plan."""
+cancel it (the best plan found is kept), then open the plan. The server runs a few
+solves at once (:mod:`app.jobs`): a solve may wait in its queue first. The solve's job
+id is in the URL (``?job=``), so a reload finds it."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ ss = st.session_state
 state.init()
 state.validate()
 state.collect()
+state.sync_url()  # ?job=<id>: a reload finds this solve (app/main.py does it too)
 
 UNITS = {"undelivered": "weighted soldiers + st", "lateness": "weighted late hours",
          "closure": "h", "flying_hours": "flying h"}
@@ -80,6 +83,14 @@ def show_progress() -> None:
     r = state.runner()
     if r is None:
         return
+    ahead = state.queued_ahead()
+    if ahead is not None:  # the server runs as many solves at once as it has slots
+        st.info(f"Queued, {ahead} ahead: this solve starts when the server has a free slot "
+                "(other planners' solves are running).", icon=":material/hourglass_top:")
+        if st.button("Cancel", icon=":material/stop_circle:", key="cancel", help="Leave the queue."):
+            r.withdraw()
+            st.rerun()
+        return
     snap = r.snapshot()
     if snap.finished:
         state.collect()
@@ -119,6 +130,8 @@ elif r is not None:
         st.error("The solve failed.", icon=":material/error:")
         with st.expander("Details"):
             st.code(snap.error or "")
+    elif r.plan is None and not r.started:
+        st.warning("Cancelled while it waited in the queue: no plan.", icon=":material/warning:")
     elif r.plan is None:
         st.warning(f"Stopped after {snap.elapsed:.1f} s before any plan was found.", icon=":material/warning:")
     else:
