@@ -3,11 +3,14 @@
 When ``.streamlit/secrets.toml`` has an ``[auth]`` section (Streamlit's built-in OpenID
 Connect login against the site's identity provider), every page asks for a signed-in
 user first (:func:`required`, :func:`sign_in_page`), and each user's plans and variants are kept apart
-(:func:`user_key`). Without ``[auth]`` nothing changes: one local user, ``local``.
+(:func:`user_key`). Behind an authenticating reverse proxy instead, the user is the one
+the proxy names in a header (:data:`ENV_USER_HEADER`). Without either nothing changes:
+one local user, ``local``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +19,10 @@ import streamlit as st
 
 #: the user key when sign-in is not configured (or nobody is signed in)
 LOCAL = "local"
+#: the request header in which an authenticating reverse proxy names the user (e.g.
+#: ``X-Forwarded-Email`` of oauth2-proxy); trusted only when set, so set it only when
+#: the app listens on loopback behind that proxy (docs/deploy.md)
+ENV_USER_HEADER = "LOGISTICS_APP_USER_HEADER"
 
 
 def _auth_section() -> Mapping[str, Any] | None:
@@ -52,10 +59,23 @@ def logged_in() -> bool:
         return False
 
 
+def proxy_user() -> str | None:
+    """The user an authenticating reverse proxy names in the request header
+    :data:`ENV_USER_HEADER` names (``None`` when that is not set or the header absent)."""
+    header = os.environ.get(ENV_USER_HEADER, "").strip()
+    if not header:
+        return None
+    try:
+        v = st.context.headers.get(header)
+    except Exception:
+        return None
+    return v.strip() if isinstance(v, str) and v.strip() else None
+
+
 def user_name() -> str | None:
     """The signed-in user's e-mail (else the subject id), ``None`` when nobody is."""
     if not logged_in():
-        return None
+        return proxy_user()
     for claim in ("email", "sub"):
         v = st.user.get(claim)
         if isinstance(v, str) and v.strip():
@@ -93,6 +113,8 @@ def sign_in_page() -> None:
 def sidebar() -> None:
     """Who is signed in, and a sign-out button (nothing when sign-in is not configured)."""
     if not logged_in():
+        if proxy_user():
+            st.caption(f"Signed in as {proxy_user()} (by the site's proxy)")
         return
     st.caption(f"Signed in as {user_name() or 'a user'}")
     st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=st.logout)

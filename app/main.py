@@ -64,7 +64,7 @@ def sidebar() -> None:
         auth.sidebar()
         st.caption("Offline: no data leaves this machine.")
         address = str(st.get_option("server.address") or "")
-        if not auth.configured() and not (address in LOOPBACK or address.startswith("127.")):
+        if not (auth.configured() or auth.proxy_user()) and not (address in LOOPBACK or address.startswith("127.")):
             st.caption(f":orange[Served on {address or 'every network interface'} without sign-in: "
                        "see docs/deploy.md.]")
 

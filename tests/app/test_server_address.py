@@ -140,3 +140,18 @@ def test_served_to_the_network_without_sign_in_the_sidebar_says_so(monkeypatch: 
     at = make_app().run()
     side = [c.value for c in at.sidebar.caption]
     assert any("Served on 0.0.0.0 without sign-in: see docs/deploy.md" in c for c in side), side
+
+
+def test_behind_a_proxy_the_user_is_the_one_its_header_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import auth
+
+    monkeypatch.delenv(auth.ENV_USER_HEADER, raising=False)
+    assert auth.proxy_user() is None and auth.user_key() == "local"
+    assert auth.safe_key("ann.o'neil@example.org") == "ann.o_neil@example.org"
+    assert auth.safe_key("../..") == "_" and auth.safe_key("..") == "user"
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(auth.st, "context", SimpleNamespace(headers={"X-Forwarded-Email": "Ann@Example.org"}))
+    assert auth.user_key() == "local"  # the header counts only when the setting names it
+    monkeypatch.setenv(auth.ENV_USER_HEADER, "X-Forwarded-Email")
+    assert auth.proxy_user() == "Ann@Example.org" and auth.user_key() == "ann@example.org"
