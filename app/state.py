@@ -79,7 +79,13 @@ def bundled_scenarios() -> list[Path]:
 
 
 def init() -> None:
-    """Create every key; load the default scenario on a first visit."""
+    """Create every key; load the default scenario on a first visit. With sign-in
+    configured and nobody signed in, show the sign-in and stop: a page Streamlit runs
+    without app/main.py (its older multipage mode, when the first visit after a start
+    names a page in its URL) must not show anything either."""
+    if auth.required():
+        auth.sign_in_page()
+        st.stop()
     s = ss()
     s.setdefault("variants", {})
     s.setdefault("plan", None)

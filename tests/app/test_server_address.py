@@ -155,3 +155,16 @@ def test_behind_a_proxy_the_user_is_the_one_its_header_names(monkeypatch: pytest
     assert auth.user_key() == "local"  # the header counts only when the setting names it
     monkeypatch.setenv(auth.ENV_USER_HEADER, "X-Forwarded-Email")
     assert auth.proxy_user() == "Ann@Example.org" and auth.user_key() == "ann@example.org"
+
+
+def test_a_page_run_alone_also_asks_for_the_sign_in() -> None:
+    # Streamlit runs app/pages/<page>.py without app/main.py when the first visit after a
+    # start names that page in its URL: the page's state.init() shows the sign-in
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app" / "pages" / "plan.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.label for b in at.button] == ["Sign in"] and "scenario_dict" not in at.session_state
