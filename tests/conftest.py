@@ -13,6 +13,16 @@ from logistics.scenario import Scenario
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _app_data(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The app keeps plans and variants on disk (app/store.py): in tests, in a temporary
+    folder, never in the user's home. Servers the browser tests start inherit it."""
+    import os
+
+    if "LOGISTICS_APP_DATA" not in os.environ:
+        os.environ["LOGISTICS_APP_DATA"] = str(tmp_path_factory.mktemp("app-data"))
+
+
 def make_scenario(**over: Any) -> Scenario:
     """A tiny valid scenario (one unit KPOB->OKAS on C-17s) with fields replaced."""
     base: dict[str, Any] = {
