@@ -98,6 +98,8 @@ def _msg(err: Mapping[str, Any]) -> str:
         return f"must be a whole number (got {shown})"
     if t == "int_from_float":
         return f"must be a whole number (got {shown})"
+    if t == "finite_number":
+        return f"must be a finite number (got {shown})"
     if t in ("float_parsing", "float_type"):
         return f"must be a number (got {shown})"
     if t == "literal_error":

@@ -54,7 +54,7 @@ Icao = Annotated[str, Field(pattern=_ICAO)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True, allow_inf_nan=False)
 
 
 def _upper(v: Any) -> Any:
