@@ -507,3 +507,17 @@ def test_verify_of_a_leg_landing_at_hour_1e300(tmp_path: Path, tiny_solved: tupl
     except subprocess.TimeoutExpired:
         pytest.fail("logistics verify did not finish in 6 s")
     assert proc.returncode in (0, 1), proc.stderr
+
+
+def test_an_infinite_amount_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by the fuzzer: ``bulk_stons: .inf`` was read as valid and ``logistics validate``
+    then raised OverflowError in its summary table."""
+    d = parse_text(BASES["tiny"][0].read_text())
+    d["units"][1]["bulk_stons"] = float("inf")
+    d["aircraft"][0]["available_hour"] = float("nan")
+    path = tmp_path / "inf.yaml"
+    path.write_text(yaml.safe_dump(d))
+    rc, err = _cli(capsys, ["validate", str(path)])
+    assert rc == 2
+    assert f"{path}: units[1].bulk_stons: must be a finite number (got inf)" in err
+    assert f"{path}: aircraft[0].available_hour: must be a finite number (got nan)" in err
