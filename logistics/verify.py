@@ -460,6 +460,7 @@ def _fleet(c: _Ctx) -> Iterator[Violation]:
 def _crew(c: _Ctx) -> Iterator[Violation]:
     s = c.s
     flown: dict[tuple[str, int], float] = defaultdict(float)
+    last = math.ceil(s.horizon_hours / 24) + 1  # days past it are the windows rule's (a malformed plan)
     for mm in c.ms:
         if mm.ac is None:
             continue
@@ -467,7 +468,7 @@ def _crew(c: _Ctx) -> Iterator[Violation]:
             a, b = lg.depart_hour, lg.arrive_hour
             if b <= a:
                 continue
-            for k in range(math.floor(a / 24), math.ceil(b / 24)):
+            for k in range(max(math.floor(a / 24), -1), min(math.ceil(b / 24), last)):  # not past the horizon
                 x = min(b, 24 * k + 24) - max(a, 24 * k)
                 if x > 0:
                     flown[(mm.m.aircraft, k)] += x
