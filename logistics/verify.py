@@ -464,10 +464,8 @@ def _crew(c: _Ctx) -> Iterator[Violation]:
     for mm in c.ms:
         if mm.ac is None:
             continue
-        for lg in mm.m.legs:
+        for lg in (lg for lg in mm.m.legs if lg.arrive_hour > lg.depart_hour):
             a, b = lg.depart_hour, lg.arrive_hour
-            if b <= a:
-                continue
             for k in range(max(math.floor(a / 24), -1), min(math.ceil(b / 24), last)):  # not past the horizon
                 x = min(b, 24 * k + 24) - max(a, 24 * k)
                 if x > 0:
