@@ -165,7 +165,8 @@ def run_lever(task: dict[str, Any]) -> dict[str, Any]:
     new = replan(s, plan, 0.0, time_limit=task["time_limit"], seed=task["seed"], workers=1,
                  deterministic=task["deterministic"], focus=task["focus"])
     return {"index": task["index"], "objective": new.objective_values(s), "kpis": dict(new.kpis),
-            "violations": len(verify(s, new)), "seconds": time.perf_counter() - t0}
+            "violations": len(verify(s, new)), "seconds": time.perf_counter() - t0,
+            "plan": new.to_dict() if task["index"] == 0 else None}
 
 
 def levers(scenario: Scenario, plan: Plan, *, time_limit: float | None = None, seconds: float = 25.0,
@@ -198,8 +199,10 @@ def levers(scenario: Scenario, plan: Plan, *, time_limit: float | None = None, s
         One row per lever: ``lever`` (the step in words), ``kind``, ``subject``,
         ``cost``, per goal its value after the step and ``d_<goal>`` (the difference to
         the unchanged scenario re-planned alike; negative is better), ``d_late_units``,
-        ``buys`` (the gains in words, or "nothing within this search") and
-        ``violations`` (0: the re-plan keeps every rule). ``attrs["base"]`` holds the
+        ``buys`` (the gains in words, or "nothing within this search"),
+        ``unchanged_plan`` (the lever's re-plan came out worse than the unchanged
+        scenario's, whose plan also keeps the relaxed limits: that plan is counted, so a
+        lever never shows a loss) and ``violations`` (0: the re-plan keeps every rule). ``attrs["base"]`` holds the
         unchanged scenario's re-planned goal values.
     """
     import pandas as pd
@@ -224,8 +227,9 @@ def levers(scenario: Scenario, plan: Plan, *, time_limit: float | None = None, s
     base = results[0]
     rows = []
     for i, lv in enumerate(found, 1):
-        r = results[i]
-        row: dict[str, Any] = {"lever": lv.change, "kind": lv.kind, "subject": lv.subject, "cost": lv.cost}
+        r, same = _at_least_base(scenario, lv, results[i], base)
+        row: dict[str, Any] = {"lever": lv.change, "kind": lv.kind, "subject": lv.subject, "cost": lv.cost,
+                               "unchanged_plan": same}
         for g, v, b in zip(goals, r["objective"], base["objective"], strict=True):
             row[g] = v
             row[f"d_{g}"] = v - b
@@ -235,7 +239,7 @@ def levers(scenario: Scenario, plan: Plan, *, time_limit: float | None = None, s
         row["seconds"] = round(r["seconds"], 2)
         rows.append(row)
     cols = ["lever", "kind", "subject", "cost", *goals, *(f"d_{g}" for g in goals), "d_late_units", "buys",
-            "violations", "seconds"]
+            "unchanged_plan", "violations", "seconds"]
     df = pd.DataFrame(rows, columns=cols)
     if len(df):
         gain = [tuple(row[f"d_{g}"] for g in goals) for _, row in df.iterrows()]
@@ -244,6 +248,27 @@ def levers(scenario: Scenario, plan: Plan, *, time_limit: float | None = None, s
     df.attrs["base"] = dict(zip(goals, base["objective"], strict=True))
     df.attrs["base_violations"] = base["violations"]
     return df
+
+
+def _at_least_base(scenario: Scenario, lever: Lever, r: dict, base: dict) -> tuple[dict, bool]:
+    """A lever's result, or the unchanged scenario's when that is better: every step
+    relaxes a limit, so the unchanged scenario's re-plan is a plan of the relaxed one too
+    (checked), and a worse result is the search's noise, not the lever's effect."""
+    if not _lex_worse(r["objective"], base["objective"]):
+        return r, False
+    from .verify import verify
+
+    if verify(lever.apply(scenario), Plan.from_dict(base["plan"])):
+        return r, False
+    return {**base, "seconds": r["seconds"]}, True
+
+
+def _lex_worse(a: list[float], b: list[float], tol: float = 1e-6) -> bool:
+    """Whether goal values ``a`` are lexicographically worse than ``b``."""
+    for x, y in zip(a, b, strict=True):
+        if abs(x - y) > tol:
+            return x > y
+    return False
 
 
 def _buys(goals: list[str], row: dict) -> str:

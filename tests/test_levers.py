@@ -78,3 +78,19 @@ def test_the_command_lists_what_each_lever_buys(ramp_bound, tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["levers"][0]["lever"] == "KPOB MOG 1 -> 2 over h0.0-h6.5"
     assert doc["levers"][0]["d_closure"] == pytest.approx(-3.25, abs=0.02)
+
+
+def test_a_lever_never_shows_a_loss(ramp_bound):
+    # every step relaxes a limit: the unchanged scenario's plan keeps the relaxed limits
+    # too, so a lever's re-plan that comes out worse (search noise) is replaced by it
+    from logistics.levers import _at_least_base
+
+    s, plan = ramp_bound
+    (lv,) = candidate_levers(s, plan)
+    base = {"objective": plan.objective_values(s), "kpis": dict(plan.kpis), "violations": 0,
+            "seconds": 1.0, "plan": plan.to_dict()}
+    worse = {**base, "objective": [0.0, 0.0, 30.0, 60.0], "seconds": 2.0, "plan": None}
+    got, same = _at_least_base(s, lv, worse, base)
+    assert same and got["objective"] == base["objective"] and got["seconds"] == 2.0
+    better = {**worse, "objective": [0.0, 0.0, 18.65, 52.0]}
+    assert _at_least_base(s, lv, better, base) == (better, False)
