@@ -100,8 +100,11 @@ def test_an_aircraft_withdrawn_mid_window_moves_the_mission_that_would_hold_it()
     assert new.mission(b.id).legs[0].depart_hour > b.legs[0].depart_hour
     assert new.solve.goals[-1] == "changes" and new.solve.objective[-1] == 1
     # B alone had something to move: its re-plan came back proven, so every goal's
-    # bound is its value (given the started mission); only the changes goal is open
+    # bound is its value (given the started mission)
     assert new.solve.bound[:-1] == pytest.approx(new.solve.objective[:-1])
+    # and B's mission breaks the fleet rule beside A's alone: every re-plan changes it,
+    # so 1 change is the least, and the re-plan is proven optimal on every goal
+    assert new.solve.bound[-1] == 1 and new.status == "optimal"
 
 
 def test_a_mog_cut_delays_one_landing_by_exactly_the_cut_and_moves_nothing_else():

@@ -407,6 +407,15 @@ def keep_feasible(data: ModelData, fixed: list[Dispatch], candidates: list[Dispa
     return kept
 
 
+def must_change(data: ModelData, fixed: list[Dispatch], candidates: list[Dispatch]) -> int:
+    """How many of ``candidates`` break a rule beside ``fixed`` alone: no plan that keeps
+    ``fixed`` can keep them as they are (a lower bound on a re-plan's changes)."""
+    books = _new_books(data)
+    for dp in fixed:
+        _book_mission(data, books, dp)
+    return sum(1 for dp in candidates if not _fits(data, books, dp))
+
+
 def _fits(data: ModelData, books: _Books, dp: Dispatch) -> bool:
     g = data.groups[dp.group]
     r = g.options[dp.option]
@@ -518,4 +527,4 @@ def dispatch_stats(data: ModelData, plan: list[Dispatch]) -> dict[int, int]:
     return out
 
 
-__all__ = ["Dispatch", "dispatch_greedy", "dispatch_naive", "keep_feasible", "CARGO"]
+__all__ = ["Dispatch", "dispatch_greedy", "dispatch_naive", "keep_feasible", "must_change", "CARGO"]
