@@ -11,7 +11,9 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+import types
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from ..plan import Plan
@@ -146,12 +148,24 @@ def _dask_client(address: str) -> Any:
     return Client(address)
 
 
+@contextmanager
+def _hidden_main() -> Iterator[None]:
+    """While worker processes start, the parent's ``__main__`` hidden: a spawned worker
+    would otherwise run the parent's main script again (a Streamlit page in the app or in
+    its tests, a notebook), and the tasks' functions live in ``logistics`` anyway."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _mp_context() -> Any:
-    """``spawn`` (safe beside threads, e.g. in the app), unless the main script cannot be
-    re-imported by a spawned process (code piped to ``python -``): then ``fork``."""
-    path = getattr(sys.modules.get("__main__"), "__file__", None)
-    if path is not None and not os.path.exists(path) and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
+    """``spawn``: safe beside threads (the app's); the parent's main script is hidden
+    while the workers start (:func:`_hidden_main`), so code piped to ``python -`` works
+    too."""
     return multiprocessing.get_context("spawn")
 
 
@@ -189,7 +203,8 @@ def run_tasks(tasks: list[dict[str, Any]], executor: Any, max_workers: int | Non
             raise TypeError(
                 "executor must be None, 'inline', a concurrent.futures.Executor, a "
                 f"distributed.Client or a scheduler address, not {type(executor).__name__}")
-        pending = [executor.submit(fn, t) for t in tasks]
+        with _hidden_main():  # the worker processes start here
+            pending = [executor.submit(fn, t) for t in tasks]
         try:
             for fut in cf.as_completed(pending):
                 on_result(fut.result())
