@@ -13,6 +13,19 @@ from logistics.scenario import Scenario
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _real_main():
+    """Streamlit's AppTest leaves the page it ran as ``sys.modules["__main__"]``; a
+    process spawned later (a Dask nanny, a process pool) would run that page again.
+    Each test ends with the real ``__main__`` back."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None and sys.modules.get("__main__") is not main:
+        sys.modules["__main__"] = main
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _app_data(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The app keeps plans and variants on disk (app/store.py): in tests, in a temporary
