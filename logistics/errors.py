@@ -49,7 +49,29 @@ class Problem:
         return ": ".join([*parts, self.message])
 
 
-class ScenarioError(ValueError):
+class InputError(ValueError):
+    """Problems with an input, every one found: the base of :class:`ScenarioError` and
+    :class:`PlanError`. ``what`` words the message's headline (``3 problems in the
+    scenario:``); each problem without a file gets ``file``."""
+
+    what = "in the input"
+
+    def __init__(self, problems: Iterable[Problem], file: str | None = None):
+        self.problems: list[Problem] = [p if (p.file or not file) else Problem(p.loc, p.message, file)
+                                        for p in problems]
+        self.file = file
+        super().__init__(self._message(self.problems))
+
+    def _message(self, probs: list[Problem]) -> str:
+        n = len(probs)
+        return f"{n} problem{'s' if n != 1 else ''} {self.what}:\n" + "\n".join(f"  {p}" for p in probs)
+
+    def with_file(self, file: str) -> InputError:
+        """Return the same error with every problem naming ``file``."""
+        return type(self)([Problem(p.loc, p.message, p.file or file) for p in self.problems], file)
+
+
+class ScenarioError(InputError):
     """A scenario could not be read or is inconsistent.
 
     Attributes
@@ -58,22 +80,7 @@ class ScenarioError(ValueError):
         Every problem found, each naming its entry and field.
     """
 
-    def __init__(self, problems: Iterable[Problem], file: str | None = None):
-        probs = [
-            p if (p.file or not file) else Problem(p.loc, p.message, file)
-            for p in problems
-        ]
-        self.problems: list[Problem] = probs
-        self.file = file
-        n = len(probs)
-        head = f"{n} problem{'s' if n != 1 else ''} in the scenario"
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in probs))
-
-    def with_file(self, file: str) -> ScenarioError:
-        """Return the same error with every problem naming ``file``."""
-        return ScenarioError(
-            [Problem(p.loc, p.message, p.file or file) for p in self.problems], file
-        )
+    what = "in the scenario"
 
 
 # ----- pydantic errors in plain words -------------------------------------------------
@@ -192,7 +199,7 @@ def one_pass(model: type[BaseModel], data: Mapping[str, Any], first: list[Proble
     return out
 
 
-class PlanError(ValueError):
+class PlanError(InputError):
     """A plan file could not be read: every problem found, each naming its entry and field.
 
     Attributes
@@ -203,19 +210,7 @@ class PlanError(ValueError):
         The file read, when known (each problem names it too).
     """
 
-    def __init__(self, problems: Iterable[Problem], file: str | None = None):
-        probs = [
-            p if (p.file or not file) else Problem(p.loc, p.message, file)
-            for p in problems
-        ]
-        self.problems: list[Problem] = probs
-        self.file = file
-        n = len(probs)
-        if n == 1:
-            super().__init__(str(probs[0]))
-        else:
-            super().__init__(f"{n} problems in the plan:\n" + "\n".join(f"  {p}" for p in probs))
+    what = "in the plan"
 
-    def with_file(self, file: str) -> PlanError:
-        """Return the same error with every problem naming ``file``."""
-        return PlanError([Problem(p.loc, p.message, p.file or file) for p in self.problems], file)
+    def _message(self, probs: list[Problem]) -> str:
+        return str(probs[0]) if len(probs) == 1 else super()._message(probs)

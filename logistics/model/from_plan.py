@@ -15,7 +15,7 @@ from ..units import CARGO, ground_minutes, ticks_up
 from .data import Group, ModelData, minute_pieces
 from .dispatch import Dispatch
 
-__all__ = ["HeldGroup", "mission_dispatch", "to_dispatch"]
+__all__ = ["HeldGroup", "lookups", "mission_dispatch", "to_dispatch"]
 
 #: minutes a mission's leg times may differ from its routing's and still be that routing
 _SLACK_MIN = 1
@@ -27,7 +27,7 @@ def to_dispatch(data: ModelData, missions: list[Mission], *, fixed: bool = False
     routing, units the scenario lacks, or (unless ``fixed``) leg times off the
     routing's by more than a minute. A fixed mission keeps its routing's shape from
     its first departure."""
-    look = _lookups(data)
+    look = lookups(data)
     out, lost = [], []
     for m in missions:
         dp = mission_dispatch(data, m, fixed=fixed, _look=look)
@@ -38,7 +38,8 @@ def to_dispatch(data: ModelData, missions: list[Mission], *, fixed: bool = False
     return out, lost
 
 
-def _lookups(data: ModelData) -> tuple[dict, dict]:
+def lookups(data: ModelData) -> tuple[dict, dict]:
+    """The model's own groups by (origin, type) and units by id (for many missions)."""
     groups = {(g.origin, g.aircraft): gi for gi, g in enumerate(data.groups) if not isinstance(g, HeldGroup)}
     return groups, {u.unit.id: u.idx for u in data.units}
 
@@ -87,7 +88,7 @@ def mission_dispatch(data: ModelData, m: Mission, *, fixed: bool = False, _look:
     """One mission in model terms, or None (see :func:`to_dispatch`)."""
     if not m.legs:
         return None
-    groups, units = _look or _lookups(data)
+    groups, units = _look or lookups(data)
     gi = groups.get((m.origin, m.aircraft))
     oi = None
     if gi is not None:

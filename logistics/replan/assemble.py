@@ -13,7 +13,7 @@ import re
 
 from ..model.data import ModelData
 from ..model.dispatch import Dispatch
-from ..model.from_plan import mission_dispatch
+from ..model.from_plan import lookups, mission_dispatch
 from ..plan import Leg, Load, Mission, Plan
 from ..scenario import Scenario
 from ..units import CARGO, TONS_SCALE
@@ -26,8 +26,9 @@ def assemble(scenario: Scenario, data: ModelData, previous: Plan, done: list[Mis
     """The re-plan's :class:`Plan` (for the real ``scenario``) and its mission lists:
     ``started``, ``kept`` (started or unchanged), ``changed``, ``cancelled``, ``added``."""
     same = {}  # a not-started mission of the plan being flown, by its model terms
+    look = lookups(data)
     for m in rest:
-        dp = mission_dispatch(data, m)
+        dp = mission_dispatch(data, m, _look=look)
         if dp is not None:
             same.setdefault(_key(dp), []).append(m)
     missions: list[Mission] = list(done)

@@ -59,14 +59,7 @@ class ReplanError(ScenarioError):
     """A re-plan that cannot be made: bad input (``now`` outside the horizon, a plan of
     another scenario) or kept missions that break a rule under the new facts."""
 
-    def __init__(self, problems, file: str | None = None):
-        super().__init__(problems, file)
-        n = len(self.problems)
-        self.args = (f"{n} problem{'s' if n != 1 else ''} with the re-plan:\n"
-                     + "\n".join(f"  {p}" for p in self.problems),)
-
-    def with_file(self, file: str) -> ReplanError:
-        return ReplanError([Problem(p.loc, p.message, p.file or file) for p in self.problems], file)
+    what = "with the re-plan"
 
 
 def replan(scenario: Scenario, previous: Plan, now_hour: float, *, time_limit: float = 10.0, seed: int = 0,
