@@ -15,7 +15,7 @@ An *event* is a plain dict the Plan page's "What changed?" editor collects:
 :func:`apply_events` writes a list of them into a copy of the scenario dict and checks
 the result with the library, so every problem (an overlapping MOG change, a ready hour
 after the LAD, a duplicate unit id) is reported at once, as the library words it.
-:func:`dtg` writes an hour as a date-time group (``011200Z JAN 20``). No Streamlit here.
+:func:`dtg` (from :mod:`logistics.timefmt`) writes an hour as a date-time group. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -24,30 +24,12 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pandas as pd
-
 from logistics.errors import Problem, ScenarioError
 from logistics.scenario import Scenario
+from logistics.timefmt import dtg, local_time  # noqa: F401  (re-exported for the pages)
 
 KINDS = {"withdraw": "Aircraft withdrawn", "mog": "MOG change", "slip": "Readiness slips",
          "unit": "Unit added"}
-
-
-# ----- times --------------------------------------------------------------------------------
-def dtg(scenario: Scenario, hour: float) -> str:
-    """C-hour ``hour`` as a Zulu date-time group, ``DDHHMMZ MON YY`` (``011200Z JAN 20``)."""
-    t = pd.Timestamp(scenario.start).tz_convert("UTC") + pd.Timedelta(hours=float(hour))
-    t = t.round("min")
-    return f"{t:%d%H%M}Z {t:%b}".upper() + f" {t:%y}"
-
-
-def local_time(scenario: Scenario, hour: float) -> str | None:
-    """C-hour ``hour`` in the time zone of the scenario's ``start`` (``None`` when that is UTC)."""
-    start = pd.Timestamp(scenario.start)
-    if start.utcoffset() is None or start.utcoffset() == pd.Timedelta(0):
-        return None
-    t = (start + pd.Timedelta(hours=float(hour))).round("min")
-    return f"{t:%Y-%m-%d %H:%M} (UTC{t:%z})"
 
 
 # ----- words ---------------------------------------------------------------------------------
