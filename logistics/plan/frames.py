@@ -3,7 +3,9 @@ the flat CSV table, and the step series of aircraft on the ground and in use.
 
 Each function takes the plan first; the :class:`~logistics.plan.Plan` methods of the same
 names call them and document the columns. Given the scenario, times also come as UTC
-date-times. pandas is imported when a table is made, not with the library.
+date-times (``*_utc``), as Zulu date-time groups (``*_dtg``, ``051512Z JAN 20``) and with
+their C-day (``c_day``, ``C+5``; :mod:`logistics.timefmt`), after the columns without
+it. pandas is imported when a table is made, not with the library.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..timefmt import c_day, dtg
 from ..units import COMMODITIES
 from .parts import CSV_COLUMNS
 
@@ -54,6 +57,7 @@ def missions_df(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
                   df["cargo_stons"] + df["pax"] * scenario.pax_weight_stons)
         for c in ("depart", "arrive", "end"):
             df[f"{c}_utc"] = _utc(scenario, df[f"{c}_hour"])
+        _add_dtgs(df, scenario, ("depart", "arrive", "end"), "depart_hour")
     return df
 
 
@@ -85,6 +89,7 @@ def legs_df(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
         df["distance_nm"] = [dist[k] for k in zip(df["from"], df["to"], strict=True)]
         df["depart_utc"] = _utc(scenario, df["depart_hour"])
         df["arrive_utc"] = _utc(scenario, df["arrive_hour"])
+        _add_dtgs(df, scenario, ("depart", "arrive"), "depart_hour")
     return df
 
 
@@ -104,6 +109,7 @@ def loads_df(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
     df["arrive_hour"] = df["arrive_hour"].astype(float)
     if scenario is not None:
         df["arrive_utc"] = _utc(scenario, df["arrive_hour"])
+        _add_dtgs(df, scenario, ("arrive",), "arrive_hour")
     return df
 
 
@@ -142,6 +148,7 @@ def units_df(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
         for c in COMMODITIES:
             df[f"required_{c}"] = extra[f"required_{c}"] if f"required_{c}" in extra else math.nan
         df["closure_utc"] = _utc(scenario, df["closure_hour"])
+        _add_dtgs(df, scenario, ("closure",), "closure_hour")
     return df
 
 
@@ -247,6 +254,7 @@ def flat_df(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
         at = df.columns.get_loc("end_hour") + 1
         for k, c in enumerate(("depart", "arrive", "end")):
             df.insert(at + k, f"{c}_utc", _utc(scenario, df[f"{c}_hour"]))
+        _add_dtgs(df, scenario, ("depart", "arrive", "end"), "depart_hour")  # last: CSV columns stay put
     return df
 
 
@@ -257,6 +265,35 @@ def _utc(scenario: Scenario, hours: Any) -> pd.Series:
     h = pd.to_numeric(pd.Series(hours), errors="coerce").astype(float)
     t = pd.Timestamp(scenario.start).tz_convert("UTC") + pd.to_timedelta(h, unit="h")
     return t.dt.round("s")  # plan times are whole minutes: no float dust in exports
+
+
+def dtgs(scenario: Scenario, hours: Any) -> list[str | None]:
+    """Each hour as a Zulu date-time group (:func:`logistics.timefmt.dtg`); ``None`` for none."""
+    return [dtg(scenario, h) or None for h in _hours(hours)]
+
+
+def c_days(hours: Any) -> list[str | None]:
+    """Each hour's C-day (:func:`logistics.timefmt.c_day`); ``None`` for none."""
+    return [c_day(h) or None for h in _hours(hours)]
+
+
+def _hours(hours: Any) -> list[float | None]:
+    out: list[float | None] = []
+    for h in hours:
+        try:
+            v = float(h)
+        except (TypeError, ValueError):
+            v = math.nan
+        out.append(v if math.isfinite(v) else None)
+    return out
+
+
+def _add_dtgs(df: pd.DataFrame, scenario: Scenario, names: tuple[str, ...], day_of: str) -> None:
+    """Append ``<name>_dtg`` for each ``<name>_hour`` (``closure`` too) and ``c_day``, the
+    C-day of column ``day_of``."""
+    for c in names:
+        df[f"{c}_dtg"] = dtgs(scenario, df[f"{c}_hour"])
+    df["c_day"] = c_days(df[day_of])
 
 
 def _group_steps(delta: Mapping[tuple[str, float], int], keep_zero: bool = False
