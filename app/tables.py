@@ -130,12 +130,12 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Mapping[str, str]) -> pd.
     for col, kind in columns.items():
         vals = [r.get(col) for r in rows]
         if kind in ("int", "float"):
-            nums = []
-            for v in vals:
-                try:
-                    nums.append(None if is_blank(v) else float(v))
-                except (TypeError, ValueError):
-                    nums.append(None)  # not a number: the validator names it
+            nums = [None if is_blank(v) else _number(v) for v in vals]
+            if any(x is None and not is_blank(v) for x, v in zip(nums, vals, strict=True)):
+                # something that is not a number: the column shows it as it stands (as
+                # text) so that it is neither lost nor replaced; the validator names it
+                data[col] = pd.Series([None if is_blank(v) else str(v) for v in vals], dtype=object)
+                continue
             data[col] = pd.array(
                 [None if x is None else (int(x) if kind == "int" and x.is_integer() else x)
                  for x in nums],
@@ -148,6 +148,27 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Mapping[str, str]) -> pd.
         else:
             data[col] = pd.Series([None if is_blank(v) else str(v) for v in vals], dtype=object)
     return pd.DataFrame(data, columns=list(columns))
+
+
+def _number(v: Any) -> float | None:
+    """``v`` as a finite-or-not float, ``None`` when it is not a number (text, a list)."""
+    if isinstance(v, str | int | float) or hasattr(v, "item"):
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def editor_frame(data: Mapping[str, Any], section: str) -> pd.DataFrame:
+    """The table of one section as the page's editors show it: whole-number columns as
+    floats too, so that the grid's number editor takes what is typed (a sign, decimals)
+    and the scenario's validation, not the grid, says what is wrong with it."""
+    df = section_frame(data, section)
+    for col in df.columns:
+        if str(df[col].dtype) == "Int64":
+            df[col] = df[col].astype("Float64")
+    return df
 
 
 def section_frame(data: Mapping[str, Any], section: str) -> pd.DataFrame:

@@ -78,15 +78,34 @@ with s2:
                            help="The scenario as edited, problems and all.")
 
 
-def problem_lines(section: str, label: Any = None) -> None:
-    """The problems naming ``section``, each with its row and the entry's name."""
+def problem_lines(section: str, label: Any = None, columns: dict[str, Any] | None = None,
+                  rows: bool = True, only: Any = None) -> None:
+    """The problems naming ``section`` (those whose field passes ``only``), each in the
+    library's words with its row, the entry's name (``label``) and the table's column
+    (its heading in ``columns``); ``rows=False`` leaves out row numbers that are not the
+    table's (the airfields table is not the scenario's ``airfields[]``)."""
     for p in by_section.get(section, []):
         _, row, field = tables.split_loc(p.loc)
-        who = ""
+        if only is not None and not only(field):
+            continue
+        who = []
         if row is not None and label is not None:
             name = label(row)
-            who = f" (row {row}{', ' + name if name else ''})"
-        st.error(f"**{p.loc or 'scenario'}**{who}: {p.message}", icon=":material/error:")
+            who.append(f"row {row}{', ' + name if name else ''}" if rows else name)
+        head = _heading(field, columns or {})
+        if head:
+            who.append(f"column “{head}”")
+        where = f" ({'; '.join(w for w in who if w)})" if any(who) else ""
+        st.error(f"**{p.loc or 'scenario'}**{where}: {p.message}", icon=":material/error:")
+
+
+def _heading(field: str, columns: dict[str, Any]) -> str:
+    """The heading of the column ``field`` (``destinations[1]``, ``mog_changes[0].mog``) is in."""
+    for part in reversed(field.split(".")):
+        cfg = columns.get(part.split("[")[0])
+        if cfg is not None:
+            return str(cfg.get("label") or part)
+    return ""
 
 
 def _entry(section: str, key: str) -> Any:
@@ -135,10 +154,10 @@ with st.expander(f"General{f' — :red[{n_general} problem(s)]' if n_general els
             "Start (C-hour 0, ISO-8601 with zone)", key=k, help="e.g. 2019-12-31T21:00:00Z"))
     with g3:
         bind("horizon_hours", _float(d.get("horizon_hours")), lambda k: st.number_input(
-            "Horizon (h)", min_value=0.0, step=12.0, key=k))
+            "Horizon (h)", step=12.0, key=k))
     with g4:
         bind("pax_weight_lb", _float(d.get("pax_weight_lb", 300)), lambda k: st.number_input(
-            "Soldier weight (lb)", min_value=0.0, step=10.0, key=k))
+            "Soldier weight (lb)", step=10.0, key=k))
     bind("description", d.get("description") or "", lambda k: st.text_area("Description", key=k, height=90))
     goals = [g for g in (d.get("objective") or list(tables.GOALS))]
     bind("objective", goals, lambda k: st.multiselect(
@@ -155,16 +174,25 @@ def codes_options() -> list[str]:
 
 def editor(section: str, column_config: dict[str, Any], target: str | None = None, **kw: Any) -> None:
     """An editable table of one section; a user edit is written to the dict's ``target``
-    section (the table's own by default) at once."""
+    section (the table's own by default) at once, as typed: the grid neither clamps nor
+    refuses a value (no minimum, maximum, step or required cell), the scenario's
+    validation names what is wrong under the table and the table keeps showing it."""
     eds = ss.setdefault("_ed", {})
     now = tables.normalise_rows(section, tables.section_frame(d, section))
     info = eds.get(section)
+    # a new editor (a new key) when the dict changed elsewhere, and when the columns did
+    # (an airfield code typed in makes the code lists longer): Streamlit would make a new
+    # grid without the edits, so it is built from the dict, which holds them
+    sig = repr(column_config)
     if (info is None or info["dv"] != ver or f"ed_{section}_{info['ver']}" not in ss
-            or info["out"] != now):
+            or info["out"] != now or info.get("sig") != sig):
         info = {"ver": (info["ver"] + 1) if info else 0, "dv": ver,
-                "base": tables.section_frame(d, section), "out": now}
+                "base": tables.editor_frame(d, section), "out": now, "sig": sig}
         eds[section] = info
-    out = st.data_editor(info["base"], key=f"ed_{section}_{info['ver']}", column_config=column_config,
+    base = info["base"]
+    config = {c: _as_text(cfg) if c in base and base[c].dtype == object and _is_number(cfg) else cfg
+              for c, cfg in column_config.items()}
+    out = st.data_editor(base, key=f"ed_{section}_{info['ver']}", column_config=config,
                          num_rows="dynamic", width="stretch", **kw)
     rows = tables.normalise_rows(section, out)
     if rows != info["out"]:
@@ -175,14 +203,29 @@ def editor(section: str, column_config: dict[str, Any], target: str | None = Non
         st.rerun()
 
 
+def _is_number(cfg: Any) -> bool:
+    return (cfg.get("type_config") or {}).get("type") == "number"
+
+
+def _as_text(cfg: Any) -> Any:
+    """A number column holding something that is not a number, as text: what the
+    scenario holds is shown as it stands until it is fixed."""
+    return st.column_config.TextColumn(cfg.get("label"), help=cfg.get("help"), width=cfg.get("width"))
+
+
+def num(label: str, **kw: Any) -> Any:
+    """A number column that takes any number typed: no minimum or maximum (the grid
+    would refuse or clamp), no step (it would round) and the grid's own format, which
+    shows the decimals a value has (its "plain" format shows 250 as 249.99999999...)."""
+    return st.column_config.NumberColumn(label, **kw)
+
+
 def tab_label(title: str, section: str) -> str:
     n = len(by_section[section])
     return f"{title} :red[({n})]" if n else title
 
 
 codes = codes_options()
-hours = {"min_value": 0.0, "step": 0.5, "format": "%.1f"}
-stons = {"min_value": 0.0, "step": 0.1, "format": "%.1f"}
 t_units, t_fleet, t_dest, t_af, t_enr = st.tabs([
     tab_label("Units", "units"), tab_label("Fleet", "aircraft"),
     tab_label("Destinations", "destinations"), tab_label("Airfields", "airfields"),
@@ -193,26 +236,26 @@ with t_units:
     st.caption("One line of the deployment order per unit. Hours are from C-hour 0; empty "
                "RDD means the LAD, empty LAD means the horizon. Priority 1 is the highest.")
     units_import.render()
-    editor("units", {
-        "id": st.column_config.TextColumn("id", required=True, width="small"),
+    unit_cols = {
+        "id": st.column_config.TextColumn("id", width="small"),
         "name": st.column_config.TextColumn("name", width="medium"),
-        "origin": st.column_config.SelectboxColumn("origin", options=codes, required=True, width="small",
+        "origin": st.column_config.SelectboxColumn("origin", options=codes, width="small",
                                                    help="Aerial port of embarkation"),
         "destinations": st.column_config.MultiselectColumn(
             "destinations", options=codes, accept_new_options=True, width="medium",
             help="Allowed destination airfields: the plan sends the whole unit to one"),
-        "pax": st.column_config.NumberColumn("pax", min_value=0, step=1, format="%d", default=0),
-        "bulk_stons": st.column_config.NumberColumn("bulk st", **stons),
-        "oversize_stons": st.column_config.NumberColumn("oversize st", **stons),
-        "outsize_stons": st.column_config.NumberColumn("outsize st", **stons),
-        "ready_hour": st.column_config.NumberColumn("ready (ALD) h", **hours, default=0.0),
-        "earliest_arrival_hour": st.column_config.NumberColumn("EAD h", **hours),
-        "required_hour": st.column_config.NumberColumn("RDD h", **hours, help="Required delivery (soft)"),
-        "latest_arrival_hour": st.column_config.NumberColumn("LAD h", **hours, help="Latest arrival (hard)"),
-        "priority": st.column_config.NumberColumn("priority", min_value=1, max_value=9, step=1,
-                                                  format="%d", default=5),
-    })
-    problem_lines("units", _entry("units", "id"))
+        "pax": num("pax", default=0, help="Soldiers"),
+        "bulk_stons": num("bulk st"),
+        "oversize_stons": num("oversize st"),
+        "outsize_stons": num("outsize st"),
+        "ready_hour": num("ready (ALD) h", default=0),
+        "earliest_arrival_hour": num("EAD h"),
+        "required_hour": num("RDD h", help="Required delivery (soft)"),
+        "latest_arrival_hour": num("LAD h", help="Latest arrival (hard)"),
+        "priority": num("priority", default=5, help="1 (highest) to 9"),
+    }
+    editor("units", unit_cols)
+    problem_lines("units", _entry("units", "id"), unit_cols)
     if not problems and scen is not None:
         key = f"_warn_{scen.content_sha256()}"
         if key not in ss:
@@ -228,40 +271,40 @@ with t_fleet:
                                               if isinstance(e, dict) and isinstance(e.get("type"), str)})
     st.caption("Aircraft by type. Several lines of one type add up (e.g. more aircraft from a later "
                "hour). Blank override cells take the catalogue's value (shown below).")
-    num = {"min_value": 0.0, "format": "%g"}
-    editor("aircraft", {
-        "type": st.column_config.SelectboxColumn("type", options=types, required=True),
-        "count": st.column_config.NumberColumn("count", min_value=0, step=1, format="%d", required=True),
-        "available_hour": st.column_config.NumberColumn("available from h", **hours),
-        "until_hour": st.column_config.NumberColumn("until h", **hours,
-                                                    help="The line's aircraft leave the pool at this hour "
-                                                         "(broken, retasked); blank: they stay"),
-        "seats": st.column_config.NumberColumn("seats", min_value=0, step=1, format="%d"),
-        "acl_stons": st.column_config.NumberColumn("ACL st", **num),
-        "max_payload_stons": st.column_config.NumberColumn("max payload st", **num),
-        "range_nm_at_max_payload": st.column_config.NumberColumn("range at max payload nm", **num),
-        "ferry_range_nm": st.column_config.NumberColumn("ferry range nm", **num),
-        "cruise_kt": st.column_config.NumberColumn("cruise kt", **num),
+    fleet_cols = {
+        "type": st.column_config.SelectboxColumn("type", options=types),
+        "count": num("count"),
+        "available_hour": num("available from h"),
+        "until_hour": num("until h", help="The line's aircraft leave the pool at this hour "
+                                          "(broken, retasked); blank: they stay"),
+        "seats": num("seats"),
+        "acl_stons": num("ACL st"),
+        "max_payload_stons": num("max payload st"),
+        "range_nm_at_max_payload": num("range at max payload nm"),
+        "ferry_range_nm": num("ferry range nm"),
+        "cruise_kt": num("cruise kt"),
         "cargo_classes": st.column_config.MultiselectColumn("cargo classes",
                                                             options=["bulk", "oversize", "outsize"]),
-        "onload_hours": st.column_config.NumberColumn("onload h", **num),
-        "offload_hours": st.column_config.NumberColumn("offload h", **num),
-        "enroute_ground_hours": st.column_config.NumberColumn("en-route ground h", **num),
-        "ute_hours": st.column_config.NumberColumn("crew h/day", min_value=0.0, max_value=24.0, format="%g"),
-        "min_runway_ft": st.column_config.NumberColumn("min runway ft", min_value=0, step=100, format="%d"),
+        "onload_hours": num("onload h"),
+        "offload_hours": num("offload h"),
+        "enroute_ground_hours": num("en-route ground h"),
+        "ute_hours": num("crew h/day"),
+        "min_runway_ft": num("min runway ft"),
         "name": st.column_config.TextColumn("name"),
-    })
-    problem_lines("aircraft", _entry("aircraft", "type"))
+    }
+    editor("aircraft", fleet_cols)
+    problem_lines("aircraft", _entry("aircraft", "type"), fleet_cols)
     st.markdown("**Aircraft types as planned** (catalogue values with this scenario's overrides)")
     st.dataframe(tables.aircraft_types_frame(d), hide_index=True, width="stretch")
 
 with t_dest:
     st.caption("Bases units may deploy to, with their beddown capacity in soldiers (blank = unlimited).")
-    editor("destinations", {
-        "airfield": st.column_config.SelectboxColumn("airfield", options=codes, required=True),
-        "capacity_pax": st.column_config.NumberColumn("capacity (soldiers)", min_value=0, step=50, format="%d"),
-    })
-    problem_lines("destinations", _entry("destinations", "airfield"))
+    dest_cols = {
+        "airfield": st.column_config.SelectboxColumn("airfield", options=codes),
+        "capacity_pax": num("capacity (soldiers)"),
+    }
+    editor("destinations", dest_cols)
+    problem_lines("destinations", _entry("destinations", "airfield"), dest_cols)
 
 with t_af:
     over = tables.airfield_overrides(d)
@@ -269,25 +312,16 @@ with t_af:
                "scenario's overrides. An edit is saved as an `airfields[]` override holding only what "
                "differs from the catalogue. MOG = aircraft that may be on the ground at once. Add a row "
                "for an airfield the catalogue lacks (it needs lat, lon and MOG).")
-    editor("airfields", {
-        "icao": st.column_config.TextColumn("ICAO", required=True, max_chars=4, width="small"),
-        "mog": st.column_config.NumberColumn("MOG", min_value=0, max_value=999, step=1, format="%d",
-                                             help="Aircraft that may be on the ground at once"),
-        "runway_ft": st.column_config.NumberColumn("runway ft", min_value=0, step=100, format="%d"),
+    af_cols = {
+        "icao": st.column_config.TextColumn("ICAO", width="small"),
+        "mog": num("MOG", help="Aircraft that may be on the ground at once"),
+        "runway_ft": num("runway ft"),
         "name": st.column_config.TextColumn("name", width="medium"),
         "country": st.column_config.TextColumn("country", width="small"),
-        "lat": st.column_config.NumberColumn("lat", min_value=-90.0, max_value=90.0, format="%.4f"),
-        "lon": st.column_config.NumberColumn("lon", min_value=-180.0, max_value=180.0, format="%.4f"),
-    })
-    st.markdown("**MOG changes over time**: over [from, to) the airfield's MOG is the one given "
-                "instead (0 closes it); intervals of one airfield may not overlap.")
-    editor("mog_changes", {
-        "icao": st.column_config.SelectboxColumn("ICAO", options=codes, required=True, width="small"),
-        "from_hour": st.column_config.NumberColumn("from h", **hours, required=True),
-        "to_hour": st.column_config.NumberColumn("to h", **hours, required=True),
-        "mog": st.column_config.NumberColumn("MOG", min_value=0, max_value=999, step=1, format="%d",
-                                             required=True),
-    }, target="airfields")
+        "lat": num("lat"),
+        "lon": num("lon"),
+    }
+    editor("airfields", af_cols)
     if over:
         parts = []
         for code, e in over.items():
@@ -299,13 +333,26 @@ with t_af:
         items = d.get("airfields") or []
         return str(items[row].get("icao", "")) if row < len(items) and isinstance(items[row], dict) else ""
 
-    problem_lines("airfields", af_label)
+    def is_change(field: str) -> bool:
+        return field.startswith("mog_changes")
+
+    problem_lines("airfields", af_label, af_cols, rows=False, only=lambda f: not is_change(f))
+    st.markdown("**MOG changes over time**: over [from, to) the airfield's MOG is the one given "
+                "instead (0 closes it); intervals of one airfield may not overlap.")
+    change_cols = {
+        "icao": st.column_config.SelectboxColumn("ICAO", options=codes, width="small"),
+        "from_hour": num("from h"),
+        "to_hour": num("to h"),
+        "mog": num("MOG"),
+    }
+    editor("mog_changes", change_cols, target="airfields")
+    problem_lines("airfields", af_label, change_cols, rows=False, only=is_change)
 
 with t_enr:
     st.caption("Airfields allowed as en-route (fuel and crew) stops.")
-    editor("enroute", {
-        "airfield": st.column_config.SelectboxColumn("airfield", options=sorted(airfield_catalog()
-                                                     | dict.fromkeys(tables.used_airfields(d))),
-                                                     required=True),
-    })
+    enr_cols = {
+        "airfield": st.column_config.SelectboxColumn("airfield", options=sorted(
+            airfield_catalog() | dict.fromkeys(tables.used_airfields(d)))),
+    }
+    editor("enroute", enr_cols)
     problem_lines("enroute", _entry("enroute", None))
