@@ -193,7 +193,7 @@ def editor(section: str, column_config: dict[str, Any], target: str | None = Non
     config = {c: _as_text(cfg) if c in base and base[c].dtype == object and _is_number(cfg) else cfg
               for c, cfg in column_config.items()}
     out = st.data_editor(base, key=f"ed_{section}_{info['ver']}", column_config=config,
-                         num_rows="dynamic", width="stretch", **kw)
+                         num_rows="dynamic", width="stretch", placeholder="", **kw)  # blank, not "None"
     rows = tables.normalise_rows(section, out)
     if rows != info["out"]:
         info["out"] = rows
