@@ -52,7 +52,10 @@ the sample themselves and return plain rows (:func:`run_sample`), so any executo
 * any :class:`concurrent.futures.Executor` (including a Dask client's
   ``client.get_executor()``);
 * a Dask ``distributed.Client``, or a scheduler address such as
-  ``"tcp://host:8786"`` (a client is opened for the sweep and closed after it).
+  ``"tcp://host:8786"`` (a client is opened for the sweep and closed after it). The
+  base scenario and the warm-start plan are scattered to the workers once
+  (``broadcast=True``) and each task refers to them; a task that raises is run again up
+  to ``retries`` times (:data:`~logistics.sweep.run.DEFAULT_RETRIES`).
 
 Results come back sorted by sample index, so the same seed gives identical data frames
 whatever the executor, apart from the placement columns :data:`VOLATILE_COLUMNS`

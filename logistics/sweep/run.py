@@ -1,6 +1,11 @@
 """Running a sweep: :func:`sweep` sends one task per sample to an executor and gathers
 the rows; :func:`run_tasks` knows the executors (local process pool, in process, any
 ``concurrent.futures`` executor, a Dask client or scheduler address).
+
+On Dask, what every task shares (the base scenario, the warm-start plan) is sent to the
+cluster once (``client.scatter(..., broadcast=True)``) and each task carries only its
+sample's seed and index with a reference to it; a task that raises is run again up to
+``retries`` times.
 """
 
 from __future__ import annotations
@@ -20,9 +25,13 @@ from ..plan import Plan
 from ..scenario import Scenario, scenario_to_dict
 from .result import SweepResult, _limits_frame, _samples_frame, _units_frame
 from .variations import Variations
-from .worker import run_sample
+from .worker import run_sample, run_with_shared
 
-__all__ = ["InlineExecutor", "run_tasks", "sweep"]
+__all__ = ["DEFAULT_RETRIES", "InlineExecutor", "run_tasks", "sweep"]
+
+#: how many times Dask runs a task again after it raised (a worker that dies mid-task is
+#: handled by Dask itself, its ``distributed.scheduler.allowed-failures`` setting)
+DEFAULT_RETRIES = 2
 
 
 def sweep(
@@ -37,6 +46,7 @@ def sweep(
     max_workers: int | None = None,
     stop: threading.Event | None = None,
     start: Plan | None = None,
+    retries: int = DEFAULT_RETRIES,
 ) -> SweepResult:
     """Solve ``samples`` perturbed copies of a scenario and gather the results.
 
@@ -58,8 +68,9 @@ def sweep(
         Deterministic seconds per solve (each sample is solved with
         ``solve(..., deterministic=True, seed=0, workers=1)``).
     on_sample
-        Called as ``on_sample(done, total)`` after each sample completes (in the
-        calling thread).
+        Called as ``on_sample(done, total)`` after each sample completes, on every
+        executor, Dask included (in the calling thread; the caller keeps the clock:
+        ``logistics sweep``'s progress bar, :attr:`SweepJob.elapsed`).
     max_workers
         Processes of the default pool (default ``os.cpu_count()``).
     stop
@@ -69,6 +80,10 @@ def sweep(
         A plan of the base scenario: each sample's solve starts from it (a warm
         what-if, :func:`logistics.solve`'s ``start``), so a sample that leaves it
         optimal or nearly so is answered sooner.
+    retries
+        On Dask: how many times a sample's task is run again after it raised (default
+        :data:`DEFAULT_RETRIES`; a sample whose solve fails is not retried, it is
+        reported with status ``error``). Other executors do not retry.
 
     Returns
     -------
@@ -78,7 +93,7 @@ def sweep(
     """
     if samples < 0:
         raise ValueError("samples must be >= 0")
-    vdict, tasks = _tasks(scenario, variations, samples, seed, time_limit, start)
+    vdict, shared, tasks = _tasks(scenario, variations, samples, seed, time_limit, start)
     t0 = time.perf_counter()
     results: list[dict[str, Any]] = []
 
@@ -88,7 +103,7 @@ def sweep(
             on_sample(len(results), samples)
 
     if tasks:
-        run_tasks(tasks, executor, max_workers, collect, stop)
+        run_tasks(tasks, executor, max_workers, collect, stop, fn=run_sample, shared=shared, retries=retries)
     results.sort(key=lambda r: r["sample"]["sample"])
     meta = {
         "scenario": scenario.name, "sha256": scenario.sha256(), "seed": int(seed),
@@ -104,8 +119,9 @@ def sweep(
 
 
 def _tasks(scenario: Scenario, variations: Variations | Mapping[str, Any] | None, samples: int, seed: int,
-           time_limit: float, start: Plan | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The variations as plain data and one task per sample (plain data only)."""
+           time_limit: float, start: Plan | None) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """The variations as plain data, what every task shares (the base scenario, its key
+    and the warm start) and one task per sample (plain data only)."""
     if isinstance(variations, Mapping):
         variations = Variations(**variations)
     v = variations or Variations()
@@ -115,8 +131,9 @@ def _tasks(scenario: Scenario, variations: Variations | Mapping[str, Any] | None
     key = scenario.content_sha256()
     vdict = v.model_dump(mode="json")
     warm = start.to_dict() if start is not None else None
-    return vdict, [{"scenario": base, "key": key, "variations": vdict, "seed": int(seed), "index": i,
-                    "time_limit": float(time_limit), "start": warm} for i in range(samples)]
+    shared = {"scenario": base, "key": key, "start": warm}
+    return vdict, shared, [{"variations": vdict, "seed": int(seed), "index": i, "time_limit": float(time_limit)}
+                           for i in range(samples)]
 
 
 class InlineExecutor(cf.Executor):
@@ -170,10 +187,17 @@ def _mp_context() -> Any:
 
 
 def run_tasks(tasks: list[dict[str, Any]], executor: Any, max_workers: int | None,
-         on_result: Callable[[dict[str, Any]], None], stop: threading.Event | None,
-         fn: Callable[[dict[str, Any]], dict[str, Any]] = run_sample) -> None:
+              on_result: Callable[[dict[str, Any]], None], stop: threading.Event | None,
+              fn: Callable[[dict[str, Any]], dict[str, Any]] = run_sample, *,
+              shared: Mapping[str, Any] | None = None, retries: int = DEFAULT_RETRIES) -> None:
     """Run ``fn`` on every task on the executor, calling ``on_result`` as each
-    completes (``fn`` must be importable by name: a module-level function)."""
+    completes (``fn`` must be importable by name: a module-level function).
+
+    ``shared`` holds what every task shares: ``fn`` gets ``{**shared, **task}``. On Dask
+    it is scattered to the workers once (broadcast) and each task refers to it; a task
+    that raises runs again up to ``retries`` times. Other executors get it with each
+    task and never retry.
+    """
     owned: Any = None
     try:
         if executor is None:
@@ -185,24 +209,14 @@ def run_tasks(tasks: list[dict[str, Any]], executor: Any, max_workers: int | Non
             else:
                 executor = owned = _dask_client(executor)
         if _is_dask_client(executor):
-            from distributed import as_completed as dask_completed
-
-            futs = executor.map(fn, tasks, pure=False)
-            it = dask_completed(futs)
-            try:
-                for fut in it:
-                    on_result(fut.result())
-                    if stop is not None and stop.is_set():
-                        executor.cancel(futs)
-                        break
-            finally:
-                for f in futs:
-                    f.release()
+            _run_on_dask(executor, tasks, fn, dict(shared or {}), retries, on_result, stop)
             return
         if not isinstance(executor, cf.Executor):
             raise TypeError(
                 "executor must be None, 'inline', a concurrent.futures.Executor, a "
                 f"distributed.Client or a scheduler address, not {type(executor).__name__}")
+        if shared:
+            tasks = [{**shared, **t} for t in tasks]
         with _hidden_main():  # the worker processes start here
             pending = [executor.submit(fn, t) for t in tasks]
         try:
@@ -219,3 +233,29 @@ def run_tasks(tasks: list[dict[str, Any]], executor: Any, max_workers: int | Non
                 owned.shutdown(wait=True, cancel_futures=True)
             else:
                 owned.close()
+
+
+def _run_on_dask(client: Any, tasks: list[dict[str, Any]], fn: Callable[[dict[str, Any]], dict[str, Any]],
+                 shared: dict[str, Any], retries: int, on_result: Callable[[dict[str, Any]], None],
+                 stop: threading.Event | None) -> None:
+    """The tasks on a Dask client: ``shared`` scattered once to every worker, each task
+    submitted with ``retries``, results handed on as they complete."""
+    from distributed import as_completed
+
+    # one future for the whole mapping (a list of one: a dict would be scattered value by
+    # value under its own keys), under a key of this sweep's own (hash=False): a key named
+    # by the content would be shared with an earlier sweep of the same scenario, and its
+    # release could still be under way when this sweep asks for it
+    ref = client.scatter([shared], broadcast=True, hash=False)[0] if shared else None
+    futs = client.map(run_with_shared, tasks, fn=fn, shared=ref, retries=max(0, int(retries)), pure=False)
+    try:
+        for fut in as_completed(futs):
+            on_result(fut.result())
+            if stop is not None and stop.is_set():
+                client.cancel(futs)
+                break
+    finally:
+        for f in futs:
+            f.release()
+        if ref is not None:
+            ref.release()

@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import ScenarioError
 from ..scenario import Scenario
 from .variations import Variations, draw_sample
 
-__all__ = ["run_sample"]
+__all__ = ["run_sample", "run_with_shared"]
 
 #: how many base scenarios a worker process keeps validated (keyed by content hash)
 _BASE_CACHE_SIZE = 4
@@ -111,3 +111,11 @@ def run_sample(task: Mapping[str, Any]) -> dict[str, Any]:
     row["seconds"] = time.perf_counter() - t0
     row["cpu_seconds"] = time.process_time() - c0  # all threads of the worker process
     return {"sample": row, "units": units, "limits": limits}
+
+
+def run_with_shared(task: Mapping[str, Any], *, fn: Callable[[Mapping[str, Any]], dict[str, Any]],
+                    shared: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``fn({**shared, **task})``: what a Dask worker runs, ``shared`` being the mapping
+    every task of the sweep shares, scattered to the workers once
+    (:func:`logistics.sweep.run.run_tasks`)."""
+    return fn({**(shared or {}), **task})
