@@ -3,26 +3,29 @@
 Every function takes a :class:`~logistics.plan.Plan` and the
 :class:`~logistics.scenario.Scenario` it answers and returns a chart object (or the
 DataFrame behind it), so pages only place them and tests can build them headless.
-The map uses no tile server: ``map_provider=None`` and a bundled land outline
-(``data/maps/land.geojson``) drawn as a GeoJsonLayer.
+The route map is in :mod:`app.route_map` (its names are re-exported here). Tooltips
+give each time as its hour, its Zulu date-time group and its C-day (:mod:`app.times`).
 """
 
 from __future__ import annotations
 
-import json
 import math
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
-import pydeck as pdk
 
-from logistics.catalog import data_dir
-from logistics.plan import Plan
+from logistics.plan import Mission, Plan
+from logistics.plan.tails import assign_tails
 from logistics.replan import started
 from logistics.scenario import Scenario
+
+from .route_map import label_layout as label_layout
+from .route_map import land_geojson as land_geojson
+from .route_map import land_path as land_path
+from .route_map import route_deck as route_deck
+from .route_map import route_frames as route_frames
+from .times import c_days, dtgs
 
 HOURS_TITLE = "hours from C-hour 0"
 STATUS_COLORS = {"on time": "#2e7d32", "late": "#ef6c00", "not fully delivered": "#c62828"}
@@ -118,11 +121,14 @@ def closure_frame(plan: Plan, scenario: Scenario) -> pd.DataFrame:
 def closure_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
     """Per unit: its window (ready to LAD), RDD and LAD ticks and its closure."""
     df = closure_frame(plan, scenario)
+    for c in ("ready", "rdd", "lad"):
+        df[f"{c}_dtg"] = dtgs(scenario, df[c])
     order = list(df.sort_values(["ready", "rdd"])["unit"])
     y = alt.Y("unit:N", sort=order, title=None)
     window = alt.Chart(df).mark_rule(color="#cfd8dc", strokeWidth=8).encode(
         y=y, x=alt.X("ready:Q", title=HOURS_TITLE), x2="lad:Q",
-        tooltip=["unit", "name", "ready", "rdd", "lad"])
+        tooltip=["unit", "name", "ready", alt.Tooltip("ready_dtg:N", title="ready DTG"), "rdd",
+                 alt.Tooltip("rdd_dtg:N", title="RDD DTG"), "lad", alt.Tooltip("lad_dtg:N", title="LAD DTG")])
     marks = []
     for _, r in df.iterrows():
         marks.append({"unit": r["unit"], "hour": r["rdd"], "marker": "RDD (required)"})
@@ -133,6 +139,7 @@ def closure_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
             marks.append({"unit": r["unit"], "hour": r["closure"],
                           "marker": "closure, late" if r["status"] == "late" else "closure, on time"})
     mk = pd.DataFrame(marks)
+    mk["dtg"], mk["c_day"] = dtgs(scenario, mk["hour"]), c_days(mk["hour"])
     mk = mk.merge(df[["unit", "destination", "late_hours", "undelivered_pax", "undelivered_stons"]],
                   on="unit", how="left")
     domain = ["RDD (required)", "LAD (latest)", "closure, on time", "closure, late", "not fully delivered"]
@@ -140,7 +147,8 @@ def closure_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
         domain=domain, range=["#f9a825", "#6d4c41", STATUS_COLORS["on time"], STATUS_COLORS["late"],
                               STATUS_COLORS["not fully delivered"]]),
         legend=alt.Legend(orient="bottom"))
-    tip = ["unit", "marker", alt.Tooltip("hour:Q", format=".1f"), "destination",
+    tip = ["unit", "marker", alt.Tooltip("hour:Q", format=".1f"), alt.Tooltip("dtg:N", title="DTG"),
+           alt.Tooltip("c_day:N", title="C-day"), "destination",
            alt.Tooltip("late_hours:Q", format=".1f"), "undelivered_pax",
            alt.Tooltip("undelivered_stons:Q", format=".1f")]
     is_tick = alt.FieldOneOfPredicate(field="marker", oneOf=domain[:2])
@@ -154,27 +162,38 @@ def closure_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
 
 
 # ----- mission timeline ---------------------------------------------------------------------
+TIMELINE_COLUMNS = ["mission", "aircraft", "tail", "airfield", "start", "end", "activity", "what", "units",
+                    "routing", "state", "start_dtg", "end_dtg"]
+#: the activities of the airfield view (ground time only), coloured as in the airframe view
+GROUND_ACTIVITIES = ["onload", "en-route stop", "offload"]
+#: pixels per character of a bar label (10 px sans-serif) and the margin around it
+LABEL_PX, LABEL_PAD = 5.8, 6.0
+
+
 def timeline_frame(plan: Plan, scenario: Scenario, now: float | None = None) -> pd.DataFrame:
-    """Bars of the Gantt: legs (loaded/empty) and ground time, per mission; ``state``
-    says whether the mission had started by ``now`` (its onload began before it)."""
+    """Bars of the Gantt: legs (loaded/empty) and ground time, per mission, with the
+    airframe (``tail``, :func:`logistics.plan.tails.assign_tails`) that flies it and the
+    DTGs of each bar's start and end; ``state`` says whether the mission had started by
+    ``now`` (its onload began before it)."""
+    tails = assign_tails(plan, scenario)
+    tail = dict(zip(tails["mission"], tails["tail"], strict=True))
     rows = []
     for m in plan.missions:
         state = STARTED if now is not None and started(scenario, m, now) else NOT_STARTED
+        common = {"mission": m.id, "aircraft": m.aircraft, "tail": tail.get(m.id, ""),
+                  "units": ", ".join(m.unit_ids), "routing": m.routing, "state": state}
         ia = m._arrival_index
         for af, a, b, kind in m.ground_intervals(scenario):
-            rows.append({"mission": m.id, "aircraft": m.aircraft, "airfield": af, "start": a, "end": b,
-                         "activity": {"enroute": "en-route stop"}.get(kind, kind),
-                         "what": f"{kind} at {af}", "units": ", ".join(m.unit_ids),
-                         "routing": m.routing, "state": state})
+            rows.append({**common, "airfield": af, "start": a, "end": b,
+                         "activity": {"enroute": "en-route stop"}.get(kind, kind), "what": f"{kind} at {af}"})
         for j, lg in enumerate(m.legs):
             loaded = ia is not None and j <= ia
-            rows.append({"mission": m.id, "aircraft": m.aircraft, "airfield": None,
-                         "start": lg.depart_hour, "end": lg.arrive_hour,
+            rows.append({**common, "airfield": None, "start": lg.depart_hour, "end": lg.arrive_hour,
                          "activity": "flying loaded" if loaded else "flying empty",
-                         "what": f"{lg.frm} to {lg.to}", "units": ", ".join(m.unit_ids),
-                         "routing": m.routing, "state": state})
-    return pd.DataFrame(rows, columns=["mission", "aircraft", "airfield", "start", "end", "activity",
-                                       "what", "units", "routing", "state"])
+                         "what": f"{lg.frm} to {lg.to}"})
+    df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
+    df["start_dtg"], df["end_dtg"] = dtgs(scenario, df["start"]), dtgs(scenario, df["end"])
+    return df
 
 
 def _lanes(iv: pd.DataFrame) -> list[int]:
@@ -217,51 +236,102 @@ def _started_stroke(df: pd.DataFrame) -> dict[str, Any]:
                 domain=[STARTED, NOT_STARTED], range=[1.6, 0]), legend=None)}
 
 
+def _timeline_tip() -> list[Any]:
+    return ["mission", "aircraft", "tail", "what",
+            alt.Tooltip("start:Q", format=".1f", title="start h"), alt.Tooltip("start_dtg:N", title="start DTG"),
+            alt.Tooltip("end:Q", format=".1f", title="end h"), alt.Tooltip("end_dtg:N", title="end DTG"),
+            "units", "routing", "state"]
+
+
+def _activity_color(domain: list[str]) -> alt.Color:
+    """Bars coloured by activity on an explicit scale: the legend shows the bars' colours."""
+    return alt.Color("activity:N", title=None, scale=alt.Scale(
+        domain=domain, range=[ACTIVITY_COLORS[a] for a in domain]), legend=alt.Legend(orient="bottom"))
+
+
+def _tons(x: float) -> str:
+    return f"{x:,.0f}" if x >= 9.95 else f"{x:.1f}"
+
+
+def mission_label(m: Mission) -> tuple[str, str]:
+    """``(label, short)`` of a mission's bar: ``2-504 · 120 pax · 35 st`` (troops and
+    short tons of cargo aboard) and the units alone (``2-504``), for a narrow bar."""
+    ids = list(m.unit_ids)
+    who = (", ".join(ids[:2]) + (f" +{len(ids) - 2}" if len(ids) > 2 else "")) or "empty"
+    bits = ([f"{m.pax:,} pax"] if m.pax else []) + ([f"{_tons(m.cargo_stons)} st"] if m.cargo_stons > 1e-9 else [])
+    return " · ".join([who, *bits]), who
+
+
+def airframe_labels(plan: Plan, scenario: Scenario, now: float | None = None) -> pd.DataFrame:
+    """One row per mission on its airframe: ``tail``, the hours it holds it (``start``,
+    ``end``) and their DTGs, its label (``(started)`` after it when the mission had
+    started by ``now``) and short label and their widths in pixels."""
+    tails = assign_tails(plan, scenario)
+    by_id = {m.id: m for m in plan.missions}
+    texts = [mission_label(by_id[i]) for i in tails["mission"]]
+    out = tails.assign(label=[a for a, _ in texts], short=[b for _, b in texts])
+    out["short_px"] = out["short"].str.len() * LABEL_PX + LABEL_PAD
+    out["start_dtg"], out["end_dtg"] = dtgs(scenario, out["start"]), dtgs(scenario, out["end"])
+    out["state"] = [STARTED if now is not None and started(scenario, by_id[i], now) else NOT_STARTED
+                    for i in out["mission"]]
+    out.loc[out["state"] == STARTED, "label"] += " (started)"
+    out["label_px"] = out["label"].str.len() * LABEL_PX + LABEL_PAD
+    return out
+
+
+def _airfield_timeline(df: pd.DataFrame, now: float | None) -> alt.LayerChart:
+    """Ground time only, a row per aircraft parking slot in use at each airfield."""
+    g = df[df["airfield"].notna()].sort_values(["airfield", "start"]).copy()
+    g["lane"] = 0
+    for _af, idx in g.groupby("airfield").groups.items():
+        g.loc[idx, "lane"] = _lanes(g.loc[idx])
+    g["row"] = [f"{a} #{k + 1}" for a, k in zip(g["airfield"], g["lane"], strict=True)]
+    order = sorted(g["row"].unique(), key=lambda r: (r.split(" #")[0], int(r.split("#")[1])))
+    chart = alt.Chart(g).mark_bar(height={"band": 0.8}).encode(
+        y=alt.Y("row:N", sort=order, title="airfield, parking slot",
+                axis=alt.Axis(labelFontSize=10, labelOverlap=False)),
+        x=alt.X("start:Q", title=HOURS_TITLE), x2="end:Q",
+        color=_activity_color(GROUND_ACTIVITIES), tooltip=_timeline_tip(), **_started_stroke(g))
+    return alt.layer(chart, *_now_layers(now)).properties(height=alt.Step(16))
+
+
+def _airframe_timeline(df: pd.DataFrame, plan: Plan, scenario: Scenario, now: float | None) -> alt.LayerChart:
+    """A row per airframe, its missions' bars on it, each labelled with what it carries:
+    two text layers, the label where the bar is wide enough for it (in pixels, as drawn),
+    else the short label where that fits, else none."""
+    lab = airframe_labels(plan, scenario, now)
+    order = list(dict.fromkeys(lab["tail"]))
+    y = alt.Y("tail:N", sort=order, title="airframe",
+              axis=alt.Axis(labelFontSize=10, labelLimit=220, labelOverlap=False))
+    bars = alt.Chart(df).mark_bar(height={"band": 0.45}, yOffset=5).encode(
+        y=y, x=alt.X("start:Q", title=HOURS_TITLE), x2="end:Q",
+        color=_activity_color(list(ACTIVITY_COLORS)), tooltip=_timeline_tip(), **_started_stroke(df))
+    room = "scale('x', datum.end) - scale('x', datum.start)"
+    tip = ["tail", "mission", "aircraft", "label",
+           alt.Tooltip("start:Q", format=".1f", title="holds from h"), alt.Tooltip("start_dtg:N", title="from DTG"),
+           alt.Tooltip("end:Q", format=".1f", title="to h"), alt.Tooltip("end_dtg:N", title="to DTG")]
+    texts = []
+    for field, test in (("label", f"{room} >= datum.label_px"),
+                        ("short", f"{room} < datum.label_px && {room} >= datum.short_px")):
+        texts.append(alt.Chart(lab).mark_text(align="left", baseline="bottom", dx=2, dy=-3, fontSize=10,
+                                              color="#263238").encode(
+            y=y, x="start:Q", text=f"{field}:N", tooltip=tip,
+            opacity=alt.condition(test, alt.value(1.0), alt.value(0.0))))
+    return alt.layer(bars, *texts, *_now_layers(now)).properties(height=alt.Step(30))
+
+
 def timeline_chart(plan: Plan, scenario: Scenario, by: str = "aircraft", now: float | None = None) -> alt.Chart:
-    """Gantt of missions: by aircraft (a row per mission, grouped by type) or by airfield
-    (ground time only, a row per aircraft parking slot in use). With ``now`` (hours), a
-    dashed "now" rule, and the missions started by then outlined and, by aircraft,
-    labelled "started"."""
+    """Gantt of missions: by aircraft (a row per airframe, :func:`airframe_labels`, its
+    missions' bars labelled with troops and tons aboard) or by airfield (ground time
+    only, a row per aircraft parking slot in use). Bars are coloured by activity, the
+    legend on the same scale. With ``now`` (hours), a dashed "now" rule, and the
+    missions started by then outlined."""
     df = timeline_frame(plan, scenario, now)
-    tip = ["mission", "aircraft", "what", alt.Tooltip("start:Q", format=".1f"),
-           alt.Tooltip("end:Q", format=".1f"), "units", "routing", "state"]
     if df.empty:
         return alt.Chart(pd.DataFrame({"x": []})).mark_text().properties(height=60)
     if by == "airfield":
-        g = df[df["airfield"].notna()].sort_values(["airfield", "start"]).copy()
-        g["lane"] = 0
-        for _af, idx in g.groupby("airfield").groups.items():
-            g.loc[idx, "lane"] = _lanes(g.loc[idx])
-        g["row"] = [f"{a} #{k + 1}" for a, k in zip(g["airfield"], g["lane"], strict=True)]
-        order = sorted(g["row"].unique(), key=lambda r: (r.split(" #")[0], int(r.split("#")[1])))
-        chart = alt.Chart(g).mark_bar(height={"band": 0.8}).encode(
-            y=alt.Y("row:N", sort=order, title="airfield, parking slot"),
-            x=alt.X("start:Q", title=HOURS_TITLE), x2="end:Q",
-            color=alt.Color("aircraft:N", legend=alt.Legend(orient="bottom")),
-            opacity=alt.Opacity("activity:N", scale=alt.Scale(
-                domain=["onload", "en-route stop", "offload"], range=[0.55, 0.8, 1.0]),
-                legend=alt.Legend(orient="bottom")),
-            tooltip=tip, **_started_stroke(g))
-        return alt.layer(chart, *_now_layers(now)).properties(height=alt.Step(16))
-    starts = df.groupby("mission")["start"].min()
-    order_df = df[["mission", "aircraft", "state"]].drop_duplicates().assign(
-        t=lambda x: x["mission"].map(starts))
-    order_df = order_df.sort_values(["aircraft", "t"])
-
-    def label(aircraft: pd.Series, mission: pd.Series, state: pd.Series) -> pd.Series:
-        return aircraft + " " + mission + state.map({STARTED: " (started)"}).fillna("")
-
-    df["row"] = label(df["aircraft"], df["mission"], df["state"])
-    order = list(label(order_df["aircraft"], order_df["mission"], order_df["state"]))
-    chart = alt.Chart(df).mark_bar(height={"band": 0.8}).encode(
-        y=alt.Y("row:N", sort=order, title="aircraft, mission",
-                axis=alt.Axis(labelFontSize=10, labelLimit=220, labelOverlap=False)),
-        x=alt.X("start:Q", title=HOURS_TITLE), x2="end:Q",
-        color=alt.Color("activity:N", title=None, scale=alt.Scale(
-            domain=list(ACTIVITY_COLORS), range=list(ACTIVITY_COLORS.values())),
-            legend=alt.Legend(orient="bottom")),
-        tooltip=tip, **_started_stroke(df))
-    return alt.layer(chart, *_now_layers(now)).properties(height=alt.Step(16))
+        return _airfield_timeline(df, now)
+    return _airframe_timeline(df, plan, scenario, now)
 
 
 # ----- step series ----------------------------------------------------------------------------
@@ -286,6 +356,7 @@ def ground_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
         df.assign(series="on the ground", value=df["on_ground"]),
         df.assign(series="MOG", value=df["mog"]),
     ], ignore_index=True)[["airfield", "hour", "series", "value"]]
+    long["dtg"] = dtgs(scenario, long["hour"])
     base = alt.Chart(long).encode(
         x=alt.X("hour:Q", title=HOURS_TITLE),
         y=alt.Y("value:Q", title="aircraft"),
@@ -294,7 +365,8 @@ def ground_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
             legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(
             domain=["on the ground", "MOG"], range=[[1, 0], [6, 3]]), legend=None),
-        tooltip=["airfield", "series", alt.Tooltip("hour:Q", format=".1f"), "value"])
+        tooltip=["airfield", "series", alt.Tooltip("hour:Q", format=".1f"), alt.Tooltip("dtg:N", title="DTG"),
+                 "value"])
     line = base.mark_line(interpolate="step-after")
     return line.properties(width=260, height=140).facet(
         facet=alt.Facet("airfield:N", title=None), columns=3)
@@ -311,6 +383,7 @@ def fleet_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
         df.assign(series="in use", value=df["in_use"]),
         df.assign(series="pool", value=df["pool"]),
     ], ignore_index=True)[["aircraft", "hour", "series", "value"]]
+    long["dtg"] = dtgs(scenario, long["hour"])
     base = alt.Chart(long).encode(
         x=alt.X("hour:Q", title=HOURS_TITLE),
         y=alt.Y("value:Q", title="aircraft"),
@@ -319,7 +392,8 @@ def fleet_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
             legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(
             domain=["in use", "pool"], range=[[1, 0], [6, 3]]), legend=None),
-        tooltip=["aircraft", "series", alt.Tooltip("hour:Q", format=".1f"), "value"])
+        tooltip=["aircraft", "series", alt.Tooltip("hour:Q", format=".1f"), alt.Tooltip("dtg:N", title="DTG"),
+                 "value"])
     return base.mark_line(interpolate="step-after").properties(width=260, height=160).facet(
         facet=alt.Facet("aircraft:N", title=None), columns=3)
 
@@ -334,118 +408,3 @@ def missions_by_type_chart(counts: pd.DataFrame) -> alt.Chart:
         color=alt.Color("variant:N", sort=order, legend=alt.Legend(orient="bottom")),
         tooltip=["variant", "aircraft", "missions"],
     ).properties(height=260)
-
-
-# ----- the map --------------------------------------------------------------------------------
-def land_path() -> Path:
-    """The bundled land outline (GeoJSON)."""
-    return data_dir() / "maps" / "land.geojson"
-
-
-@cache
-def land_geojson() -> dict[str, Any]:
-    """The bundled land outline, or an empty collection if it is missing."""
-    p = land_path()
-    if not p.exists():
-        return {"type": "FeatureCollection", "features": []}
-    return json.loads(p.read_text(encoding="utf-8"))
-
-
-def route_frames(plan: Plan, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(routes, airfields)``: loaded legs summed by (from, to) with tons and missions;
-    every airfield the scenario uses with its role."""
-    pw = scenario.pax_weight_stons
-    agg: dict[tuple[str, str], dict[str, Any]] = {}
-    for m in plan.missions:
-        ia = m._arrival_index
-        if ia is None:
-            continue
-        tons = m.payload_stons(pw)
-        for lg in m.legs[: ia + 1]:
-            a = agg.setdefault((lg.frm, lg.to), {"tons": 0.0, "pax": 0, "missions": 0})
-            a["tons"] += tons
-            a["pax"] += m.pax
-            a["missions"] += 1
-    rows = []
-    for (f, t), a in agg.items():
-        try:
-            fa, ta = scenario.airfield(f), scenario.airfield(t)
-        except KeyError:
-            continue
-        rows.append({"from": f, "to": t, "from_lon": fa.lon, "from_lat": fa.lat, "to_lon": ta.lon,
-                     "to_lat": ta.lat, "tons": round(a["tons"], 1), "pax": a["pax"],
-                     "missions": a["missions"]})
-    routes = pd.DataFrame(rows, columns=["from", "to", "from_lon", "from_lat", "to_lon", "to_lat",
-                                         "tons", "pax", "missions"])
-    if not routes.empty:
-        top = max(routes["tons"].max(), 1e-9)
-        routes["width"] = 2 + 12 * routes["tons"] / top
-        routes["tip"] = [f"{f} → {t}: {w:,.0f} st in {n} missions ({p:,} soldiers)"
-                         for f, t, w, n, p in zip(routes["from"], routes["to"], routes["tons"],
-                                                  routes["missions"], routes["pax"], strict=True)]
-    else:
-        routes["width"] = []
-        routes["tip"] = []
-    origins = {u.origin for u in scenario.units}
-    dests = {d.airfield for d in scenario.destinations} | {d for u in scenario.units for d in u.destinations}
-    stops = set(scenario.enroute)
-    used_dest = {r.destination for r in plan.units if r.destination}
-    af_rows = []
-    for code in scenario.airfield_codes:
-        a = scenario.airfield(code)
-        role = "origin" if code in origins else "destination" if code in dests else "en-route stop"
-        if code in stops and role != "origin":
-            role = "en-route stop" if code not in dests else role
-        color = {"origin": [21, 101, 192], "destination": [198, 40, 40],
-                 "en-route stop": [97, 97, 97]}[role]
-        if role == "destination" and code not in used_dest:
-            color = [239, 154, 154]
-        af_rows.append({"icao": code, "name": a.name, "lon": a.lon, "lat": a.lat, "role": role,
-                        "mog": a.mog, "color": color,
-                        "tip": f"{code} {a.name}: {role}, MOG {a.mog}"})
-    return routes, pd.DataFrame(af_rows)
-
-
-def _view(airfields: pd.DataFrame, width_px: float = 900) -> pdk.ViewState:
-    if airfields.empty:
-        return pdk.ViewState(latitude=30, longitude=0, zoom=1)
-    lo0, lo1 = airfields["lon"].min(), airfields["lon"].max()
-    la0, la1 = airfields["lat"].min(), airfields["lat"].max()
-    span = max(lo1 - lo0, (la1 - la0) * 1.6, 4.0) * 1.25
-    zoom = max(0.5, min(8.0, math.log2(width_px * 360 / (512 * span))))
-    return pdk.ViewState(latitude=(la0 + la1) / 2, longitude=(lo0 + lo1) / 2, zoom=zoom)
-
-
-def route_deck(plan: Plan, scenario: Scenario) -> pdk.Deck:
-    """The route map: land outline, arcs weighted by tons, airfields by role.
-
-    ``map_provider=None`` with pydeck's default style sentinel: Streamlit then draws no
-    base map (passing ``map_style=None`` would make it fetch a CARTO style). Layer
-    options are numbers or lists: pydeck turns every string into an accessor
-    expression, so ``width_units="pixels"`` would not mean what it says.
-    """
-    routes, afs = route_frames(plan, scenario)
-    ocean = pdk.Layer(
-        "PolygonLayer", id="ocean",
-        data=[{"polygon": [[-180, -85], [180, -85], [180, 85], [-180, 85]]}],
-        get_polygon="polygon", get_fill_color=[226, 238, 246], stroked=False, pickable=False)
-    land = pdk.Layer(
-        "GeoJsonLayer", id="land", data=land_geojson(), filled=True, stroked=True,
-        get_fill_color=[246, 244, 236], get_line_color=[170, 170, 160], line_width_min_pixels=1,
-        pickable=False)
-    arcs = pdk.Layer(
-        "ArcLayer", id="routes", data=routes, get_source_position=["from_lon", "from_lat"],
-        get_target_position=["to_lon", "to_lat"], get_width="width",
-        get_source_color=[21, 101, 192, 200], get_target_color=[239, 108, 0, 220],
-        get_height=0.35, great_circle=True, pickable=True)
-    dots = pdk.Layer(
-        "ScatterplotLayer", id="airfields", data=afs, get_position=["lon", "lat"],
-        get_fill_color="color", get_line_color=[255, 255, 255], stroked=True,
-        line_width_min_pixels=1, get_radius=1, radius_min_pixels=7, radius_max_pixels=7,
-        pickable=True)
-    labels = pdk.Layer(
-        "TextLayer", id="labels", data=afs, get_position=["lon", "lat"], get_text="icao",
-        get_size=12, get_color=[33, 33, 33], get_pixel_offset=[0, -14], pickable=False)
-    tooltip = {"text": "{tip}", "style": {"fontSize": "12px"}}
-    return pdk.Deck(layers=[ocean, land, arcs, dots, labels], initial_view_state=_view(afs),
-                    map_provider=None, tooltip=tooltip)

@@ -1,6 +1,6 @@
 """Mission by mission, what a re-plan changed in the plan it came from (SPEC 5.3):
-kept, changed, cancelled, added, and for a changed mission its old and new departure,
-routing and loads.
+kept, changed, cancelled, added, and for a changed mission its old and new departure
+(hour and Zulu DTG), routing and loads.
 
 :func:`change_frame` and :func:`counts` are plain pandas; :func:`render_table` and
 :func:`render_compare` place them on a page (the Plan page after a re-plan, the Compare
@@ -18,14 +18,14 @@ import streamlit as st
 from logistics.plan import Mission, Plan
 from logistics.replan.frozen import differences, started
 from logistics.scenario import Scenario
+from logistics.timefmt import dtg
 
-from .replan_events import dtg
 from .state import plan_sha256
 
 #: the change kinds of ``plan.replan``, in the order the tables list them
 KINDS = ("changed", "cancelled", "added", "kept")
-COLUMNS = ["change", "mission", "aircraft", "started", "old depart h", "new depart h", "old routing",
-           "new routing", "old loads", "new loads", "what changed"]
+COLUMNS = ["change", "mission", "aircraft", "started", "old depart h", "old depart DTG", "new depart h",
+           "new depart DTG", "old routing", "new routing", "old loads", "new loads", "what changed"]
 
 
 def counts(plan: Plan) -> dict[str, int]:
@@ -83,7 +83,10 @@ def change_frame(previous: Plan, prev_scenario: Scenario, plan: Plan, scenario: 
         rows.append({
             "change": kind, "mission": mid, "aircraft": m.aircraft if m else "",
             "started": bool(a is not None and started(prev_scenario, a, now_hour)),
-            "old depart h": a.start_hour if a else None, "new depart h": b.start_hour if b else None,
+            "old depart h": a.start_hour if a else None,
+            "old depart DTG": dtg(prev_scenario, a.start_hour) if a and a.legs else None,
+            "new depart h": b.start_hour if b else None,
+            "new depart DTG": dtg(scenario, b.start_hour) if b and b.legs else None,
             "old routing": a.routing if a else "", "new routing": b.routing if b else "",
             "old loads": loads_text(a), "new loads": loads_text(b), "what changed": what})
     df = pd.DataFrame(rows, columns=COLUMNS)
@@ -112,6 +115,8 @@ COLUMN_CONFIG: dict[str, Any] = {
     "old depart h": st.column_config.NumberColumn("old depart h", format="%.2f",
                                                   help="Departure from the origin in the plan being flown"),
     "new depart h": st.column_config.NumberColumn("new depart h", format="%.2f"),
+    "old depart DTG": st.column_config.TextColumn("old depart DTG", help="The old departure as a Zulu date-time group"),
+    "new depart DTG": st.column_config.TextColumn("new depart DTG", help="The new departure as a Zulu date-time group"),
     "started": st.column_config.CheckboxColumn("started", help="Started by now: kept exactly as flown"),
 }
 

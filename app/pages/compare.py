@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, mission_changes, page_charts, state
+from app import charts, mission_changes, page_charts, state, times
 from logistics.diff import scenario_diff
 
 ss = st.session_state
@@ -74,7 +74,8 @@ for n in picked:
     k = p.kpis
     goal, gap = charts.headline_gap(p)
     rows.append({"variant": n, "edits": edit_counts.get(n, 0),
-                 "closure_hour": k.get("closure_hour"), "late_units": k.get("late_units"),
+                 "closure_hour": k.get("closure_hour"), "closure_dtg": times.caption(sc, k.get("closure_hour")),
+                 "late_units": k.get("late_units"),
                  "undelivered_pax": k.get("undelivered_pax"), "undelivered_stons": k.get("undelivered_stons"),
                  "missions": k.get("missions"), "flying_hours": k.get("flying_hours"), "status": p.status,
                  "gap_%": None if gap is None else 100 * gap})
@@ -85,6 +86,8 @@ st.dataframe(kdf, width="stretch", column_config={
     "_index": st.column_config.TextColumn("variant", width="medium"),
     "edits": st.column_config.NumberColumn("edits", width=small, help="Edits against the baseline's scenario"),
     "closure_hour": st.column_config.NumberColumn("closure h", format="%.1f", width=small),
+    "closure_dtg": st.column_config.TextColumn("closure DTG", width="medium",
+                                               help="Force closure as a Zulu date-time group and C-day"),
     "late_units": st.column_config.NumberColumn("late", width=small, help="Units late"),
     "undelivered_pax": st.column_config.NumberColumn("short soldiers", width=small,
                                                      help="Soldiers not delivered"),
@@ -141,6 +144,9 @@ for i, n in enumerate(picked):  # keys by position: a variant may be called anyt
                                    errors="coerce")
     cfg[f"c{i}"] = st.column_config.NumberColumn(short(n), format="%.1f", width="small",
                                                  help=f"Closure hour in “{n}”")
+    table[f"t{i}"] = times.dtgs(entries[n][1], table[f"c{i}"])
+    cfg[f"t{i}"] = st.column_config.TextColumn(f"{short(n, 14)} DTG", width="small",
+                                               help=f"Closure in “{n}” as a Zulu date-time group")
     if i:
         table[f"d{i}"] = table[f"c{i}"] - table["c0"]
         cfg[f"d{i}"] = st.column_config.NumberColumn(f"Δ {short(n, 14)}", format="%+.1f", width="small",

@@ -12,7 +12,7 @@ import tempfile
 
 import streamlit as st
 
-from app import charts, levers_panel, plan_upload, replan_panel, state
+from app import charts, levers_panel, plan_upload, replan_panel, state, times
 from logistics.formats import plan_geojson, plan_kml
 
 ss = st.session_state
@@ -52,13 +52,16 @@ goal, gap = charts.headline_gap(plan)
 n_units = len(plan.units)
 row1 = st.columns(4)
 row1[0].metric("Force closure", "-" if ch is None else f"h{ch:.1f}", delta=delta("closure_hour"),
-               delta_color="inverse", help=f"Last load lands at {charts.utc(scen, ch)}", border=True)
+               delta_color="inverse", delta_description=times.caption(scen, ch),
+               help=f"Last load lands at {charts.utc(scen, ch)}: hours from C-hour 0, the Zulu "
+                    "date-time group and the C-day (C+0 is the first 24 hours)", border=True, height="stretch")
+# the cards of the row as tall as the closure card with its DTG line
 row1[1].metric("Late units", f"{k.get('late_units', 0)} of {n_units}", delta=delta("late_units", "{:+d}"),
-               delta_color="inverse", border=True)
+               delta_color="inverse", border=True, height="stretch")
 row1[2].metric("Undelivered soldiers", f"{k.get('undelivered_pax', 0):,}",
-               delta=delta("undelivered_pax", "{:+,d}"), delta_color="inverse", border=True)
+               delta=delta("undelivered_pax", "{:+,d}"), delta_color="inverse", border=True, height="stretch")
 row1[3].metric("Undelivered st", f"{k.get('undelivered_stons', 0):,.1f}",
-               delta=delta("undelivered_stons"), delta_color="inverse", border=True)
+               delta=delta("undelivered_stons"), delta_color="inverse", border=True, height="stretch")
 row2 = st.columns(4)
 row2[0].metric("Missions", f"{k.get('missions', 0)}", delta=delta("missions", "{:+d}"),
                delta_color="off", border=True)
@@ -163,8 +166,15 @@ with tabs[0]:
                "closure (its last soldier and ton landed).")
     st.altair_chart(charts.closure_chart(plan, scen), width="stretch")
 with tabs[1]:
-    by = st.segmented_control("Show", ["by aircraft", "by airfield"], default="by aircraft",
+    by = st.segmented_control("Show", ["by airframe", "by airfield"], default="by airframe",
                               key="timeline_by")
+    hover = "Hover a bar for its times as hours, Zulu DTG and C-day."
+    if by == "by airfield":
+        st.caption(f"Ground time at each airfield, a row per parking slot in use, coloured by activity. {hover}")
+    else:
+        st.caption("A row per airframe, each mission labelled with the units, troops and short tons aboard. "
+                   "Tail numbers are given here, not by the plan: each mission goes to the lowest-numbered "
+                   f"aircraft of its type (and home base) that is free by then. {hover}")
     st.altair_chart(charts.timeline_chart(plan, scen, "airfield" if by == "by airfield" else "aircraft",
                                           now=now), width="stretch")
 with tabs[2]:
@@ -176,7 +186,8 @@ with tabs[3]:
     st.altair_chart(charts.fleet_chart(plan, scen))
 with tabs[4]:
     st.caption("Loaded legs, arc width by tons carried; blue = origins, grey = en-route stops, "
-               "red = destinations (pale: unused). Offline outline: Natural Earth 1:110m.")
+               "red = destinations (pale: unused); where airfields are too close to label all, "
+               "hover a dot for its code and times. Offline outline: Natural Earth 1:110m.")
     st.pydeck_chart(charts.route_deck(plan, scen), height=520)
 with tabs[5]:
     which = st.segmented_control("Table", ["missions", "units", "loads", "legs"], default="missions",
@@ -184,6 +195,9 @@ with tabs[5]:
     hour_cols = {c: st.column_config.NumberColumn(c, format="%.2f")
                  for c in ("onload_hour", "depart_hour", "arrive_hour", "end_hour", "flying_hours",
                            "closure_hour", "late_hours", "hours", "ready_hour", "rdd", "lad")}
+    hour_cols |= {c: st.column_config.TextColumn(c, help="Zulu date-time group of the hour on its left")
+                  for c in times.DTG_OF.values()}
+    hour_cols["c_day"] = st.column_config.TextColumn("C-day", help="C+0: hours 0-24 from C-hour, C+1: 24-48, ...")
     if which == "units":
         df = plan.units_df(scen)
     elif which == "loads":
@@ -192,4 +206,5 @@ with tabs[5]:
         df = plan.legs_df(scen)
     else:
         df = plan.missions_df(scen)
-    st.dataframe(df, hide_index=True, width="stretch", column_config=hour_cols, height=420)
+    st.dataframe(times.beside_hours(df, scen), hide_index=True, width="stretch", column_config=hour_cols,
+                 height=420)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, page_charts, state
+from app import charts, page_charts, state, times
 
 ss = st.session_state
 state.init()
@@ -142,7 +142,7 @@ elif r is not None:
         ch = k.get("closure_hour")
         m = st.columns(5)
         m[0].metric("Force closure", "-" if ch is None else f"h{ch:.1f}",
-                    help=charts.utc(r.scenario, ch))
+                    delta_description=times.caption(r.scenario, ch), help=charts.utc(r.scenario, ch))
         m[1].metric("Late units", k.get("late_units", 0))
         m[2].metric("Undelivered soldiers", f"{k.get('undelivered_pax', 0):,}")
         m[3].metric("Undelivered st", f"{k.get('undelivered_stons', 0):,.1f}")

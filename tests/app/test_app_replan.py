@@ -43,6 +43,14 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [e.value for e in getattr(at, kind)]
 
 
+def chart_frames(at: AppTest) -> list:
+    """The data of the altair charts on the page (sent beside the spec, as Arrow)."""
+    import pyarrow as pa
+
+    return [pa.ipc.open_stream(ds.data.data).read_pandas()
+            for el in at.get("vega_lite_chart") for ds in el.proto.datasets]
+
+
 def clean(at: AppTest) -> AppTest:
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -108,8 +116,10 @@ def test_now_shows_the_dtg_the_rule_and_the_started_missions() -> None:
                                                             and ly["mark"].get("color") == charts.NOW_COLOR
                                                             for ly in sp["layer"])]
     assert timeline, "the timeline shows the now rule"
-    sort = timeline[0]["layer"][0]["encoding"]["y"]["sort"]
-    assert sorted(r for r in sort if r.endswith("(started)")) == sorted(f"C-17A {m.id} (started)" for m in done)
+    bars = timeline[0]["layer"][0]  # a row per airframe, the started missions outlined and labelled
+    assert bars["encoding"]["y"]["field"] == "tail" and "stroke" in bars["encoding"]
+    labels = next(f for f in chart_frames(at) if "label" in f.columns)
+    assert sorted(labels.loc[labels["label"].str.endswith("(started)"), "mission"]) == sorted(m.id for m in done)
     # the value survives a visit to another page
     at.switch_page("pages/compare.py").run()
     at.switch_page("pages/plan.py").run()
@@ -118,11 +128,11 @@ def test_now_shows_the_dtg_the_rule_and_the_started_missions() -> None:
 
 def test_timeline_without_now_has_no_rule_and_with_now_marks_started() -> None:
     p, s = flown()
-    for by in ("aircraft", "airfield"):
+    for by, marks in (("aircraft", ["bar", "text", "text"]), ("airfield", ["bar"])):  # by airframe: labels
         plain = charts.timeline_chart(p, s, by).to_dict()
         assert all(ly["mark"]["type"] != "rule" for ly in plain["layer"])
         marked = charts.timeline_chart(p, s, by, now=NOW).to_dict()
-        assert [ly["mark"]["type"] for ly in marked["layer"]] == ["bar", "rule", "text"]
+        assert [ly["mark"]["type"] for ly in marked["layer"]] == [*marks, "rule", "text"]
         assert "stroke" in marked["layer"][0]["encoding"]
     df = charts.timeline_frame(p, s, NOW)
     assert set(df.loc[df["state"] == charts.STARTED, "mission"]) == {m.id for m in split(s, p, NOW)[0]}

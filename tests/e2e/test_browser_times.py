@@ -1,0 +1,106 @@
+"""Times and airframes in a real browser (headless Chromium, as ``test_browser.py``):
+solve the tiny Kuwait lift briefly, open the Plan page, read the force closure's Zulu
+DTG and C-day on its card, look at the timeline by airframe (a row per tail, missions
+labelled with troops and tons) and by airfield, and the route map. Screenshots go to
+``test-artifacts/screenshots`` (``times-*.png``). No request may leave the machine (the
+``page`` fixture checks)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_browser import SHOTS, TINY, browser, idle, metrics, open_plan, page, server, set_time_limit, shot
+
+pytestmark = pytest.mark.browser
+__all__ = ["browser", "page", "server"]  # the fixtures, shared with test_browser.py
+
+DTG = re.compile(r"\d{6}Z [A-Z]{3} \d{2}")
+
+
+def chart_shot(page, name: str) -> None:
+    """A picture of the chart of the tab shown, at its own size: the viewport is made
+    taller than the chart for it (Streamlit's header would cover the top of a chart as
+    tall as the window)."""
+    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').first
+    chart.wait_for()
+    page.wait_for_timeout(700)
+    size = page.viewport_size
+    box = chart.bounding_box()
+    if size and box and box["height"] + 200 > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(box["height"]) + 300, 5000)})
+        page.wait_for_timeout(600)
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=str(SHOTS / f"{name}.png"))
+    if size:
+        page.set_viewport_size(size)
+
+
+def test_closure_dtg_and_the_timeline_by_airframe(page, server: str) -> None:
+    page.goto(server + "/")
+    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for(timeout=60_000)
+    idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(TINY))
+    page.get_by_text(re.compile(r"Tiny Kuwait lift \(browser test\) is valid")).wait_for()
+    idle(page)
+
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Solve").click()
+    page.get_by_role("heading", name=re.compile("^Solve")).first.wait_for()
+    idle(page)
+    set_time_limit(page, 3)
+    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
+    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=90_000)
+    idle(page)
+    open_plan(page)
+
+    # the closure card: the hour, and under it its DTG and C-day
+    card = page.locator('[data-testid="stMetric"]', has_text="Force closure").first
+    text = card.inner_text()
+    assert re.search(r"h\d+\.\d", metrics(page)["Force closure"]), text
+    assert DTG.search(text) and re.search(r"C\+\d", text), text
+    under = card.locator('[data-testid="stMetricDeltaDescription"]').inner_text()
+    assert re.fullmatch(r"\d{6}Z [A-Z]{3} \d{2} · C\+\d", under.strip()), under
+    page.locator('[data-testid="stMetric"]').first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "times-01-plan-cards.png"))
+
+    # the timeline: by airframe is the first view; by airfield, and back
+    page.get_by_role("tab", name="Timeline").click()
+    page.get_by_text(re.compile("^A row per airframe")).wait_for()
+    chart_shot(page, "times-02-timeline-by-airframe")
+    page.get_by_text("by airfield", exact=True).click()
+    page.get_by_text(re.compile("^Ground time at each airfield")).wait_for()
+    idle(page)
+    chart_shot(page, "times-03-timeline-by-airfield")
+    page.get_by_text("by airframe", exact=True).click()
+    page.get_by_text(re.compile("^A row per airframe")).wait_for()
+    idle(page)
+    chart_shot(page, "times-04-timeline-by-airframe-again")
+    shot(page, "times-05-plan-timeline")
+
+    page.get_by_role("tab", name="Map").click()
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for()
+    page.wait_for_timeout(1500)
+    page.locator('[data-testid="stDeckGlJsonChart"]').first.screenshot(path=str(SHOTS / "times-06-map.png"))
+
+    # the bundled Baghdad lift: Kuwait's two bases, 0.5 degree apart, labelled apart on the
+    # map; two dozen airframes on the timeline
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Scenario").click()
+    page.get_by_role("button", name=re.compile("Load$")).click()
+    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
+    idle(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Solve").click()
+    page.get_by_role("heading", name=re.compile("^Solve")).first.wait_for()
+    idle(page)
+    set_time_limit(page, 3)
+    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
+    page.get_by_text(re.compile(r"^(Finished|Cancelled) after")).wait_for(timeout=120_000)
+    idle(page)
+    open_plan(page)
+    assert DTG.search(page.locator('[data-testid="stMetric"]', has_text="Force closure").first.inner_text())
+    page.get_by_role("tab", name="Timeline").click()
+    page.get_by_text(re.compile("^A row per airframe")).wait_for()
+    chart_shot(page, "times-07-timeline-baghdad")
+    page.get_by_role("tab", name="Map").click()
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for()
+    page.wait_for_timeout(1500)
+    page.locator('[data-testid="stDeckGlJsonChart"]').first.screenshot(path=str(SHOTS / "times-08-map-baghdad.png"))
