@@ -70,15 +70,54 @@ class LeversJob:
         self.error: str | None = None
         self.started: float | None = None
         self.ended: float | None = None
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._withdrawn = False
+
+    @property
+    def tasks(self) -> int:
+        """Re-plans to run: each lever and the unchanged scenario."""
+        return len(self.candidates) + 1
+
+    def submit_to(self, registry: Any, owner: str = "local") -> Any:
+        """Queue it in the server's job registry (:class:`app.jobs.JobRegistry`), not
+        started: on local processes it takes a slot per process, as many as it asked
+        for (one per core by default), one per re-plan at most and at most the server's
+        slots, and is limited to that many processes; in this process or on a Dask
+        cluster it takes one. Returns the registry's job."""
+        slots = 1
+        if self._kw["executor"] is None:  # local processes
+            slots = registry.local_workers(self._kw["max_workers"], self.tasks)
+            self._kw["max_workers"] = slots
+        return registry.submit(self, owner, kind="levers", slots=slots)
 
     def start(self) -> LeversJob:
-        """Start the thread (once)."""
-        if self._thread is None:
+        """Start the thread (once; a withdrawn job stays as it is)."""
+        with self._lock:
+            if self._thread is not None or self._withdrawn:
+                return self
             self.started = time.perf_counter()
             self._thread = threading.Thread(target=self._run, name="levers", daemon=True)
-            self._thread.start()
+        self._thread.start()
         return self
+
+    def withdraw(self) -> bool:
+        """End a job that has not started (one waiting in the server's queue): finished,
+        no result; ``False`` when it had started already."""
+        with self._lock:
+            if self._thread is not None:
+                return False
+            self._withdrawn = True
+        return True
+
+    def cancel(self) -> None:
+        """Withdraw it if it waits in the queue; a running job ends within its time."""
+        self.withdraw()
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether it was withdrawn before it started."""
+        return self._withdrawn
 
     def _run(self) -> None:
         try:
@@ -90,8 +129,8 @@ class LeversJob:
 
     @property
     def finished(self) -> bool:
-        """Whether it was started and has ended (a result or an error)."""
-        return self._thread is not None and not self._thread.is_alive()
+        """Whether it was started and has ended (a result or an error), or was withdrawn."""
+        return self._withdrawn or (self._thread is not None and not self._thread.is_alive())
 
     @property
     def elapsed(self) -> float:

@@ -20,7 +20,7 @@ from logistics.levers import Lever, candidate_levers
 from logistics.plan import Plan
 from logistics.scenario import Scenario
 
-from . import state
+from . import auth, jobs, state
 from .levers_job import LeversJob, executor_setting, lever_edits, signed
 
 ss = st.session_state
@@ -108,9 +108,10 @@ def _controls(plan: Plan, scen: Scenario, job: LeversJob | None, n: int) -> None
         st.caption("A solve is running: find out when it is done.")
     if go:
         executor, workers = executor_setting(ss.get("levers_executor"))
-        ss["levers_job"] = LeversJob(scen, plan, seconds=float(seconds), seed=int(ss.get("_seed", 0) or 0),
-                                     executor=executor, max_workers=workers,
-                                     deterministic=bool(ss.get("_deterministic", False))).start()
+        job = LeversJob(scen, plan, seconds=float(seconds), seed=int(ss.get("_seed", 0) or 0),
+                        executor=executor, max_workers=workers, deterministic=bool(ss.get("_deterministic", False)))
+        ss["levers_job"] = job
+        job.submit_to(jobs.registry(), auth.user_key())  # it starts when the server has the slots
         ss["levers_applied"] = (plan, [])
         st.rerun()
 
@@ -122,6 +123,14 @@ def _progress() -> None:
         return
     if job.finished:
         st.rerun()  # the whole page: show the table
+    ahead = jobs.registry().ahead(job)
+    if ahead is not None:  # waiting for slots of the server's job pool
+        st.info(f"Queued, {ahead} ahead: the re-plans start when the server has free slots "
+                "(other planners' solves and sweeps are running).", icon=":material/hourglass_top:")
+        if st.button("Cancel", icon=":material/stop_circle:", key="levers_cancel", help="Leave the queue."):
+            job.withdraw()
+            st.rerun()
+        return
     n = len(job.candidates)
     st.progress(min(0.99, job.elapsed / job.seconds) if job.seconds else 0.0,
                 text=f"Re-planning {n} relaxed scenario{'s' if n != 1 else ''} and the unchanged one: "

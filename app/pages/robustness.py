@@ -6,6 +6,10 @@ activation), solves each in deterministic mode on local processes, and the page 
 the distribution of the force closure, each unit's probability of being late or not
 fully delivered, and the limits that bind most often. The page script never solves: a
 polling fragment reads the job's progress, and Cancel keeps the samples done.
+
+The sweep takes slots of the server's job pool (:mod:`app.jobs`), one per process, so
+it shares the machine with the other planners' solves: it waits in the queue (and says
+how many jobs are ahead) until that many slots are free.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from app import page_charts, state
+from app import auth, jobs, page_charts, state
 from logistics.explain import describe_limit
 from logistics.sweep import SweepJob, SweepResult, Variations
 
@@ -79,7 +83,9 @@ with c2:
                         disabled=running)
         d3.number_input("Seed", min_value=0, step=1, key="sw_seed", disabled=running)
         d4.number_input(f"Processes (0 = all {os.cpu_count()} cores)", min_value=0, step=1,
-                        key="sw_workers", disabled=running)
+                        key="sw_workers", disabled=running,
+                        help=f"Each process takes a slot of the server's {jobs.registry().slots}; the sweep "
+                             "waits until that many are free.")
 for _k in SETTINGS:
     ss[f"_{_k}"] = ss[_k]
 
@@ -98,11 +104,14 @@ if st.button("Run sweep", type="primary", icon=":material/play_arrow:", disabled
     cur, cur_scen = state.plan(), state.plan_scenario()
     warm = cur if cur is not None and cur_scen is not None and cur_scen.content_sha256() == scen.content_sha256() \
         else None  # samples start from the current plan when it answers this scenario
-    ss["sweep_job"] = SweepJob(scen, variations(), samples=int(samples), seed=int(ss.sw_seed),
-                               time_limit=float(time_limit),
-                               max_workers=int(ss.sw_workers) or None, start=warm).start()
-    ss["sweep_workers"] = int(ss.sw_workers) or (os.cpu_count() or 1)
+    reg = jobs.registry()
+    workers = reg.local_workers(int(ss.sw_workers), int(samples))  # a slot per process, the server's at most
+    new_job = SweepJob(scen, variations(), samples=int(samples), seed=int(ss.sw_seed),
+                       time_limit=float(time_limit), max_workers=workers, start=warm)
+    ss["sweep_job"] = new_job
+    ss["sweep_workers"] = workers
     ss["sweep_collected"] = False
+    reg.submit(new_job, owner=auth.user_key(), kind="sweep", slots=workers)  # starts when the slots are free
     st.rerun()
 
 
@@ -134,6 +143,15 @@ def show_progress() -> None:
         return
     if j.finished:
         st.rerun()  # the whole page: show the result
+    ahead = jobs.registry().ahead(j)
+    if ahead is not None:  # waiting for slots of the server's job pool
+        n = int(ss.get("sweep_workers") or 1)
+        st.info(f"Queued, {ahead} ahead: this sweep starts when the server has {n} free slot{'s' if n != 1 else ''} "
+                "(other planners' solves and sweeps are running).", icon=":material/hourglass_top:")
+        if st.button("Cancel", icon=":material/stop_circle:", key="sw_cancel", help="Leave the queue."):
+            j.withdraw()
+            st.rerun()
+        return
     frac = j.done / j.total if j.total else 0.0
     elapsed = time.perf_counter() - j.started if j.started is not None else j.elapsed
     text = page_charts.sweep_progress_text(j.done, j.total, elapsed, completions(j, elapsed),

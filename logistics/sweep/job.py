@@ -24,6 +24,10 @@ class SweepJob:
     :class:`SweepResult`) or :attr:`error` once finished. :meth:`cancel` stops it
     after the samples under way (the result then holds the samples done).
 
+    A job may wait in a queue before it starts (the app's server runs a bounded number
+    of jobs at once): :meth:`withdraw` (or :meth:`cancel`) ends one that has not
+    started, with no result, and a withdrawn job never starts.
+
     Parameters are those of :func:`sweep`.
     """
 
@@ -42,15 +46,34 @@ class SweepJob:
         self.started: float | None = None
         self.elapsed = 0.0
         self._stop = threading.Event()
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._withdrawn = False
 
     def start(self) -> SweepJob:
-        """Start the sweep thread (once)."""
-        if self._thread is None:
+        """Start the sweep thread (once; a withdrawn job stays as it is)."""
+        with self._lock:
+            if self._thread is not None or self._withdrawn:
+                return self
             self.started = time.perf_counter()
             self._thread = threading.Thread(target=self._run, name="sweep", daemon=True)
-            self._thread.start()
+        self._thread.start()
         return self
+
+    def withdraw(self) -> bool:
+        """End a job that has not started (one waiting in a queue): finished, no result;
+        ``False`` when it had started already."""
+        with self._lock:
+            if self._thread is not None:
+                return False
+            self._withdrawn = True
+            self._stop.set()
+        return True
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether it was withdrawn before it started."""
+        return self._withdrawn
 
     def _run(self) -> None:
         def progress(done: int, total: int) -> None:
@@ -67,8 +90,10 @@ class SweepJob:
             self.elapsed = time.perf_counter() - (self.started or 0.0)
 
     def cancel(self) -> None:
-        """Stop after the samples under way; the samples done are kept."""
+        """Stop after the samples under way; the samples done are kept (a job that has
+        not started is withdrawn)."""
         self._stop.set()
+        self.withdraw()
 
     @property
     def cancel_requested(self) -> bool:
@@ -82,8 +107,8 @@ class SweepJob:
 
     @property
     def finished(self) -> bool:
-        """Whether it was started and has ended (result or error)."""
-        return self._thread is not None and not self._thread.is_alive()
+        """Whether it was started and has ended (result or error), or was withdrawn."""
+        return self._withdrawn or (self._thread is not None and not self._thread.is_alive())
 
     def wait(self, timeout: float | None = None) -> SweepResult | None:
         """Block until finished (or ``timeout``); the result, if any."""

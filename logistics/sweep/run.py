@@ -69,8 +69,7 @@ def sweep(
         ``solve(..., deterministic=True, seed=0, workers=1)``).
     on_sample
         Called as ``on_sample(done, total)`` after each sample completes, on every
-        executor, Dask included (in the calling thread; the caller keeps the clock:
-        ``logistics sweep``'s progress bar, :attr:`SweepJob.elapsed`).
+        executor (in the calling thread; the caller keeps the clock).
     max_workers
         Processes of the default pool (default ``os.cpu_count()``).
     stop
@@ -81,9 +80,8 @@ def sweep(
         what-if, :func:`logistics.solve`'s ``start``), so a sample that leaves it
         optimal or nearly so is answered sooner.
     retries
-        On Dask: how many times a sample's task is run again after it raised (default
-        :data:`DEFAULT_RETRIES`; a sample whose solve fails is not retried, it is
-        reported with status ``error``). Other executors do not retry.
+        On Dask: how many times a task that raised is run again (a sample whose solve
+        fails does not raise: its status is ``error``). Other executors do not retry.
 
     Returns
     -------

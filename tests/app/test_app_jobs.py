@@ -1,9 +1,12 @@
-"""The server's job registry (app/jobs.py): at most N solves at once, the rest queued
-first come first served; a job id finds its runner; a reloaded page with ``?job=<id>``
-finds its solve and shows its plan."""
+"""The server's job registry (app/jobs.py): at most N slots in use at once, the rest
+queued first come first served; a job id finds its runner; a reloaded page with
+``?job=<id>`` finds its solve and shows its plan. Robustness sweeps and the levers'
+re-plans take slots of the same pool: they queue behind solves, say so, and give their
+slots back when they end, fail or leave the queue."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +14,7 @@ from typing import Any
 
 import pytest
 from apptest_support import make_app, tiny_dict
+from streamlit.testing.v1 import AppTest
 
 from app import jobs
 from app.runner import SolveRunner
@@ -176,3 +180,175 @@ def test_a_reloaded_page_with_the_job_in_its_url_finds_the_solve_and_its_plan(
     stranger.query_params["job"] = "not-a-job"
     stranger.run()
     assert not stranger.exception and stranger.session_state["runner"] is None
+
+
+# ----- sweeps and levers take slots of the same pool ---------------------------------------------
+class Gated:
+    """A job that runs until its gate opens: a stand-in for a sweep holding its processes."""
+
+    def __init__(self, gate: threading.Event) -> None:
+        self.gate = gate
+        self.started: float | None = None
+        self._thread: threading.Thread | None = None
+        self._withdrawn = False
+
+    def start(self) -> Gated:
+        self.started = time.perf_counter()
+        self._thread = threading.Thread(target=self.gate.wait, args=(60,), daemon=True)
+        self._thread.start()
+        return self
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def finished(self) -> bool:
+        return self._withdrawn or (self._thread is not None and not self._thread.is_alive())
+
+    def withdraw(self) -> bool:
+        if self._thread is not None:
+            return False
+        self._withdrawn = True
+        return True
+
+
+def test_a_job_of_several_processes_waits_for_its_slots_and_keeps_its_place() -> None:
+    scen = Scenario.from_dict(tiny_dict())
+    reg = jobs.JobRegistry(slots=2)
+    gate, sweep_gate, started = threading.Event(), threading.Event(), []
+    solve1 = SolveRunner(scen, solve_fn=held_solve(gate, started, "solve1"))
+    sweep = Gated(sweep_gate)
+    solve2 = SolveRunner(scen, solve_fn=held_solve(gate, started, "solve2"))
+    reg.submit(solve1)
+    wait_until(lambda: started == ["solve1"])
+    job = reg.submit(sweep, kind="sweep", slots=5)
+    assert job.slots == 2  # at most the server's slots
+    reg.submit(solve2)
+    # one slot is free, but the sweep needs two and the solve behind it keeps its place
+    time.sleep(0.3)
+    assert not sweep.started and not solve2.started and reg.in_use() == 1
+    assert reg.ahead(sweep) == 0 and reg.ahead(solve2) == 1 and reg.counts() == (1, 2)
+    gate.set()
+    wait_until(lambda: sweep.started is not None)
+    assert solve1.finished and reg.in_use() == 2 and not solve2.started
+    sweep_gate.set()
+    assert solve2.wait(60) and solve2.plan is not None
+    assert solve2.started_at >= sweep.started
+    wait_until(lambda: reg.counts() == (0, 0) and reg.in_use() == 0)
+    assert reg.get(job.id) is None and reg.get(job.id, kind=None) is job  # a solve's URL never finds a sweep
+
+
+def test_a_failed_sweep_gives_its_slots_back() -> None:
+    from logistics.sweep import SweepJob
+
+    scen = Scenario.from_dict(tiny_dict())
+    reg = jobs.JobRegistry(slots=1)
+    bad = SweepJob(scen, samples=2, executor=object())  # not an executor: the sweep raises
+    reg.submit(bad, kind="sweep")
+    bad.wait(60)
+    assert bad.finished and bad.result is None and "TypeError" in (bad.error or "")
+    wait_until(lambda: reg.counts() == (0, 0) and reg.in_use() == 0)
+    after = SolveRunner(scen, time_limit=0.5, deterministic=True)
+    reg.submit(after)
+    assert after.wait(60) and after.plan is not None
+
+
+def test_levers_on_local_processes_take_a_slot_per_process() -> None:
+    from apptest_support import tiny_plan
+
+    from app.levers_job import LeversJob
+
+    plan, scen = tiny_plan()
+    reg = jobs.JobRegistry(slots=2)
+    hold = threading.Event()
+    reg.submit(Gated(hold), kind="sweep", slots=2)  # the pool is full: nothing below starts
+    try:
+        on_processes = LeversJob(scen, plan, seconds=5)
+        job = on_processes.submit_to(reg, "a")
+        assert job.kind == "levers" and job.slots == min(2, os.cpu_count() or 1, on_processes.tasks)
+        assert on_processes._kw["max_workers"] == job.slots and not on_processes.started
+        inline = LeversJob(scen, plan, seconds=5, executor="inline", max_workers=1)
+        assert inline.submit_to(reg, "a").slots == 1
+        on_dask = LeversJob(scen, plan, seconds=5, executor="tcp://127.0.0.1:1")
+        assert on_dask.submit_to(reg, "a").slots == 1
+        for j in (on_processes, inline, on_dask):
+            assert j.withdraw() and j.finished and j.result is None
+        assert reg.counts() == (1, 0)
+    finally:
+        hold.set()
+
+
+def sweep_page(reg: jobs.JobRegistry) -> AppTest:
+    """The Robustness page of the tiny scenario, a 5-sample sweep of 0.5 s solves set."""
+    at = make_app()
+    at.session_state["scenario_dict"] = tiny_dict()
+    at.run()
+    at.switch_page("pages/robustness.py").run()
+    at.slider(key="sw_samples").set_value(5)
+    at.slider(key="sw_time_limit").set_value(0.5)
+    at.button(key="sw_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def hold_the_slot(reg: jobs.JobRegistry) -> tuple[SolveRunner, threading.Event]:
+    """Another planner's solve holds the server's only slot until the gate opens."""
+    gate, started = threading.Event(), []
+    other = SolveRunner(Scenario.from_dict(tiny_dict()), solve_fn=held_solve(gate, started, "other"))
+    reg.submit(other, owner="someone else")
+    wait_until(lambda: started == ["other"])
+    return other, gate
+
+
+def test_a_sweep_queues_behind_a_running_solve_and_starts_after(one_slot: jobs.JobRegistry) -> None:
+    other, gate = hold_the_slot(one_slot)
+    at = sweep_page(one_slot)
+    job = at.session_state["sweep_job"]
+    entry = one_slot.job_of(job)
+    assert entry.kind == "sweep" and entry.slots == 1 and at.session_state["sweep_workers"] == 1
+    assert not job.started and one_slot.ahead(job) == 0 and one_slot.counts() == (1, 1)
+    assert any("Queued, 0 ahead" in i.value for i in at.info), [i.value for i in at.info]
+    gate.set()
+    assert other.wait(120)
+    assert job.wait(300) is not None and job.error is None
+    assert job.started >= other.finished_at  # it started once the solve had given the slot back
+    wait_until(lambda: one_slot.counts() == (0, 0))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.session_state["sweep_result"].samples) == 5
+    assert {"Closure P10", "Closure P50", "Closure P90"} <= {m.label for m in at.metric}
+
+
+def test_a_queued_sweep_cancelled_leaves_the_queue_and_never_runs(one_slot: jobs.JobRegistry) -> None:
+    other, gate = hold_the_slot(one_slot)
+    at = sweep_page(one_slot)
+    job = at.session_state["sweep_job"]
+    at.button(key="sw_cancel").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert job.withdrawn and job.finished and not job.started and job.result is None
+    assert one_slot.ahead(job) is None and one_slot.counts() == (1, 0)
+    assert not at.slider(key="sw_samples").disabled  # the page is ready for another sweep
+    gate.set()
+    assert other.wait(120)
+    wait_until(lambda: one_slot.counts() == (0, 0))
+    assert not job.started
+
+
+def test_find_out_queues_behind_a_running_solve_then_runs(one_slot: jobs.JobRegistry) -> None:
+    from test_app_levers import LEVER, plan_page
+
+    other, gate = hold_the_slot(one_slot)
+    at = plan_page()
+    at.button(key="levers_find").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    job = at.session_state["levers_job"]
+    assert one_slot.job_of(job).kind == "levers" and not job.started and one_slot.ahead(job) == 0
+    assert any("Queued, 0 ahead" in i.value for i in at.info), [i.value for i in at.info]
+    gate.set()
+    assert other.wait(120)
+    assert job.wait(120) is not None and job.error is None
+    assert job.started >= other.finished_at
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(LEVER in m.value for m in at.markdown)
