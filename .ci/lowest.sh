@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The lowest allowed versions: every direct dependency (the base list and the app, sweep
+# and dev extras) at the minimum pyproject.toml declares, in a fresh .venv-lowest; the
+# test suite there; then the app's pages at the lowest Streamlit the app extra allows
+# (the tests themselves need a later one for their AppTest calls).
+#
+#   .ci/lowest.sh                      # the whole suite
+#   .ci/lowest.sh -m "not browser"     # arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+"$PY" -m venv --clear .venv-lowest
+echo '*' > .venv-lowest/.gitignore  # not part of the repository
+# shellcheck disable=SC1091
+. .venv-lowest/bin/activate
+python -m pip install --upgrade pip >/dev/null
+
+# ==min for each (ortools~=9.15.0: the first 9.15 release on the index)
+python .ci/lowest_constraints.py > .venv-lowest/constraints.txt
+echo "lowest allowed versions:" && sed 's/^/  /' .venv-lowest/constraints.txt
+python -m pip install -c .venv-lowest/constraints.txt -e ".[app,sweep,dev]"
+python .ci/lowest_constraints.py --check
+
+python -m pytest -p no:cacheprovider -q "$@"
+
+# the app alone at its own minimum: every page drawn once
+app_streamlit=$(python .ci/lowest_constraints.py --lowest streamlit --extras app)
+grep -v '^streamlit==' .venv-lowest/constraints.txt > .venv-lowest/constraints-app.txt
+python -m pip install -c .venv-lowest/constraints-app.txt "streamlit==$app_streamlit"
+python .ci/app_smoke.py
