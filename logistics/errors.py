@@ -142,9 +142,6 @@ def pydantic_problems(exc: ValidationError) -> list[Problem]:
             continue
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         msg = _msg(err)
-        if err.get("type") == "extra_forbidden" and loc[:1] == ["aircraft"] and loc[-1:] == ["home"]:
-            msg = ("home bases and positioning flights (SPEC 5.1) are not planned yet: without home, "
-                   "the aircraft are at the units' origins")
         out.append(Problem(format_loc(loc), msg))
     return out
 

@@ -22,6 +22,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .homes import with_homes
 from .network import routings
 from .scenario import Scenario
 from .units import hours
@@ -210,7 +211,7 @@ def _make_unit(rng: random.Random, spec: SizeSpec, i: int) -> dict[str, Any]:
     raise RuntimeError("could not size a unit")  # pragma: no cover - cap always reachable
 
 
-def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
+def generate(size: Size | str = "S", seed: int = 0, *, homes: bool = False) -> Scenario:
     """A seeded synthetic scenario of the given size.
 
     Parameters
@@ -220,6 +221,10 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
     seed
         Seed of the one ``random.Random`` behind every choice: equal seeds give equal
         scenarios.
+    homes
+        Put the C-17As and C-5Ms at their wings' home bases (SPEC 5.1,
+        :func:`logistics.homes.with_homes`): the same scenario otherwise, so the
+        windows were drawn without positioning and a unit may close later by it.
 
     Returns
     -------
@@ -261,7 +266,10 @@ def generate(size: Size | str = "S", seed: int = 0) -> Scenario:
     units.sort(key=lambda u: (u["ready_hour"], u["id"]))
     for i, u in enumerate(units):
         u["id"] = f"U{i + 1:03d}"
-    return Scenario.from_dict({**base, "units": units})
+    s = Scenario.from_dict({**base, "units": units})
+    if homes:
+        s = with_homes(s, seed).replace(name=f"Synthetic {size} #{seed} (fleet at home bases)")
+    return s
 
 
 def _places(rng: random.Random, spec: SizeSpec) -> tuple[list[dict[str, Any]], list[str], list[str], list[str], list[str]]:

@@ -91,8 +91,13 @@ class Lever:
                 if e["airfield"] == self.subject and e.get("capacity_pax") is not None:
                     e["capacity_pax"] = int(e["capacity_pax"]) + BEDS_STEP
         elif self.kind == "fleet":
-            first = min(float(e.get("available_hour", 0.0)) for e in d["aircraft"] if e["type"] == self.subject)
-            d["aircraft"].append({"type": self.subject, "count": FLEET_STEP, "available_hour": first})
+            same = sorted((float(e.get("available_hour", 0.0)), i) for i, e in enumerate(d["aircraft"])
+                          if e["type"] == self.subject)
+            first, i = same[0]
+            extra = {"type": self.subject, "count": FLEET_STEP, "available_hour": first}
+            if d["aircraft"][i].get("home"):  # SPEC 5.1: from the home of its earliest pool
+                extra["home"] = d["aircraft"][i]["home"]
+            d["aircraft"].append(extra)
         return Scenario.from_dict(d)
 
 

@@ -70,18 +70,28 @@ class Routing:
     legs: tuple[Leg, ...]
     ground: tuple[Ground, ...]
     arrive: int  # landing at the destination, minutes after start
-    cycle: int  # back at the origin, minutes after start
+    cycle: int  # back at its home (the origin without one), minutes after start
     flight_minutes: int = field(default=0)
+    #: SPEC 5.1: the pool's home; ``None`` (or the origin) means no positioning
+    home: str | None = None
+    #: en-route stops of the positioning flight, home to origin
+    pos_stops: tuple[str, ...] = ()
+    #: minutes from leaving home to landing at the origin (0 without positioning); the
+    #: mission starts when it leaves home, so its onload starts ``lead`` after the start
+    lead: int = 0
 
     @property
     def label(self) -> str:
-        """``KPOB-ETAR-OKAS`` style name of the outbound routing."""
-        return "-".join((self.origin, *self.out_stops, self.destination))
+        """``KPOB-ETAR-OKAS`` style name of the outbound routing (with its home first
+        when it positions: ``KCHS-KPOB-ETAR-OKAS``)."""
+        head = (self.home, *self.pos_stops) if self.lead else ()
+        return "-".join((*head, self.origin, *self.out_stops, self.destination))
 
     @property
     def full_label(self) -> str:
-        """Outbound and return, e.g. ``KPOB-ETAR-OKAS-ETAR-KPOB``."""
-        return "-".join((self.origin, *self.out_stops, self.destination, *self.ret_stops, self.origin))
+        """Home (or origin) to home, e.g. ``KPOB-ETAR-OKAS-ETAR-KPOB``."""
+        end = self.home if self.lead else self.origin
+        return "-".join((self.label, *self.ret_stops, end))
 
     def day_minutes(self, start: int) -> dict[int, int]:
         """Minutes a mission of this routing started at ``start`` flies in each day
@@ -125,21 +135,36 @@ def _path_payload(s: Scenario, nodes: tuple[str, ...], ac: AircraftType) -> floa
 
 
 def _build(s: Scenario, o: str, d: str, t: str, out_stops: tuple[str, ...],
-           ret_stops: tuple[str, ...], payload: float) -> Routing:
+           ret_stops: tuple[str, ...], payload: float, home: str | None = None,
+           pos_stops: tuple[str, ...] | None = None) -> Routing:
+    """Legs and ground periods in time order: the positioning flight from ``home``
+    (when ``pos_stops`` is given), the onload, out loaded, the offload, back empty to
+    ``home`` (the origin without positioning)."""
     ac = s.aircraft_type(t)
     on = ground_minutes(ac.onload_hours)
     off = ground_minutes(ac.offload_hours)
     gr = ground_minutes(ac.enroute_ground_hours)
     legs: list[Leg] = []
-    ground: list[Ground] = [Ground(o, 0, on, "onload")]
-    now = on
-    for nodes, loaded in (((o, *out_stops, d), True), ((d, *ret_stops, o), False)):
+    ground: list[Ground] = []
+    now = 0
+    positions = pos_stops is not None and home is not None
+    end = home if positions else o
+    flights = [((home, *pos_stops), "pos")] if positions else []  # type: ignore[misc]
+    flights += [((o, *out_stops, d), "out"), ((d, *ret_stops, end), "back")]
+    lead = arrive = 0
+    for nodes, kind in flights:
+        if kind == "pos":
+            nodes = (*nodes, o)
+        elif kind == "out":
+            lead = now
+            ground.append(Ground(o, now, now + on, "onload"))
+            now += on
         for i, (x, y) in enumerate(zip(nodes, nodes[1:], strict=False)):
             dist = dist_nm(s, x, y)
             m = leg_minutes(dist, ac.cruise_kt)
-            legs.append(Leg(x, y, dist, now, now + m, loaded))
+            legs.append(Leg(x, y, dist, now, now + m, kind == "out"))
             now += m
-            if y == d and loaded:
+            if y == d and kind == "out":
                 arrive = now
                 ground.append(Ground(d, now, now + off, "offload"))
                 now += off
@@ -151,6 +176,7 @@ def _build(s: Scenario, o: str, d: str, t: str, out_stops: tuple[str, ...],
         payload_stons=max(0.0, min(payload, ac.max_payload_stons)),
         legs=tuple(legs), ground=tuple(ground), arrive=arrive, cycle=now,
         flight_minutes=sum(leg.minutes for leg in legs),
+        home=home, pos_stops=tuple(pos_stops or ()) if positions else (), lead=lead,
     )
 
 
@@ -162,19 +188,35 @@ def _outbound_minutes(s: Scenario, nodes: tuple[str, ...], ac: AircraftType) -> 
     return fl + ground_minutes(ac.enroute_ground_hours) * (len(nodes) - 2)
 
 
-def _routings_uncached(s: Scenario, o: str, d: str, t: str, max_stops: int, limit: int) -> tuple[Routing, ...]:
+def _empty_path(s: Scenario, a: str, b: str, ac: AircraftType, max_stops: int) -> tuple[str, ...] | None:
+    """The stops of the fastest feasible empty flight from ``a`` to ``b`` (ferry range),
+    ``None`` when there is none."""
+    best = None
+    for path in _paths(s, a, b, ac, max_stops):
+        nodes = (a, *path, b)
+        if _path_payload(s, nodes, ac) >= 0:
+            key = (_outbound_minutes(s, nodes, ac), path)
+            best = key if best is None or key < best else best
+    return None if best is None else best[1]
+
+
+def _routings_uncached(s: Scenario, o: str, d: str, t: str, max_stops: int, limit: int,
+                       home: str | None = None) -> tuple[Routing, ...]:
     ac = s.aircraft_type(t)
     if not (_runway_ok(s, o, ac) and _runway_ok(s, d, ac)):
         return ()
-    # the return flies empty: fastest feasible path at ferry range
-    rets = []
-    for path in _paths(s, d, o, ac, max_stops):
-        nodes = (d, *path, o)
-        if _path_payload(s, nodes, ac) >= 0:
-            rets.append((_outbound_minutes(s, nodes, ac), path))
-    if not rets:
+    positions = home is not None and home != o
+    if positions and (d == home or not _runway_ok(s, home, ac)):
+        return ()  # SPEC 5.1: a mission's destination is never its home
+    pos: tuple[str, ...] | None = None
+    if positions:
+        pos = _empty_path(s, home, o, ac, max_stops)  # type: ignore[arg-type]
+        if pos is None:
+            return ()
+    # the return flies empty: fastest feasible path at ferry range, to the home
+    ret = _empty_path(s, d, home if positions else o, ac, max_stops)  # type: ignore[arg-type]
+    if ret is None:
         return ()
-    ret = min(rets)[1]
     cands = []
     min_useful = min(
         [s.pax_weight_stons] * (ac.seats > 0) + [1.0 / TONS_SCALE] * (ac.acl_stons > 0) or [math.inf]
@@ -204,24 +246,33 @@ def _routings_uncached(s: Scenario, o: str, d: str, t: str, max_stops: int, limi
         if c not in chosen and -c[1] >= top_pay - 1e-9 and c[0] <= top_time * 1.10 and c[2] <= 1:
             chosen.append(c)
     chosen = sorted(chosen[: max(limit, len(front))])
-    return tuple(_build(s, o, d, t, c[3], ret, -c[1]) for c in chosen)
+    return tuple(_build(s, o, d, t, c[3], ret, -c[1], home, pos) for c in chosen)
 
 
 def routings(s: Scenario, origin: str, dest: str, type_code: str, *, max_stops: int = 2,
-             limit: int = 4) -> list[Routing]:
+             limit: int = 4, home: str | None = None) -> list[Routing]:
     """Non-dominated routings for a mission of ``type_code`` from ``origin`` to ``dest``.
 
     The Pareto front on (outbound time, payload) is always kept; alternates via other
     stops with the best payload and within 10 % of its time are added up to ``limit``.
     The return is the fastest empty routing. Empty when the type cannot fly it.
+
+    ``home`` (SPEC 5.1): the aircraft leave it empty for the origin by the fastest
+    feasible flight and return to it; ``None`` or the origin itself: no positioning.
     """
-    key = ("routings", origin, dest, type_code, max_stops, limit)
-    return list(s.cached(key, lambda: _routings_uncached(s, origin, dest, type_code, max_stops, limit)))
+    key = ("routings", origin, dest, type_code, max_stops, limit, home)
+    return list(s.cached(key, lambda: _routings_uncached(s, origin, dest, type_code, max_stops, limit, home)))
+
+
+def pool_routings(s: Scenario, origin: str, dest: str, pool: tuple[str, str | None]) -> list[Routing]:
+    """The routings of a fleet pool ``(type, home)`` from ``origin`` to ``dest``."""
+    return routings(s, origin, dest, pool[0], home=pool[1])
 
 
 def reachable(s: Scenario, origin: str, dest: str, type_code: str) -> bool:
-    """Whether some routing of the type carries a useful load from origin to dest."""
-    return bool(routings(s, origin, dest, type_code))
+    """Whether some pool of the type has a routing carrying a useful load from origin to dest."""
+    homes = [h for t, h in s.pools if t == type_code] or [None]
+    return any(routings(s, origin, dest, type_code, home=h) for h in homes)
 
 
 def can_carry(ac: AircraftType, u: Unit) -> bool:
@@ -230,16 +281,17 @@ def can_carry(ac: AircraftType, u: Unit) -> bool:
 
 
 def fastest_arrival(s: Scenario, u: Unit) -> float | None:
-    """Earliest hour any load of the unit could land at an allowed destination."""
+    """Earliest hour any load of the unit could land at an allowed destination (a pool
+    with a home positions first: it may leave home before the unit is ready)."""
     best = None
     for d in u.destinations:
-        for t in s.fleet_types:
+        for t, home in s.pools:
             ac = s.aircraft_type(t)
-            if s.fleet_count(t) == 0 or not can_carry(ac, u):
+            if s.fleet_count(t, home=home) == 0 or not can_carry(ac, u):
                 continue
-            avail = min(h for h, c in s.fleet_steps(t) if c > 0)
-            for r in routings(s, u.origin, d, t):
-                h = max(u.ready_hour, avail) + hours(r.arrive)
+            avail = min(h for h, c in s.fleet_steps(t, home) if c > 0)
+            for r in routings(s, u.origin, d, t, home=home):
+                h = max(u.ready_hour - hours(r.lead), avail) + hours(r.arrive)
                 best = h if best is None else min(best, h)
     return best
 

@@ -18,6 +18,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from types import EllipsisType
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -96,10 +97,14 @@ class AirfieldEntry(_Frozen):
 
 class FleetEntry(_Frozen):
     """Aircraft of one type available to the plan from ``available_hour`` until
-    ``until_hour`` (none: to the end), with optional catalogue overrides."""
+    ``until_hour`` (none: to the end), with optional catalogue overrides.
+
+    ``home`` (SPEC 5.1): the airfield the aircraft fly from and back to. Entries of one
+    type and one home form a pool; no home: the aircraft appear at the unit's origin."""
 
     type: str = Field(min_length=1)
     count: int = Field(ge=0)
+    home: str | None = Field(default=None, pattern=_ICAO)
     available_hour: float = Field(default=0.0, ge=0)
     until_hour: float | None = Field(default=None, gt=0)
     name: str | None = None
@@ -117,6 +122,11 @@ class FleetEntry(_Frozen):
     min_runway_ft: float | None = Field(default=None, ge=0)
     source: str | None = None
 
+    @field_validator("home", mode="before")
+    @classmethod
+    def _norm_home(cls, v: Any) -> Any:
+        return _upper(v)
+
     @model_validator(mode="after")
     def _until_after_available(self) -> FleetEntry:
         if self.until_hour is not None and self.until_hour <= self.available_hour:
@@ -129,7 +139,7 @@ class FleetEntry(_Frozen):
         return {
             k: getattr(self, k)
             for k in AIRCRAFT_FIELDS
-            if k != "type" and getattr(self, k) is not None
+            if k not in ("type", "home") and getattr(self, k) is not None
         }
 
 
@@ -252,22 +262,31 @@ class Scenario(_Frozen):
         """Aircraft types in the fleet, in order of first appearance."""
         return list(self._types)
 
-    def fleet_steps(self, type_code: str) -> list[tuple[float, int]]:
+    @property
+    def pools(self) -> list[tuple[str, str | None]]:
+        """The fleet's pools, ``(type, home)``, in order of first appearance (SPEC 5.1:
+        entries of one type and one home add up; different homes are separate pools)."""
+        return list(dict.fromkeys((e.type, e.home) for e in self.aircraft))
+
+    def fleet_steps(self, type_code: str, home: str | None | EllipsisType = ...
+                    ) -> list[tuple[float, int]]:
         """Changes of a type's count, ``(hour, +count)`` at each entry's ``available_hour``
         and ``(hour, -count)`` at its ``until_hour``, sorted by hour: the count at ``t`` is
-        the sum of the changes at or before ``t``."""
-        out = [(e.available_hour, e.count) for e in self.aircraft if e.type == type_code]
-        out += [(e.until_hour, -e.count) for e in self.aircraft
-                if e.type == type_code and e.until_hour is not None]
+        the sum of the changes at or before ``t``. With ``home`` given (``None``: no home),
+        of that pool only; without it, of every pool of the type."""
+        es = [e for e in self.aircraft if e.type == type_code and (home is ... or e.home == home)]
+        out = [(e.available_hour, e.count) for e in es]
+        out += [(e.until_hour, -e.count) for e in es if e.until_hour is not None]
         return sorted(out)
 
-    def fleet_count(self, type_code: str, hour: float | None = None) -> int:
-        """Aircraft of a type available at ``hour``; with ``None``, the most available at
-        any instant."""
-        steps = self.fleet_steps(type_code)
+    def fleet_count(self, type_code: str, hour: float | None = None,
+                    home: str | None | EllipsisType = ...) -> int:
+        """Aircraft of a type (of one pool with ``home`` given) available at ``hour``;
+        with ``None``, the most available at any instant."""
+        steps = self.fleet_steps(type_code, home)
         if hour is not None:
             return sum(c for h, c in steps if h <= hour)
-        return max((self.fleet_count(type_code, h) for h, _ in steps), default=0)
+        return max((self.fleet_count(type_code, h, home) for h, _ in steps), default=0)
 
     def fleet_day_count(self, type_code: str, day: int) -> int:
         """Aircraft of a type available at some instant of day ``[24 day, 24 day + 24)``."""

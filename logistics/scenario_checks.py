@@ -40,6 +40,7 @@ def resolve(s: Scenario) -> list[Problem]:
         return False
 
     types = s._types = _merge_types(s, P)
+    _check_homes(s, types, known, P)
     _check_stops(s, known, P)
     if len(set(s.objective)) != len(s.objective):
         P(Problem("objective", "lists a goal more than once"))
@@ -122,6 +123,21 @@ def _merge_types(s: Scenario, P: Callable[[Problem], None]) -> dict[str, Aircraf
         else:
             types[t] = base.model_copy(update=ov)
     return types
+
+
+def _check_homes(s: Scenario, types: dict[str, AircraftType], known: Callable[[str, str, str], bool],
+                 P: Callable[[Problem], None]) -> None:
+    """SPEC 5.1: each home is a known airfield whose runway the type can use."""
+    for i, e in enumerate(s.aircraft):
+        if e.home is None or not known(e.home, f"aircraft[{i}].home", "home base"):
+            continue
+        ac = types.get(e.type)
+        if ac is None:
+            continue
+        rw = s._airfields[e.home].runway_ft
+        if rw is not None and ac.min_runway_ft is not None and rw < ac.min_runway_ft:
+            P(Problem(f"aircraft[{i}].home", f"{e.home}'s runway ({rw:g} ft) is shorter than the "
+                                             f"{e.type}'s minimum ({ac.min_runway_ft:g} ft)"))
 
 
 def _check_stops(s: Scenario, known: Callable[[str, str, str], bool], P: Callable[[Problem], None]) -> None:

@@ -55,6 +55,7 @@ from .geo import distance_nm, range_at_payload
 from .plan import Mission, Plan
 from .scenario import Scenario, Unit
 from .units import CARGO, COMMODITIES
+from .verify_sweep import over_capacity
 
 RULES = ("delivery", "windows", "capacity", "range", "speed", "ground", "mog", "fleet", "crew",
          "runways", "beddown", "reported", "frozen")
@@ -101,7 +102,12 @@ class _M:
             {c for lg in m.legs for c in (lg.frm, lg.to) if not _known(s, c)}
             | ({m.origin} if not _known(s, m.origin) else set())
         )
-        self.arr = next((i for i, lg in enumerate(m.legs) if lg.to == m.destination), None)
+        # SPEC 5.1: with a home other than the origin, the legs before ``io`` position the
+        # aircraft (empty) and the onload is on the ground at the origin after them
+        self.positions = m.home is not None and m.home != m.origin
+        self.io = next((i for i, lg in enumerate(m.legs) if lg.frm == m.origin), None) if self.positions else 0
+        start = self.io or 0
+        self.arr = next((i for i, lg in enumerate(m.legs) if lg.to == m.destination and i >= start), None)
         self.loads = [ld for ld in m.loads
                       if ld.pax > 0 or ld.bulk_stons > 0 or ld.oversize_stons > 0
                       or ld.outsize_stons > 0]
@@ -112,6 +118,18 @@ class _M:
         self.first = m.legs[0].depart_hour if m.legs else None
         self.last = m.legs[-1].arrive_hour if m.legs else None
         self.onload = self.ac.onload_hours if self.ac else 0.0
+        #: departure from the origin with the loads, and the origin's ground period
+        self.loaded_at = m.legs[self.io].depart_hour if m.legs and self.io is not None else None
+        self.at_origin: tuple[float, float] | None = None
+        if self.loaded_at is not None:
+            landed = m.legs[self.io - 1].arrive_hour if self.io else self.loaded_at - self.onload
+            self.at_origin = (landed, self.loaded_at)
+
+    def hold(self) -> tuple[float, float]:
+        """When it holds its aircraft: first departure (onload start when it starts at
+        the origin) to last landing."""
+        first = self.m.legs[0].depart_hour
+        return (first if self.positions else first - self.onload), self.m.legs[-1].arrive_hour
 
     def dist(self, s: Scenario, i: int) -> float | None:
         lg = self.m.legs[i]
@@ -221,13 +239,13 @@ def _windows(c: _Ctx) -> Iterator[Violation]:
     s = c.s
     for mm in c.ms:
         m = mm.m
-        if not mm.loads or mm.first is None:
+        if not mm.loads or mm.loaded_at is None:
             continue
         aboard = [c.units[i] for i in dict.fromkeys(ld.unit for ld in mm.loads) if i in c.units]
         for u in aboard:
             earliest = u.ready_hour + mm.onload
-            if mm.first < earliest - TIME_TOL:
-                yield Violation("windows", m.id, f"departs {_h(mm.first)}, before {u.id} is ready and loaded (ready {_h(u.ready_hour)} + onload {mm.onload:g} h = {_h(earliest)})")
+            if mm.loaded_at < earliest - TIME_TOL:
+                yield Violation("windows", m.id, f"departs {m.origin} {_h(mm.loaded_at)}, before {u.id} is ready and loaded (ready {_h(u.ready_hour)} + onload {mm.onload:g} h = {_h(earliest)})")
         if mm.arrive is None:
             yield Violation("windows", m.id, f"its loads never arrive: no leg lands at its destination {m.destination}")
             continue
@@ -279,11 +297,12 @@ def _range(c: _Ctx) -> Iterator[Violation]:
         if over:
             yield Violation("range", m.id, f"payload {payload:.2f} st ({mm.pax} soldiers x {pw:g} st + {_n(mm.cargo_total)} st) exceeds the {ac.type}'s maximum {_n(ac.max_payload_stons)} st")
         last_loaded = mm.arr if mm.arr is not None else len(m.legs) - 1
+        first_loaded = mm.io if mm.io is not None else len(m.legs)
         for i, lg in enumerate(m.legs):
             d = mm.dist(s, i)
             if d is None:
                 continue
-            if i <= last_loaded:
+            if first_loaded <= i <= last_loaded:  # positioning and return legs fly empty
                 if over:
                     continue
                 p = payload
@@ -330,11 +349,9 @@ def _ground(c: _Ctx) -> Iterator[Violation]:
             continue
         if m.destination == m.origin:
             yield Violation("ground", m.id, f"its destination is its origin {m.origin}")
-        if legs[0].frm != m.origin:
-            yield Violation("ground", m.id, f"first leg leaves {legs[0].frm}, not its origin {m.origin}")
-        if legs[-1].to != m.origin:
-            yield Violation("ground", m.id, f"last leg lands at {legs[-1].to}, not back at its origin {m.origin}")
-        visits = sum(1 for lg in legs if lg.to == m.destination)
+        yield from _route_ends(mm)
+        io = mm.io or 0
+        visits = sum(1 for lg in legs[io:] if lg.to == m.destination)
         if visits == 0:
             yield Violation("ground", m.id, f"never lands at its destination {m.destination}")
         elif visits > 1 and m.destination != m.origin:
@@ -345,77 +362,37 @@ def _ground(c: _Ctx) -> Iterator[Violation]:
                 yield Violation("ground", m.id, f"leg {i} lands at {a.to} but leg {i + 1} leaves from {b.frm}")
                 continue
             is_dest = i == mm.arr
-            if not is_dest and a.to not in enroute:
-                way = "out" if mm.arr is None or i < mm.arr else "back"
+            is_origin = mm.positions and i == io - 1  # landed at the origin from its home
+            if not (is_dest or is_origin) and a.to not in enroute:
+                way = "to its origin" if i < io - 1 else "out" if mm.arr is None or i < mm.arr else "back"
                 yield Violation("ground", m.id, f"stops at {a.to} on the way {way} (after leg {i}), which is not an allowed en-route stop ({', '.join(s.enroute) or 'none'})")
             gap = b.depart_hour - a.arrive_hour
             if ac is None:
                 if gap < -TIME_TOL:
                     yield Violation("ground", m.id, f"leaves {a.to} at {_h(b.depart_hour)}, before landing there at {_h(a.arrive_hour)}")
                 continue
-            need = ac.offload_hours if is_dest else ac.enroute_ground_hours
-            what = "offload at the destination" if is_dest else "en-route ground time"
+            need = ac.onload_hours if is_origin else ac.offload_hours if is_dest else ac.enroute_ground_hours
+            what = "onload at the origin" if is_origin else "offload at the destination" if is_dest \
+                else "en-route ground time"
             if gap < need - TIME_TOL:
                 yield Violation("ground", m.id, f"on the ground at {a.to} {gap:.3f} h ({_h(a.arrive_hour)}-{_h(b.depart_hour)}), less than the {ac.type}'s {what} of {need:g} h")
 
 
-# ----- rules 7 and 8: sweep lines --------------------------------------------------------
-def _sweep(intervals: Sequence[tuple[float, float, str]], cap_steps: Sequence[tuple[float, float]]
-           ) -> list[tuple[float, float, int, float, list[str]]]:
-    """Where the count of half-open intervals exceeds a step capacity.
-
-    ``intervals`` are ``(start, end, name)``; ``cap_steps`` are ``(hour, +capacity)``
-    increments (capacity 0 before the first). Ends are pulled in and steps brought forward
-    by :data:`TIME_TOL`: touching intervals do not overlap, and a mission may start at an
-    ``available_hour`` (h62.85 is 62.849999... in floating point). Returns ``(start, end, peak, capacity, names)``
-    per maximal stretch over capacity.
-    """
-    # events (time, order, what, amount, name): at one time, ends and capacity steps
-    # come before starts
-    ev: list[tuple[float, int, str, float, str]] = []
-    for a, b, name in intervals:
-        if b - TIME_TOL > a:
-            ev.append((a, 1, "on", 1, name))
-            ev.append((b - TIME_TOL, 0, "off", 1, name))
-    ev += [(h - TIME_TOL, 0, "cap", inc, "") for h, inc in cap_steps]
-    ev.sort(key=lambda e: (e[0], e[1]))
-    out: list[tuple[float, float, int, float, list[str]]] = []
-    on: dict[str, int] = {}
-    cap = 0.0
-    n = 0
-    cur: list | None = None
-    i = 0
-    while i < len(ev):
-        t = ev[i][0]
-        while i < len(ev) and ev[i][0] == t:
-            _, _, what, amount, name = ev[i]
-            if what == "cap":
-                cap += amount
-            elif what == "on":
-                on[name] = on.get(name, 0) + 1
-                n += 1
-            else:
-                n -= 1
-                on[name] -= 1
-                if not on[name]:
-                    del on[name]
-            i += 1
-        if n > cap:
-            if cur is None:
-                cur = [t, t, n, cap, set(on)]
-            else:
-                cur[2] = max(cur[2], n)
-                cur[3] = min(cur[3], cap)
-                cur[4] |= set(on)
-        elif cur is not None:
-            cur[1] = t
-            out.append((cur[0], cur[1], cur[2], cur[3], sorted(cur[4])))
-            cur = None
-    if cur is not None:  # cannot happen: every interval ends
-        out.append((cur[0], math.inf, cur[2], cur[3], sorted(cur[4])))
-    return out
+def _route_ends(mm: _M) -> Iterator[Violation]:
+    """Where the trip starts and ends: its home (SPEC 5.1), else its origin."""
+    m, legs = mm.m, mm.m.legs
+    end, what = (m.home, "home") if mm.positions else (m.origin, "origin")
+    if mm.positions and m.destination == m.home:
+        yield Violation("ground", m.id, f"its destination is its home {m.home}")
+    if legs[0].frm != end:
+        yield Violation("ground", m.id, f"first leg leaves {legs[0].frm}, not its {what} {end}")
+    if mm.io is None:
+        yield Violation("ground", m.id, f"never leaves its origin {m.origin}: nothing could be loaded")
+    if legs[-1].to != end:
+        yield Violation("ground", m.id, f"last leg lands at {legs[-1].to}, not back at its {what} {end}")
 
 
+# ----- rules 7 and 8 -------------------------------------------------------------------
 def _mog(c: _Ctx) -> Iterator[Violation]:
     s = c.s
     per: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
@@ -423,7 +400,8 @@ def _mog(c: _Ctx) -> Iterator[Violation]:
         m = mm.m
         if not m.legs:
             continue
-        per[m.legs[0].frm].append((mm.first - mm.onload, mm.first, m.id))
+        if not mm.positions:  # after positioning, the landing at the origin starts its ground time
+            per[m.legs[0].frm].append((mm.first - mm.onload, mm.first, m.id))
         for i in range(len(m.legs) - 1):
             per[m.legs[i].to].append((m.legs[i].arrive_hour, m.legs[i + 1].depart_hour, m.id))
     for af in sorted(per):
@@ -431,29 +409,36 @@ def _mog(c: _Ctx) -> Iterator[Violation]:
             continue
         pieces = s.mog_pieces(af)  # SPEC 5.2: the MOG in force at each instant
         steps = [(a if a > 0 else -math.inf, m - (pieces[i - 1][2] if i else 0)) for i, (a, _, m) in enumerate(pieces)]
-        for a, b, peak, cap, names in _sweep(per[af], steps):
+        for a, b, peak, cap, names in over_capacity(per[af], steps, TIME_TOL):
             b = b + TIME_TOL
             yield Violation("mog", af, f"{peak} aircraft on the ground {_h(a)}-{_h(b)}, MOG {cap:g} (missions {_few(names)})")
 
 
 def _fleet(c: _Ctx) -> Iterator[Violation]:
+    """Per pool (type and home, SPEC 5.1), aircraft held at once within those available."""
     s = c.s
-    per: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    pools = set(s.pools)
+    per: dict[tuple[str, str | None], list[tuple[float, float, str]]] = defaultdict(list)
     stray: dict[str, list[str]] = defaultdict(list)
     for mm in c.ms:
         m = mm.m
         if not m.legs:
             continue
-        if mm.ac is None:
-            stray[m.aircraft].append(m.id)
+        if mm.ac is None or (m.aircraft, m.home) not in pools:
+            stray[_pool(m.aircraft, m.home)].append(m.id)
             continue
-        per[m.aircraft].append((mm.first - mm.onload, mm.last, m.id))
+        per[(m.aircraft, m.home)].append((*mm.hold(), m.id))
     for t, ids in stray.items():
-        yield Violation("fleet", t, f"type {t} is not in the fleet, yet missions fly it: {_few(ids)}")
-    for t in sorted(per):
-        for a, b, peak, cap, names in _sweep(per[t], [(h, float(n)) for h, n in s.fleet_steps(t)]):
+        yield Violation("fleet", t, f"{'pool' if '@' in t else 'type'} {t} is not in the fleet, yet missions fly it: {_few(ids)}")
+    for t, home in sorted(per, key=lambda p: (p[0], p[1] or "")):
+        steps = [(h, float(n)) for h, n in s.fleet_steps(t, home)]
+        for a, b, peak, cap, names in over_capacity(per[(t, home)], steps, TIME_TOL):
             b = b + TIME_TOL
-            yield Violation("fleet", t, f"{peak} aircraft held {_h(a)}-{_h(b)}, only {cap:g} available (missions {_few(names)})")
+            yield Violation("fleet", _pool(t, home), f"{peak} aircraft held {_h(a)}-{_h(b)}, only {cap:g} available (missions {_few(names)})")
+
+
+def _pool(type_code: str, home: str | None) -> str:
+    return type_code if home is None else f"{type_code}@{home}"
 
 
 # ----- rule 9 --------------------------------------------------------------------------

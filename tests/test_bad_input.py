@@ -270,10 +270,14 @@ def test_field_and_cross_entry_problems_in_one_pass(tmp_path: Path) -> None:
     assert set(locs) == {"aircraft[0].count", "units[0].origin"}
 
 
-def test_a_home_base_is_refused_in_plain_words(tmp_path: Path) -> None:
-    # SPEC 5.1 is not planned yet: the file is refused, saying so, never planned wrongly
-    err, locs = _problems(_write(tmp_path, "home", scen(aircraft=[{"type": "C-17A", "count": 4, "home": "KCHS"}])))
-    assert "SPEC 5.1" in locs["aircraft[0].home"][0]
+def test_an_unknown_home_base_is_named_with_its_entry(tmp_path: Path) -> None:
+    # SPEC 5.1: a home must be a known airfield; the file, entry and field are named
+    path = _write(tmp_path, "home", scen(aircraft=[{"type": "C-17A", "count": 4, "home": "KCHS"},
+                                                   {"type": "C-17A", "count": 2, "home": "ZZZZ"}]))
+    err, locs = _problems(path)
+    assert list(locs) == ["aircraft[1].home"]
+    assert "unknown airfield ZZZZ (home base)" in locs["aircraft[1].home"][0]
+    assert str(path) in str(err)
 
 
 def test_json_file_locations(tmp_path: Path) -> None:

@@ -376,10 +376,11 @@ def test_plan_json_is_byte_identical_after_a_round_trip():
     d = json.loads(text)
     d["kpis"] = dict(reversed(list(d["kpis"].items())))  # an outside tool's order is kept
     d["kpis"]["extra_kpi"] = {"any": [1, "thing"]}
-    d["missions"][0]["home"] = "KPOB"  # SPEC 5.1: read (a pool's home)
+    d["missions"][0]["home"] = "KPOB"  # SPEC 5.1: read (a pool's home), and written back
     q = Plan.from_dict(d)
     assert list(q.kpis) == list(d["kpis"]) and q.kpis["extra_kpi"] == {"any": [1, "thing"]}
-    assert q.missions == p.missions
+    assert q.missions[0].home == "KPOB" and q.missions[1:] == p.missions[1:]
+    assert json.loads(q.to_json())["missions"][0]["home"] == "KPOB"
 
 
 def test_the_plan_json_schema_accepts_the_plans_written_and_the_cli_prints_it(capsys):

@@ -318,7 +318,7 @@ def check_plan_and_corruptions(s: Scenario, plan: Plan, solved: bool = True) -> 
 @PROPS
 @given(seed=st.integers(min_value=0, max_value=100_000))
 def test_generated_plans_verify_and_corruptions_fail(seed: int) -> None:
-    s = generate("S", seed)
+    s = generate("S", seed, homes=seed % 2 == 1)  # odd seeds: the fleet at home bases (SPEC 5.1)
     plan = solve(s, time_limit=SOLVE_SECONDS, seed=seed % 7)
     applied = check_plan_and_corruptions(s, plan)
     for name in sorted(applied):
@@ -333,7 +333,7 @@ def test_generated_plans_verify_and_corruptions_fail(seed: int) -> None:
 # synthetic airfields on the equator (1 degree = 60.1 nm); BSEB off the equator
 FIELDS = {
     "ORGA": (0.0, 0.0), "ORGB": (0.0, -4.0), "BSEA": (0.0, 7.0), "BSEB": (2.0, 12.0),
-    "STOP": (0.0, 16.0), "FARA": (0.0, 35.0),
+    "STOP": (0.0, 16.0), "FARA": (0.0, 35.0), "HOMA": (0.0, -9.0),
 }
 TYPES = {
     "MIX": {"seats": 100, "acl_stons": 40.0, "max_payload_stons": 50.0,
@@ -359,6 +359,8 @@ def small_scenarios(draw: st.DrawFn) -> Scenario:
     for t in types:
         aircraft.append({
             "type": t, "count": draw(st.integers(1, 3)),
+            # SPEC 5.1: none, the origin itself, or a home to position from
+            "home": draw(st.sampled_from([None, None, "ORGA", "HOMA"])),
             "available_hour": float(draw(st.sampled_from([0, 0, 3]))),
             **TYPES[t],
             "range_nm_at_max_payload": float(draw(st.sampled_from([1500, 2500, 4000]))),

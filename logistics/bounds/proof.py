@@ -115,7 +115,7 @@ def mission_kinds(rel: Relaxation) -> list[MissionKind]:
     for (gi, oi), (lo, hi) in win.items():
         r = d.groups[gi].options[oi]
         if hi < lo + r.cycle:
-            sure.setdefault(d.groups[gi].aircraft, []).append((hi, lo + r.cycle, gi, oi))
+            sure.setdefault(d.groups[gi].pool, []).append((hi, lo + r.cycle, gi, oi))
     fleet = {t: fleet_total(steps) for t, steps in d.fleet.items()}
     out: list[MissionKind] = []
     seen: set = set()
@@ -197,7 +197,7 @@ def _exact_least(data: ModelData, units: set[int], fixed: dict[str, int], k_cap:
     is at least 0); slots per group ``k_cap``."""
     sdata = subset(data, units, beds_taken)
     sdata.groups[:] = [dataclasses.replace(g, k=k_cap.get(g.name, g.k)) for g in sdata.groups]
-    am = AirliftModel(sdata, crew_types=frozenset(sdata.fleet), reserved=list(reserved))
+    am = AirliftModel(sdata, crew_types=frozenset(sdata.crew), reserved=list(reserved))
     m = am.m
     for goal, val in fixed.items():
         if goal == "closure":

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..model.data import Group, ModelData, fleet_total
+from ..model.data import Group, ModelData, fleet_total, pool_type
 from ..network import Routing
 from ..runtime import Budget, cpsat_solver, solve_cpsat
 from ..units import CARGO, ticks_down
@@ -107,7 +107,7 @@ class Relaxation:
         restriction of the resources, not a relaxation: it guides repairs and proves
         nothing.
     held
-        Missions of other units kept exactly where they are, as (aircraft type, start
+        Missions of other units kept exactly where they are, as (fleet pool, start
         minute, routing): their aircraft, parking and crew minutes are taken first
         (with ``inner``).
     type_counts
@@ -144,7 +144,7 @@ class Relaxation:
         latest = min(u.lad, self.limit)
         if self.by_rdd:
             latest = min(latest, u.rdd)
-        a = max(lo, u.ready, u.ead - r.arrive)
+        a = max(lo, u.ready - g.lead, u.ead - r.arrive)  # a start leaves home ``lead`` before the onload
         b = min(hi, latest - r.arrive)
         return (a, b) if a <= b else None
 
@@ -176,7 +176,8 @@ class Relaxation:
     # ------------------------------------------------------------------ model
     def _build(self) -> None:
         d = self.data
-        self._fleet_total = {t: fleet_total(steps) for t, steps in d.fleet.items()}
+        self._fleet_total = {p: fleet_total(steps) for p, steps in d.fleet.items()}  # per pool
+        self._type_total = {t: fleet_total(steps) for t, steps in d.crew.items()}
         self.n: list[cp_model.IntVar] = []
         #: (unit, bucket index) -> (soldiers, cargo ticks of the classes the type takes)
         self.loads: dict[tuple[int, int], list] = {}
@@ -204,7 +205,7 @@ class Relaxation:
         m, d = self.m, self.data
         g = d.groups[b.gi]
         r = g.options[b.oi]
-        ub = self._fleet_total[g.aircraft]
+        ub = self._fleet_total[g.pool]
         n = m.NewIntVar(0, ub, f"n[{bi}]")
         self.n.append(n)
         pax_terms, cargo_terms = self._add_loads(bi, b, g, r, ub)
@@ -253,7 +254,7 @@ class Relaxation:
         """Resources, where every start in [lo, hi] occupies them (inner: where any may)."""
         st = self.step
         spans = [(f"A:{gr.airfield}", gr.start, gr.end) for gr in r.ground]
-        spans.append((f"F:{g.aircraft}", 0, r.cycle))
+        spans.append((f"F:{g.pool}", 0, r.cycle))
         for key, s0, s1 in spans:
             if self.inner:
                 a, e = b.lo + s0, b.hi + s1  # possibly occupied during [a, e)
@@ -326,7 +327,7 @@ class Relaxation:
                 bg[f"A:{gr.airfield}"].append((s0 + gr.start, s0 + gr.end))
             bg[f"F:{t}"].append((s0, s0 + r.cycle))
             for k, mins in r.day_minutes(s0).items():
-                crew_bg[(t, k)] += mins
+                crew_bg[(pool_type(t), k)] += mins
         return bg, crew_bg
 
     def _add_occupancy(self) -> None:
@@ -379,7 +380,7 @@ class Relaxation:
         """
         m = self.m
         for (t, seats, acl), (ns, pax, cargo) in self._per_type.items():
-            total = m.NewIntVar(0, self._fleet_total[t] * len(ns), f"missions[{t}]")
+            total = m.NewIntVar(0, self._type_total[t] * len(ns), f"missions[{t}]")
             m.Add(total == sum(ns))
             if pax:
                 m.Add(sum(pax) <= seats * total)
@@ -393,7 +394,7 @@ class Relaxation:
         d = self.data
         for (t, k), terms in self._crew.items():
             ute = d.scenario.aircraft_type(t).ute_hours
-            avail = sum(c for a, c in d.fleet[t] if c > 0 and a < 1440 * (k + 1))
+            avail = sum(c for a, c in d.crew[t] if c > 0 and a < 1440 * (k + 1))
             self.m.Add(sum(mins * n for n, mins in terms)
                        <= max(0, int(ute * 60 * avail) - self._crew_bg.get((t, k), 0)))
 

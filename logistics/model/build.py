@@ -39,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from ..network import Routing
 from ..units import CARGO, ticks_down
-from .data import Group, ModelData, day_counts, fleet_total
+from .data import Group, ModelData, day_counts, fleet_total, pool_type
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Variables:
 
 @dataclass(frozen=True)
 class Reservation:
-    """One aircraft of ``aircraft`` held over minutes ``[start, end)`` and flying at
+    """One aircraft of pool ``aircraft`` (a type, or ``TYPE@HOME``) held over minutes ``[start, end)`` and flying at
     least ``day_minutes[k]`` minutes in day ``k`` (rule 9), taken from the model's
     fleet and crew budgets: the least footprint of a mission some other units fly."""
 
@@ -125,13 +125,13 @@ class AirliftModel:
                 row.append(slot)
                 # intervals: origin onload, ground at stops and destination, holding, flights
                 self._ground.setdefault(g.origin, []).append(
-                    m.NewOptionalFixedSizeIntervalVar(start, g.onload, present, f"onload[{tag}]")
+                    m.NewOptionalFixedSizeIntervalVar(start + g.lead, g.onload, present, f"onload[{tag}]")
                 )
                 cycles = sorted({r.cycle for r in g.options})
                 size = m.NewIntVarFromDomain(cp_model.Domain.FromValues(cycles), f"cycle[{tag}]")
                 m.Add(size == sum(r.cycle * yy for r, yy in zip(g.options, y, strict=True))).OnlyEnforceIf(present)
                 end = m.NewIntVar(g.est + cycles[0], g.lst + cycles[-1], f"end[{tag}]")
-                self._hold.setdefault(g.aircraft, []).append(
+                self._hold.setdefault(g.pool, []).append(
                     m.NewOptionalIntervalVar(start, size, end, present, f"hold[{tag}]")
                 )
                 # destination per slot, and one ground interval per distinct
@@ -148,8 +148,8 @@ class AirliftModel:
                 slot.ydest = ydest
                 seen: dict[tuple[str, int, int], list] = {}
                 for r, yy in zip(g.options, y, strict=True):
-                    for gr in r.ground[1:]:
-                        if gr.kind == "offload":
+                    for gr in r.ground:
+                        if gr.kind in ("onload", "offload"):
                             continue
                         seen.setdefault((gr.airfield, gr.start, gr.end - gr.start), []).append(yy)
                 for (af, st_off, ln), ys in seen.items():
@@ -269,8 +269,8 @@ class AirliftModel:
             for slot in self.v.slots[gi]:
                 for ui, c in slot.carries.items():
                     u = d.units[ui]
-                    if u.ready > _g.est:
-                        m.Add(slot.start >= u.ready).OnlyEnforceIf(c)
+                    if u.ready - _g.lead > _g.est:  # the onload starts ``lead`` after leaving home
+                        m.Add(slot.start >= u.ready - _g.lead).OnlyEnforceIf(c)
                     m.Add(slot.arrive <= u.lad).OnlyEnforceIf(c)
                     if u.ead > 0:
                         m.Add(slot.arrive >= u.ead).OnlyEnforceIf(c)
@@ -327,7 +327,7 @@ class AirliftModel:
             total = fleet_total(steps)
             demands = [1] * len(ivs)
             blockers = [m.NewFixedSizeIntervalVar(st, r.cycle, f"held[{g.name},{st}]")
-                        for g, r, st in self.held if g.aircraft == t]
+                        for g, r, st in self.held if g.pool == t]
             blockers += [m.NewFixedSizeIntervalVar(rv.start, rv.end - rv.start, f"reserved[{t},{rv.start}]")
                          for rv in self.reserved if rv.aircraft == t and rv.end > rv.start]
             demands += [1] * len(blockers)
@@ -380,7 +380,7 @@ class AirliftModel:
         m, d = self.m, self.data
         for t, legs in self._flight.items():
             ute = d.scenario.aircraft_type(t).ute_hours
-            steps = d.fleet[t]
+            steps = d.crew[t]
             end = max((r.cycle for g in d.groups if g.aircraft == t for r in g.options), default=0)
             n_days = -(-(d.horizon + end) // 1440) + 1
             caps = [int(ute * 60 * c) for c in day_counts(steps, n_days)]
@@ -402,7 +402,7 @@ class AirliftModel:
                         dem.append(dm)
             for rv in self.reserved:
                 for day, dm in rv.day_minutes:
-                    if rv.aircraft == t and dm > 0:
+                    if pool_type(rv.aircraft) == t and dm > 0:
                         ivs.append(m.NewFixedSizeIntervalVar(day, 1, f"reserved_fly[{t},{rv.start},{day}]"))
                         dem.append(dm)
             for k, c in enumerate(caps):

@@ -90,7 +90,7 @@ def plan_from_dispatch(data: ModelData, dispatch: list[Dispatch], *, status: str
                 **{c: float(dct.get(c, 0.0)) for c in CARGO},
             ))
         missions.append(Mission(id=f"M{n:04d}", aircraft=g.aircraft, origin=g.origin,
-                                destination=r.destination, legs=legs, loads=tuple(lds)))
+                                destination=r.destination, legs=legs, loads=tuple(lds), home=g.home))
     if destinations is None:
         destinations = {}
         for m in missions:

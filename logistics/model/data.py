@@ -3,9 +3,12 @@
 The model never preprocesses: distances, routings, payload limits, integer
 scalings, slot counts and time windows are all fixed here.
 
-Missions are grouped by (origin, aircraft type). Each group has ``K`` identical
-*slots*; a present slot is one mission that picks one *option* (destination and
-routing) and one start minute. Loads go from units of that origin to slots.
+Missions are grouped by (origin, fleet pool). A pool is an aircraft type, or a type
+and its home base (SPEC 5.1: the pool's key is then ``TYPE@HOME``). Each group has
+``K`` identical *slots*; a present slot is one mission that picks one *option*
+(destination and routing) and one start minute. A mission starts when it leaves its
+home (its onload at the origin starts ``lead`` minutes later; 0 without a home) and
+holds its aircraft until it is back there. Loads go from units of that origin to slots.
 """
 
 from __future__ import annotations
@@ -44,9 +47,19 @@ class UnitData:
     min_arrival: int | None = None  # earliest landing of any load (minutes)
 
 
+def pool_key(type_code: str, home: str | None) -> str:
+    """The key of a fleet pool: the type, or ``TYPE@HOME`` for a pool with a home."""
+    return type_code if home is None else f"{type_code}@{home}"
+
+
+def pool_type(key: str) -> str:
+    """The aircraft type of a pool key."""
+    return key.split("@", 1)[0]
+
+
 @dataclass
 class Group:
-    """Slots of one (origin, type): identical missions that pick an option."""
+    """Slots of one (origin, pool): identical missions that pick an option."""
 
     origin: str
     aircraft: str
@@ -61,10 +74,18 @@ class Group:
     acl: int  # ticks
     pax_w: int  # ticks per soldier
     commodities: tuple[str, ...]  # what this type carries
+    home: str | None = None  # SPEC 5.1: the pool's home base
+    #: minutes from leaving home to the onload at the origin (every option alike)
+    lead: int = 0
+
+    @property
+    def pool(self) -> str:
+        """The fleet pool's key in :attr:`ModelData.fleet`."""
+        return pool_key(self.aircraft, self.home)
 
     @property
     def name(self) -> str:
-        return f"{self.origin}/{self.aircraft}"
+        return f"{self.origin}/{self.pool}"
 
 
 @dataclass
@@ -75,7 +96,7 @@ class ModelData:
     horizon: int
     units: list[UnitData]
     groups: list[Group]
-    fleet: dict[str, list[tuple[int, int]]]  # type -> count changes [(minute, +n or -n)]
+    fleet: dict[str, list[tuple[int, int]]]  # pool -> count changes [(minute, +n or -n)]
     mog: dict[str, int]  # the most at any time (slot counts and bounds)
     capacity: dict[str, int]  # beddown, only bases with a limit
     goals: tuple[str, ...]
@@ -84,6 +105,8 @@ class ModelData:
     #: pieces covering ``[0, end of the last mission)``, a minute touched by two pieces
     #: taking the lower MOG
     mog_steps: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    #: per aircraft type, its pools' count changes together (the crew-hours rule)
+    crew: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def n_slots(self) -> int:
@@ -122,24 +145,28 @@ def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | N
     units = _unit_data(s, H)
 
     fleet: dict[str, list[tuple[int, int]]] = {}
-    for t in s.fleet_types:
-        # conservative minutes: aircraft arrive on the minute after, leave on the one before
-        steps = sorted((minutes_up(h), c) if c > 0 else (minutes_down(h), c) for h, c in s.fleet_steps(t) if c)
+    homes: dict[str, tuple[str, str | None]] = {}
+    crew: dict[str, list[tuple[int, int]]] = {}
+    for t, home in s.pools:
+        steps = _minute_steps(s.fleet_steps(t, home))
         if any(c > 0 for _, c in steps):
-            fleet[t] = steps
+            fleet[pool_key(t, home)] = steps
+            homes[pool_key(t, home)] = (t, home)
+            crew[t] = _minute_steps(s.fleet_steps(t))
 
     groups: list[Group] = []
     origins = list(dict.fromkeys(u.origin for u in s.units))
     for o in origins:
-        for t, steps in fleet.items():
-            g = _group(s, o, t, [x for x in steps if x[1] > 0], units, H, pw, slack, max_slots_per_group)
+        for key, steps in fleet.items():
+            t, home = homes[key]
+            g = _group(s, o, t, home, [x for x in steps if x[1] > 0], units, H, pw, slack, max_slots_per_group)
             if g is not None:
                 groups.append(g)
 
     for g in groups:
         for ui in g.units:
             u = units[ui]
-            arr = max(g.est, u.ready) + min(r.arrive for r in g.options if r.destination in u.dests)
+            arr = max(g.est, u.ready - g.lead) + min(r.arrive for r in g.options if r.destination in u.dests)
             u.min_arrival = arr if u.min_arrival is None else min(u.min_arrival, arr)
     used = set()
     for g in groups:
@@ -155,8 +182,14 @@ def build_data(s: Scenario, *, slack: float = 0.25, max_slots_per_group: int | N
             capacity[d.airfield] = d.capacity_pax
     return ModelData(
         scenario=s, horizon=H, units=units, groups=groups, fleet=fleet, mog=mog,
-        capacity=capacity, goals=tuple(s.objective), mog_steps=mog_steps,
+        capacity=capacity, goals=tuple(s.objective), mog_steps=mog_steps, crew=crew,
     )
+
+
+def _minute_steps(hour_steps: list[tuple[float, int]]) -> list[tuple[int, int]]:
+    """Count changes in whole minutes, conservatively: aircraft arrive on the minute
+    after, leave on the one before."""
+    return sorted((minutes_up(h), c) if c > 0 else (minutes_down(h), c) for h, c in hour_steps if c)
 
 
 def fleet_total(steps: list[tuple[int, int]]) -> int:
@@ -209,22 +242,23 @@ def _unit_data(s: Scenario, H: int) -> list[UnitData]:
     return units
 
 
-def _group(s: Scenario, o: str, t: str, steps: list[tuple[int, int]], units: list[UnitData],
-           H: int, pw: int, slack: float, max_slots: int | None) -> Group | None:
-    """The slots of (origin ``o``, type ``t``), or ``None`` when the type has no routing
-    to a unit's base, no unit it can serve in time, or no slot."""
+def _group(s: Scenario, o: str, t: str, home: str | None, steps: list[tuple[int, int]],
+           units: list[UnitData], H: int, pw: int, slack: float, max_slots: int | None) -> Group | None:
+    """The slots of (origin ``o``, pool of type ``t`` at ``home``), or ``None`` when the
+    pool has no routing to a unit's base, no unit it can serve in time, or no slot."""
     ac = s.aircraft_type(t)
     comm = tuple(c for c in COMMODITIES if ac.carries(CLASS_OF[c]))
     cand = [ud for ud in units if ud.unit.origin == o and can_carry(ac, ud.unit)]
     dests = list(dict.fromkeys(d for ud in cand for d in ud.dests))
-    options = [r for d in dests for r in routings(s, o, d, t)]
+    options = [r for d in dests for r in routings(s, o, d, t, home=home)]
     if not options:
         return None
     served = [ud for ud in cand if any(r.destination in ud.dests for r in options)]
     if not served:
         return None
+    lead = options[0].lead
     avail0 = min(a for a, _ in steps)
-    est = max(avail0, min(ud.ready for ud in served))
+    est = max(avail0, min(ud.ready for ud in served) - lead)
     lst = max(
         min(ud.lad, H) - min(r.arrive for r in options if r.destination in ud.dests)
         for ud in served if any(r.destination in ud.dests for r in options)
@@ -249,5 +283,5 @@ def _group(s: Scenario, o: str, t: str, steps: list[tuple[int, int]], units: lis
     return Group(
         origin=o, aircraft=t, ac=ac, options=options, units=[ud.idx for ud in served],
         k=k, est=est, lst=lst, onload=onload, seats=seats, acl=acl, pax_w=pw,
-        commodities=comm,
+        commodities=comm, home=home, lead=lead,
     )

@@ -63,15 +63,15 @@ class _Timeline:
             self.cap["F:" + t] = cap
         self.days = self.T // 1440 + 2
         self._cs: dict[str, np.ndarray] = {}
-        self.fly: dict[str, np.ndarray] = {t: np.zeros(self.days) for t in data.fleet}
+        self.fly: dict[str, np.ndarray] = {t: np.zeros(self.days) for t in data.crew}
         self.fly_cap: dict[str, np.ndarray] = {}
-        for t, steps in data.fleet.items():
+        for t, steps in data.crew.items():
             ute = data.scenario.aircraft_type(t).ute_hours
             caps = np.array([ute * 60 * c for c in day_counts(steps, self.days)], dtype=float)
             self.fly_cap[t] = caps
 
     def _intervals(self, g: Group, r: Routing) -> list[tuple[str, int, int]]:
-        out = [("F:" + g.aircraft, 0, r.cycle)]
+        out = [("F:" + g.pool, 0, r.cycle)]
         out += [("A:" + gr.airfield, gr.start, gr.end - gr.start) for gr in r.ground]
         return out
 
@@ -425,7 +425,7 @@ def _fits(data: ModelData, books: _Books, dp: Dispatch) -> bool:
     beds: dict[str, int] = {}
     for ui, q in dp.loads.items():
         u = data.units[ui]
-        if ui not in g.units or r.destination not in u.dests or not (u.ready <= st and u.ead <= arrive <= u.lad):
+        if ui not in g.units or r.destination not in u.dests or not (u.ready - g.lead <= st and u.ead <= arrive <= u.lad):
             return False
         rem = books.remaining[ui]
         if any(x > rem.get(c, 0) for c, x in q.items() if x > 0):
@@ -456,7 +456,7 @@ def _mission_options(data: ModelData, tl: _Timeline, u: UnitData, cands: list[tu
         load = _fill(data, g, r, rem)
         if not load:
             continue
-        lo = max(g.est, u.ready)
+        lo = max(g.est, u.ready - g.lead)
         hi = min(g.lst, u.lad - r.arrive)
         lo = max(lo, u.ead - r.arrive)
         starts = tl.feasible_starts(g, r, lo, hi)
@@ -494,7 +494,7 @@ def _top_up(data: ModelData, g: Group, r: Routing, st: int, u: UnitData, load: d
     for v in units:
         if v.idx == u.idx or v.idx not in g.units or not remaining[v.idx]:
             continue
-        if v.ready > st or not (v.ead <= arrive <= v.lad) or r.destination not in v.dests:
+        if v.ready - g.lead > st or not (v.ead <= arrive <= v.lad) or r.destination not in v.dests:
             continue
         if beds is not None and beds.get(v.idx) != r.destination:
             continue

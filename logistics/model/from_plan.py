@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..network import routings
 from ..plan import Mission
 from ..units import CARGO, ground_minutes, ticks_up
-from .data import Group, ModelData, minute_pieces
+from .data import Group, ModelData, minute_pieces, pool_key
 from .dispatch import Dispatch
 
 __all__ = ["HeldGroup", "lookups", "mission_dispatch", "to_dispatch"]
@@ -39,8 +39,8 @@ def to_dispatch(data: ModelData, missions: list[Mission], *, fixed: bool = False
 
 
 def lookups(data: ModelData) -> tuple[dict, dict]:
-    """The model's own groups by (origin, type) and units by id (for many missions)."""
-    groups = {(g.origin, g.aircraft): gi for gi, g in enumerate(data.groups) if not isinstance(g, HeldGroup)}
+    """The model's own groups by (origin, pool) and units by id (for many missions)."""
+    groups = {(g.origin, g.pool): gi for gi, g in enumerate(data.groups) if not isinstance(g, HeldGroup)}
     return groups, {u.unit.id: u.idx for u in data.units}
 
 
@@ -51,24 +51,26 @@ class HeldGroup(Group):
 
     @property
     def name(self) -> str:
-        return f"{self.origin}/{self.aircraft}/held"
+        return f"{self.origin}/{self.pool}/held"
 
 
 def _held_option(data: ModelData, m: Mission) -> tuple[int, int] | None:
     """The held group and routing of a started mission the model's groups lack."""
     s = data.scenario
-    if m.aircraft not in s.fleet_types:
+    if (m.aircraft, m.home) not in s.pools:
         return None
-    r = next((r for r in routings(s, m.origin, m.destination, m.aircraft) if r.full_label == m.routing), None)
+    r = next((r for r in routings(s, m.origin, m.destination, m.aircraft, home=m.home)
+              if r.full_label == m.routing), None)
     if r is None:
         return None
+    pool = pool_key(m.aircraft, m.home)
     gi = next((i for i, g in enumerate(data.groups)
-               if isinstance(g, HeldGroup) and (g.origin, g.aircraft) == (m.origin, m.aircraft)), None)
+               if isinstance(g, HeldGroup) and (g.origin, g.pool) == (m.origin, pool)), None)
     if gi is None:
         ac = s.aircraft_type(m.aircraft)
         data.groups.append(HeldGroup(origin=m.origin, aircraft=m.aircraft, ac=ac, options=[], units=[], k=0,
                                      est=0, lst=-1, onload=ground_minutes(ac.onload_hours), seats=0, acl=0,
-                                     pax_w=0, commodities=()))
+                                     pax_w=0, commodities=(), home=m.home, lead=r.lead))
         gi = len(data.groups) - 1
     g = data.groups[gi]
     oi = next((i for i, x in enumerate(g.options) if x.full_label == r.full_label), None)
@@ -89,7 +91,7 @@ def mission_dispatch(data: ModelData, m: Mission, *, fixed: bool = False, _look:
     if not m.legs:
         return None
     groups, units = _look or lookups(data)
-    gi = groups.get((m.origin, m.aircraft))
+    gi = groups.get((m.origin, pool_key(m.aircraft, m.home)))
     oi = None
     if gi is not None:
         oi = next((i for i, r in enumerate(data.groups[gi].options) if r.full_label == m.routing), None)

@@ -129,7 +129,7 @@ class MipModel:
 
 def _unit_fits(data: ModelData, ui: int, r: Routing, start: int) -> bool:
     u = data.units[ui]
-    if r.destination not in u.dests or start < u.ready:
+    if r.destination not in u.dests or start + r.lead < u.ready:  # the onload starts ``lead`` after leaving home
         return False
     arr = start + r.arrive
     return u.ead <= arr <= u.lad and arr <= data.horizon
@@ -191,7 +191,7 @@ def _count_columns(data: ModelData, step: int) -> int:
                 u = data.units[ui]
                 if r.destination not in u.dests or not any(u.demand[c] > 0 for c in g.commodities):
                     continue
-                lo = max(p_lo, -(-max(u.ready, u.ead - r.arrive) // step))
+                lo = max(p_lo, -(-max(u.ready - r.lead, u.ead - r.arrive) // step))
                 hi = min(p_hi, (min(u.lad, data.horizon) - r.arrive) // step)
                 if hi >= lo:
                     spans.append((lo, hi))
@@ -242,7 +242,7 @@ def _ranges(data: ModelData) -> dict[str, float]:
     s = data.scenario
     H = data.horizon / 60.0
     fly = 0.0
-    for t, steps in data.fleet.items():
+    for t, steps in data.crew.items():
         rs = [r for g in data.groups if g.aircraft == t for r in g.options]
         if not rs:
             continue
@@ -415,7 +415,7 @@ def _bucket_uses(b: Bucket, step: int, rows: _Rows) -> None:
     holding) by period, and its crew minutes by type and day."""
     g, r = b.g, b.r
     spans = [("A:" + gr.airfield, b.start + gr.start, b.start + gr.end) for gr in r.ground]
-    spans.append(("F:" + g.aircraft, b.start, b.start + r.cycle))
+    spans.append(("F:" + g.pool, b.start, b.start + r.cycle))
     for key, a, e in spans:
         if e > a:
             k0, k1 = a // step, -(-e // step)
@@ -516,7 +516,7 @@ def _crew_rows(m: Any, data: ModelData, rows: _Rows) -> dict[tuple[str, int], fl
     crew_cap: dict[tuple[str, int], float] = {}
     for (t, k), coef in rows.crew.items():
         ute = data.scenario.aircraft_type(t).ute_hours
-        avail = sum(c for a, c in data.fleet[t] if a < (k + 1) * 1440)
+        avail = sum(c for a, c in data.crew[t] if a < (k + 1) * 1440)
         crew_cap[(t, k)] = ute * 60.0 * avail
         ct = m.Constraint(-inf, ute * 60.0 * avail)
         for v, mins in coef.items():

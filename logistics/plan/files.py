@@ -49,6 +49,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "missions": [
             {"id": m.id, "aircraft": m.aircraft, "origin": m.origin,
              "destination": m.destination,
+             **({"home": m.home} if m.home is not None else {}),  # SPEC 5.1; absent: no home
              "legs": [{"from": lg.frm, "to": lg.to, "depart_hour": float(lg.depart_hour),
                        "arrive_hour": float(lg.arrive_hour)} for lg in m.legs],
              "loads": [{"unit": ld.unit, "pax": int(ld.pax),

@@ -98,6 +98,9 @@ class Load:
 class Mission:
     """One aircraft's round trip: onload at the origin, out to the destination, back.
 
+    With a ``home`` (SPEC 5.1) the trip starts and ends there: an empty positioning
+    flight to the origin, the onload from landing there, and the return to the home.
+
     Parameters
     ----------
     id
@@ -110,6 +113,8 @@ class Mission:
         Every flight of the round trip in time order (lists are turned into tuples).
     loads
         What the mission carries, per unit.
+    home
+        The home of its fleet pool (``None``: a pool with no home).
     """
 
     id: str
@@ -118,12 +123,25 @@ class Mission:
     destination: str
     legs: tuple[Leg, ...]
     loads: tuple[Load, ...] = ()
+    home: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.legs, tuple):
             object.__setattr__(self, "legs", tuple(self.legs))
         if not isinstance(self.loads, tuple):
             object.__setattr__(self, "loads", tuple(self.loads))
+
+    @cached_property
+    def _origin_index(self) -> int:
+        """The first leg leaving the origin (0 unless it positions from a home)."""
+        if self.home is None or self.home == self.origin:
+            return 0
+        return next((i for i, lg in enumerate(self.legs) if lg.frm == self.origin), 0)
+
+    @property
+    def positions(self) -> bool:
+        """Whether it flies from its home to the origin before loading (SPEC 5.1)."""
+        return self._origin_index > 0
 
     @cached_property
     def _arrival_index(self) -> int | None:
@@ -143,19 +161,30 @@ class Mission:
 
     @property
     def start_hour(self) -> float:
-        """First departure (the onload ends then; it starts ``onload_hours`` earlier)."""
+        """First departure: from its home when it positions, else from the origin
+        (the onload ends then; it starts ``onload_hours`` earlier)."""
         return self.legs[0].depart_hour if self.legs else math.nan
 
     @property
+    def departs_origin_hour(self) -> float:
+        """Departure from the origin with its loads (the end of the onload)."""
+        return self.legs[self._origin_index].depart_hour if self.legs else math.nan
+
+    @property
     def end_hour(self) -> float:
-        """Last arrival: the aircraft is back at its origin and free again."""
+        """Last arrival: the aircraft is back at its home (origin) and free again."""
         return self.legs[-1].arrive_hour if self.legs else math.nan
 
     @property
     def stops(self) -> tuple[str, ...]:
-        """Outbound en-route stops, in order."""
+        """Outbound en-route stops, origin to destination, in order."""
         i = self._arrival_index
-        return tuple(lg.to for lg in self.legs[:i]) if i is not None else ()
+        return tuple(lg.to for lg in self.legs[self._origin_index:i]) if i is not None else ()
+
+    @property
+    def positioning_stops(self) -> tuple[str, ...]:
+        """En-route stops of the positioning flight, home to origin."""
+        return tuple(lg.to for lg in self.legs[: max(0, self._origin_index - 1)])
 
     @property
     def return_stops(self) -> tuple[str, ...]:
@@ -165,7 +194,7 @@ class Mission:
 
     @property
     def route(self) -> tuple[str, ...]:
-        """Every airfield in flight order, origin to origin."""
+        """Every airfield in flight order, home (origin) to home (origin)."""
         if not self.legs:
             return (self.origin,)
         return (self.legs[0].frm, *(lg.to for lg in self.legs))
@@ -200,26 +229,33 @@ class Mission:
         return tuple(dict.fromkeys(ld.unit for ld in self.loads if not ld.empty))
 
     def ground_intervals(self, scenario: Scenario) -> list[tuple[str, float, float, str]]:
-        """Ground periods per SPEC rule 7: ``(airfield, start, end, kind)``.
+        """Ground periods per SPEC rule 7 (and 5.1): ``(airfield, start, end, kind)``.
 
-        ``kind`` is ``onload`` (at the origin, ``onload_hours`` before the first
-        departure), ``enroute`` or ``offload`` (landing to next departure). The final
-        return to the origin is not a ground period.
+        ``kind`` is ``onload`` (at the origin: ``onload_hours`` before the first
+        departure, or from landing there after positioning), ``enroute`` or
+        ``offload`` (landing to next departure), in time order. Before the first
+        departure and after the last landing (at the home or origin) is not ground.
         """
         if not self.legs:
             return []
-        ac = scenario.aircraft_type(self.aircraft)
-        first = self.legs[0].depart_hour
-        out = [(self.legs[0].frm, first - ac.onload_hours, first, "onload")]
+        io = self._origin_index
+        out = []
+        if io == 0:
+            ac = scenario.aircraft_type(self.aircraft)
+            first = self.legs[0].depart_hour
+            out.append((self.legs[0].frm, first - ac.onload_hours, first, "onload"))
         ia = self._arrival_index
         for i in range(len(self.legs) - 1):
             lg = self.legs[i]
-            out.append((lg.to, lg.arrive_hour, self.legs[i + 1].depart_hour,
-                        "offload" if i == ia else "enroute"))
+            kind = "onload" if i == io - 1 else "offload" if i == ia else "enroute"
+            out.append((lg.to, lg.arrive_hour, self.legs[i + 1].depart_hour, kind))
         return out
 
     def hold_interval(self, scenario: Scenario) -> tuple[float, float]:
-        """When the mission holds its aircraft (SPEC rule 8): onload start to return."""
+        """When the mission holds its aircraft (SPEC rules 8 and 5.1): from its first
+        departure (from the onload start when it starts at the origin) to its last landing."""
+        if self.positions:
+            return self.start_hour, self.end_hour
         ac = scenario.aircraft_type(self.aircraft)
         return self.start_hour - ac.onload_hours, self.end_hour
 

@@ -213,6 +213,7 @@ def read_plan(cls: type[Plan], data: Any, file: str | None = None) -> Plan:
                         late_hours=u.late_hours, delivered=u.delivered.model_dump(),
                         undelivered=u.undelivered.model_dump()) for u in m.units]
     missions = [Mission(id=x.id, aircraft=x.aircraft, origin=x.origin, destination=x.destination,
+                        home=x.home,
                         legs=tuple(Leg(lg.frm, lg.to, lg.depart_hour, lg.arrive_hour) for lg in x.legs),
                         loads=tuple(Load(ld.unit, ld.pax, ld.bulk_stons, ld.oversize_stons, ld.outsize_stons)
                                     for ld in x.loads))

@@ -10,6 +10,7 @@ new missions are built from model terms.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model.data import ModelData
 from ..model.dispatch import Dispatch
@@ -90,7 +91,8 @@ def _mission(data: ModelData, dp: Dispatch) -> Mission:
     loads = tuple(Load(unit=data.units[ui].unit.id, pax=int(q.get("pax", 0)),
                        **{c: q.get(c, 0) / TONS_SCALE for c in CARGO})
                   for ui, q in sorted(dp.loads.items(), key=lambda t: data.units[t[0]].unit.id) if any(q.values()))
-    return Mission(id="", aircraft=g.aircraft, origin=g.origin, destination=r.destination, legs=legs, loads=loads)
+    return Mission(id="", aircraft=g.aircraft, origin=g.origin, destination=r.destination, legs=legs, loads=loads,
+                   home=g.home)
 
 
 def _trim(scenario: Scenario, fixed: list[Mission], built: list[Mission]) -> list[Mission]:
@@ -118,9 +120,9 @@ def _trim(scenario: Scenario, fixed: list[Mission], built: list[Mission]) -> lis
                     upd[c] = getattr(ld, c) - cut
                     excess[(ld.unit, c)] = x - cut
             loads.append(Load(**{**ld.__dict__, **upd}) if upd else ld)
-        out[i] = Mission(m.id, m.aircraft, m.origin, m.destination, m.legs, tuple(ld for ld in loads if not ld.empty))
+        out[i] = replace(m, loads=tuple(ld for ld in loads if not ld.empty))
     return out
 
 
 def _with_id(m: Mission, mid: str) -> Mission:
-    return Mission(mid, m.aircraft, m.origin, m.destination, m.legs, m.loads)
+    return replace(m, id=mid)

@@ -26,18 +26,20 @@ SAME_WEIGHT_TOL = 1e-6
 
 
 def onload_start(scenario: Scenario, m: Mission) -> float:
-    """When the mission's onload begins (hours): its first departure less the type's
+    """When the mission starts (hours, SPEC 5.3): its first departure when it positions
+    from a home (SPEC 5.1), else its onload start, the first departure less the type's
     onload hours (a type the scenario does not know: the first departure)."""
     if not m.legs:
         return math.inf
     first = m.legs[0].depart_hour
-    if m.aircraft in scenario.fleet_types:
+    if m.aircraft in scenario.fleet_types and (m.home is None or m.home == m.origin):
         first -= scenario.aircraft_type(m.aircraft).onload_hours
     return first
 
 
 def started(scenario: Scenario, m: Mission, now_hour: float) -> bool:
-    """Whether the mission has started by ``now_hour`` (its onload began before it)."""
+    """Whether the mission has started by ``now_hour`` (it left its home, or its onload
+    began, before it)."""
     return onload_start(scenario, m) < now_hour - 1e-9
 
 
@@ -53,7 +55,7 @@ def differences(a: Mission, b: Mission) -> list[str]:
     """How mission ``b`` differs from ``a`` (empty: the same mission, times within
     :data:`SAME_TIME_TOL`), in plain words."""
     out = []
-    for f in ("aircraft", "origin", "destination"):
+    for f in ("aircraft", "home", "origin", "destination"):
         if getattr(a, f) != getattr(b, f):
             out.append(f"{f} {getattr(a, f)} -> {getattr(b, f)}")
     if [(lg.frm, lg.to) for lg in a.legs] != [(lg.frm, lg.to) for lg in b.legs]:

@@ -133,7 +133,7 @@ class _Run:
         data, am, budget = ctx.data, ctx.am, ctx.budget
         missions = self.missions()
         flies = group_flying(data, missions, crit)
-        held = [(data.groups[ms.group].aircraft, ms.start, data.groups[ms.group].options[ms.option])
+        held = [(data.groups[ms.group].pool, ms.start, data.groups[ms.group].options[ms.option])
                 for ms in missions if not set(ms.loads) & crit]
         sdata = subset(data, crit, beds_taken(data, am, self.values, crit))
         rel = Relaxation(sdata, ctx.fixed, inner=True, held=held)

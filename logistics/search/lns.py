@@ -230,7 +230,7 @@ def _replan(data: ModelData, missions: list[Dispatch], units: set[int], gi: int,
     for g_idx, g in enumerate(sdata.groups):
         g.k = max(g.k, per_group.get(g_idx, 0))
     held = [(data.groups[ms.group], data.groups[ms.group].options[ms.option], ms.start) for ms in others]
-    sub = AirliftModel(sdata, crew_types=frozenset(sdata.fleet), held=held)
+    sub = AirliftModel(sdata, crew_types=frozenset(sdata.crew), held=held)
     _objective(data, sub, units, others, missions, gi)
     full = _complete(sub, hint_from_dispatch(sdata, sub, hint), min(1.0, limit / 3), budget, seed)
     if full is not None:

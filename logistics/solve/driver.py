@@ -213,7 +213,7 @@ def _rounds(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback |
     # crew limits where the dispatcher already flies a type's days near its budget
     # (a free solve would break them and cost a second round)
     near = {t for t, u in _crew_use(scenario, fallback).items() if u >= 0.8}
-    crew: frozenset[str] = frozenset(data.fleet) if opts.crew_always else frozenset(near)
+    crew: frozenset[str] = frozenset(data.crew) if opts.crew_always else frozenset(near)
     records: list[StageRecord] = []
     for k in range(opts.max_crew_rounds + 1):
         left = max(0.0, budget.left())
@@ -257,7 +257,7 @@ def _lns_only(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback
         cur = res.missions
         val = res.objective[i]
         rec = StageRecord(goal, "optimal" if val <= sfb else "feasible", seconds=round(part.elapsed, 3),
-                          spent=part.spent, crew_limited=sorted(data.fleet), objective=val / scale,
+                          spent=part.spent, crew_limited=sorted(data.crew), objective=val / scale,
                           bound=min(sfb, val) / scale,
                           note=f"large-neighbourhood search on missions, no whole-force model ({data.n_slots} slots): "
                                f"{before / scale:.2f} -> {val / scale:.2f}",
@@ -274,7 +274,7 @@ def _lns_only(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback
                      bound=[r.bound for r in records], goals=goals[: len(records)])
     status = "optimal" if records and all(r.status == "optimal" for r in records) and len(records) == len(goals) \
         else "feasible"
-    return plan_from_dispatch(data, cur, status=status, info=info), records, frozenset(data.fleet)
+    return plan_from_dispatch(data, cur, status=status, info=info), records, frozenset(data.crew)
 
 
 def _report(scenario: Scenario, plan: Plan, done: SolveInfo, status: str) -> tuple[list[float], list[float], str]:
