@@ -34,7 +34,7 @@ STARTED, NOT_STARTED = "started by now (kept as flown)", "not started"
 NOW_COLOR = "#d32f2f"
 ACTIVITY_COLORS = {
     "onload": "#90caf9", "flying loaded": "#1565c0", "en-route stop": "#bdbdbd",
-    "offload": "#ffb74d", "flying empty": "#78909c",
+    "offload": "#ffb74d", "flying empty": "#78909c", "positioning": "#b39ddb",
 }
 
 
@@ -182,15 +182,14 @@ def timeline_frame(plan: Plan, scenario: Scenario, now: float | None = None) -> 
         state = STARTED if now is not None and started(scenario, m, now) else NOT_STARTED
         common = {"mission": m.id, "aircraft": m.aircraft, "tail": tail.get(m.id, ""),
                   "units": ", ".join(m.unit_ids), "routing": m.routing, "state": state}
-        ia = m._arrival_index
+        loaded, positioning = m.loaded_legs, m.positioning_legs
         for af, a, b, kind in m.ground_intervals(scenario):
             rows.append({**common, "airfield": af, "start": a, "end": b,
                          "activity": {"enroute": "en-route stop"}.get(kind, kind), "what": f"{kind} at {af}"})
         for j, lg in enumerate(m.legs):
-            loaded = ia is not None and j <= ia
+            act = "flying loaded" if j in loaded else "positioning" if j in positioning else "flying empty"
             rows.append({**common, "airfield": None, "start": lg.depart_hour, "end": lg.arrive_hour,
-                         "activity": "flying loaded" if loaded else "flying empty",
-                         "what": f"{lg.frm} to {lg.to}"})
+                         "activity": act, "what": f"{lg.frm} to {lg.to}" + (" (from home)" if j in positioning else "")})
     df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
     df["start_dtg"], df["end_dtg"] = dtgs(scenario, df["start"]), dtgs(scenario, df["end"])
     return df

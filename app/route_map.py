@@ -61,11 +61,10 @@ def _route_rows(plan: Plan, scenario: Scenario) -> pd.DataFrame:
     pw = scenario.pax_weight_stons
     agg: dict[tuple[str, str], dict[str, Any]] = {}
     for m in plan.missions:
-        ia = m._arrival_index
-        if ia is None:
+        if not m.loaded_legs:
             continue
         tons = m.payload_stons(pw)
-        for lg in m.legs[: ia + 1]:
+        for lg in (m.legs[j] for j in m.loaded_legs):
             a = agg.setdefault((lg.frm, lg.to), {"tons": 0.0, "pax": 0, "missions": 0,
                                                  "first": math.inf, "last": -math.inf})
             a["tons"] += tons
@@ -86,6 +85,30 @@ def _route_rows(plan: Plan, scenario: Scenario) -> pd.DataFrame:
                                        "tons", "pax", "missions", "first", "last"])
 
 
+def positioning_frame(plan: Plan, scenario: Scenario) -> pd.DataFrame:
+    """The positioning flights (SPEC 5.1), home to origin, summed by (from, to): missions,
+    first departure and last landing, with a tooltip."""
+    agg: dict[tuple[str, str], list[float]] = {}
+    for m in plan.missions:
+        for j in m.positioning_legs:
+            lg = m.legs[j]
+            a = agg.setdefault((lg.frm, lg.to), [0, math.inf, -math.inf])
+            a[0] += 1
+            a[1], a[2] = min(a[1], lg.depart_hour), max(a[2], lg.arrive_hour)
+    rows = []
+    for (f, t), (n, first, last) in agg.items():
+        try:
+            fa, ta = scenario.airfield(f), scenario.airfield(t)
+        except KeyError:
+            continue
+        rows.append({"from": f, "to": t, "from_lon": fa.lon, "from_lat": fa.lat, "to_lon": ta.lon,
+                     "to_lat": ta.lat, "missions": int(n), "first": first, "last": last,
+                     "tip": f"{f} → {t}: {int(n)} positioning flights (empty, from home); first leaves "
+                            f"{when(scenario, first)}, last lands {when(scenario, last)}"})
+    return pd.DataFrame(rows, columns=["from", "to", "from_lon", "from_lat", "to_lon", "to_lat",
+                                       "missions", "first", "last", "tip"])
+
+
 def _airfield_times(plan: Plan) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Per airfield, the departures of loaded missions from it (origins) and the landings
     of loads at it (destinations)."""
@@ -94,7 +117,7 @@ def _airfield_times(plan: Plan) -> tuple[dict[str, list[float]], dict[str, list[
     for m in plan.missions:
         if m.arrive_hour is None or not m.loads:
             continue
-        out.setdefault(m.origin, []).append(m.start_hour)
+        out.setdefault(m.origin, []).append(m.departs_origin_hour)
         land.setdefault(m.destination, []).append(m.arrive_hour)
     return out, land
 
@@ -116,6 +139,7 @@ def route_frames(plan: Plan, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataF
         routes["width"] = []
         routes["tip"] = []
     origins = {u.origin for u in scenario.units}
+    homes = {e.home for e in scenario.aircraft if e.home is not None} - origins
     dests = {d.airfield for d in scenario.destinations} | {d for u in scenario.units for d in u.destinations}
     stops = set(scenario.enroute)
     used_dest = {r.destination for r in plan.units if r.destination}
@@ -123,11 +147,12 @@ def route_frames(plan: Plan, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataF
     af_rows = []
     for code in scenario.airfield_codes:
         a = scenario.airfield(code)
-        role = "origin" if code in origins else "destination" if code in dests else "en-route stop"
-        if code in stops and role != "origin":
+        role = "origin" if code in origins else "destination" if code in dests else \
+            "home base" if code in homes else "en-route stop"
+        if code in stops and role not in ("origin", "home base"):
             role = "en-route stop" if code not in dests else role
         color = {"origin": [21, 101, 192], "destination": [198, 40, 40],
-                 "en-route stop": [97, 97, 97]}[role]
+                 "en-route stop": [97, 97, 97], "home base": [103, 58, 183]}[role]
         if role == "destination" and code not in used_dest:
             color = [239, 154, 154]
         tip = f"{code} {a.name}: {role}, MOG {a.mog}"
@@ -223,6 +248,11 @@ def route_deck(plan: Plan, scenario: Scenario) -> pdk.Deck:
         "GeoJsonLayer", id="land", data=land_geojson(), filled=True, stroked=True,
         get_fill_color=[246, 244, 236], get_line_color=[170, 170, 160], line_width_min_pixels=1,
         pickable=False)
+    positioning = pdk.Layer(  # SPEC 5.1: the empty flights from the aircraft's homes
+        "ArcLayer", id="positioning", data=positioning_frame(plan, scenario),
+        get_source_position=["from_lon", "from_lat"], get_target_position=["to_lon", "to_lat"],
+        get_width=1.5, get_source_color=[103, 58, 183, 160], get_target_color=[21, 101, 192, 160],
+        get_height=0.2, great_circle=True, pickable=True)
     arcs = pdk.Layer(
         "ArcLayer", id="routes", data=routes, get_source_position=["from_lon", "from_lat"],
         get_target_position=["to_lon", "to_lat"], get_width="width",
@@ -239,5 +269,5 @@ def route_deck(plan: Plan, scenario: Scenario) -> pdk.Deck:
         background=True, get_background_color=[255, 255, 255, 215], background_padding=[3, 1, 3, 1],
         pickable=False, parameters=ON_TOP)
     tooltip = {"text": "{tip}", "style": {"fontSize": "12px"}}
-    return pdk.Deck(layers=[ocean, land, arcs, dots, labels], initial_view_state=view,
+    return pdk.Deck(layers=[ocean, land, positioning, arcs, dots, labels], initial_view_state=view,
                     map_provider=None, tooltip=tooltip)

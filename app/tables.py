@@ -37,7 +37,7 @@ AIRCRAFT_OVERRIDES: dict[str, str] = {
     "enroute_ground_hours": "float", "ute_hours": "float", "min_runway_ft": "float",
     "name": "text",
 }
-AIRCRAFT_COLUMNS: dict[str, str] = {"type": "text", "count": "int", "available_hour": "float",
+AIRCRAFT_COLUMNS: dict[str, str] = {"type": "text", "count": "int", "home": "code", "available_hour": "float",
                                     "until_hour": "float", **AIRCRAFT_OVERRIDES}
 DESTINATION_COLUMNS: dict[str, str] = {"airfield": "code", "capacity_pax": "int"}
 ENROUTE_COLUMNS: dict[str, str] = {"airfield": "code"}

@@ -23,13 +23,12 @@ undelivered unit and for the force closure:
   explains it.
 
 One finding says what sets the force closure: the last unit to close, its ready hour,
-how long its last load waited to start loading (and for which full ramp or busy aircraft
-pool) and how long that load took to land against the fastest its aircraft type can.
-Its kind is ``readiness`` when readiness or transit sets it, else the limit it waited for.
-
-Messages are plain sentences that do not repeat the kind (a page shows the kind as a
-label); every limit ``(kind, subject)`` has one finding, its intervals and sentences
-joined. :func:`describe_limit` names a limit in plain words (``ramp space (MOG) at OKAS``).
+how long its last load waited to start loading (for a full ramp, a busy aircraft pool,
+or its aircraft's flight from home: SPEC 5.1) and how long it took to land against the
+fastest its aircraft can. Its kind is ``readiness`` when readiness or transit sets it,
+else the limit it waited for. Messages are plain sentences that do not repeat the kind;
+every limit ``(kind, subject)`` has one finding, its intervals and sentences joined.
+:func:`describe_limit` names a limit in plain words (``ramp space (MOG) at OKAS``).
 
 Each finding lists the units it affects: for a saturated resource, the late, undelivered
 or last-closing units it touches (aboard missions using it during the interval, or
@@ -44,6 +43,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .homes import positioning_words
 from .plan import CARGO, Finding, Mission, Plan
 from .scenario import CLASS_OF, Scenario, Unit
 
@@ -457,10 +457,9 @@ def _closure_finding(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tu
         return []
     m = max(ms, key=lambda x: (x.arrive_hour, x.start_hour))
     load_at = next((a for _, a, _, kind in m.ground_intervals(s) if kind == "onload"), m.start_hour)
-    ready = u.ready_hour
-    wait = max(0.0, load_at - ready)
+    ready, wait = u.ready_hour, max(0.0, load_at - u.ready_hour)
     trip = c - max(load_at, ready)
-    own = [r.arrive / 60 for r in routings(s, u.origin, m.destination, m.aircraft)]
+    own = [(r.arrive - r.lead) / 60 for r in routings(s, u.origin, m.destination, m.aircraft, home=m.home)]
     fastest = min(own) if own else trip  # this aircraft type's fastest trip
     lost = max(0.0, trip - fastest)
     best = fastest_arrival(s, u)
@@ -473,22 +472,23 @@ def _closure_finding(s: Scenario, plan: Plan, st: dict[str, _Status]) -> list[tu
         msg = f"{head} readiness: {who}, it lands {c - ready:.1f} h later ({way}), as fast as it can{other}."
         return [(CLOSURE_SCORE, Finding("readiness", u.id, msg, ready, c, (u.id,)))]
     cause = _wait_cause(s, plan, m, ready, load_at) if wait > READY_SLACK else None
-    if wait > READY_SLACK:
+    from_home, pos = positioning_words(s, m, load_at)  # SPEC 5.1
+    if from_home and wait > READY_SLACK:
+        cause = ("fleet", f"{m.aircraft}@{m.home}", wait, f"positioning: {pos}")
+        waited = f"its last load waited {wait:.1f} h for its aircraft: {pos}"
+    elif wait > READY_SLACK:
         why = (" with no ramp or aircraft pool on its route full" if cause is None else
                f" ({'the ramp at ' + cause[1] + ' was full' if cause[0] == 'mog' else 'every ' + cause[1] + ' was busy'}"
                f" {cause[3]})")
         waited = f"its last load waited {wait:.1f} h{why} and started loading at h{load_at:.1f}"
     else:
-        waited = f"its last load started loading at h{load_at:.1f}"
+        waited = f"its last load started loading at h{load_at:.1f}" + (f" ({pos})" if pos else "")
     slower = (f"{lost:.1f} h more than a {m.aircraft}'s fastest {fastest:.1f} h" if lost > READY_SLACK
               else f"as fast as a {m.aircraft} can")
     trip_txt = f"it took {trip:.1f} h to land ({way}), {slower}{other}"
-    if lost > wait:
-        kind, subject, why = "readiness", u.id, "transit"
-    elif cause is not None:
-        kind, subject, why = cause[0], cause[1], f"waiting for {describe_limit(cause[0], cause[1])}"
-    else:
-        kind, subject, why = "readiness", u.id, "waiting"
+    kind, subject, why = ("readiness", u.id, "transit") if lost > wait else ("readiness", u.id, "waiting") \
+        if cause is None else (cause[0], cause[1], "positioning" if from_home
+                               else f"waiting for {describe_limit(cause[0], cause[1])}")
     msg = f"{head} {why}: {who}, {waited}; {trip_txt}."
     return [(CLOSURE_SCORE, Finding(kind, subject, msg, ready, c, (u.id,)))]
 

@@ -15,9 +15,12 @@ This is how the home-based variants of the bundled and generated scenarios are m
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .scenario import Scenario, scenario_to_dict
+
+if TYPE_CHECKING:
+    from .plan import Mission
 
 #: the homes of each type's active and reserve-associate wings (REFERENCE.md)
 HOMES: dict[str, tuple[str, ...]] = {
@@ -25,7 +28,7 @@ HOMES: dict[str, tuple[str, ...]] = {
     "C-5M": ("KDOV", "KSUU", "KCEF"),
 }
 
-__all__ = ["HOMES", "with_homes", "without_homes"]
+__all__ = ["HOMES", "positioning_words", "with_homes", "without_homes"]
 
 
 def _split(count: int, homes: tuple[str, ...], rng: random.Random) -> list[tuple[str, int]]:
@@ -80,3 +83,15 @@ def without_homes(scenario: Scenario) -> Scenario:
     d = scenario_to_dict(scenario)
     d["aircraft"] = [{k: v for k, v in e.items() if k != "home"} for e in d.get("aircraft", [])]
     return Scenario.from_dict(d)
+
+
+def positioning_words(scenario: Scenario, m: Mission, load_at: float) -> tuple[bool, str]:
+    """What positioning did to a mission that loads at ``load_at`` (for the explanation):
+    ``(set_it, words)``. ``set_it``: the aircraft left home as soon as its pool had one,
+    so its flight from home set when the onload began. Empty words: no positioning."""
+    if not m.positions:
+        return False, ""
+    avail = min((h for h, c in scenario.fleet_steps(m.aircraft, m.home) if c > 0), default=m.start_hour)
+    if m.start_hour <= avail + 0.25:
+        return True, f"the first {m.aircraft}s from {m.home} reach {m.origin} at h{load_at:.1f}"
+    return False, f"its {m.aircraft} flew from its home {m.home} (left h{m.start_hour:.1f}, reached {m.origin} at h{load_at:.1f})"

@@ -241,7 +241,7 @@ class Scenario(_Frozen):
 
     @property
     def airfield_codes(self) -> list[str]:
-        """Every airfield the scenario uses (origins, stops, destinations)."""
+        """Every airfield the scenario uses (origins, stops, destinations, then homes)."""
         used: dict[str, None] = {}
         for u in self.units:
             used[u.origin] = None
@@ -251,6 +251,9 @@ class Scenario(_Frozen):
             used[d.airfield] = None
         for e in self.enroute:
             used[e] = None
+        for f in self.aircraft:
+            if f.home is not None:
+                used[f.home] = None
         return list(used)
 
     def aircraft_type(self, type_code: str) -> AircraftType:

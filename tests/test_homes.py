@@ -230,3 +230,17 @@ def test_generated_scenarios_with_homes_keep_every_count():
             hours = {h for h, _ in flat.fleet_steps(t)} | {h for h, _ in homed.fleet_steps(t)}
             assert [flat.fleet_count(t, h) for h in sorted(hours)] == [homed.fleet_count(t, h) for h in sorted(hours)]
         assert any(h is not None for _, h in homed.pools)
+
+
+def test_the_explanation_names_positioning_when_it_sets_the_closure():
+    # the unit is ready at 0, its only aircraft leaves HOME at 0 and lands at ORIG at
+    # 121 min = h2.0: the load waited 2.0 h for it, and that sets the force closure
+    from logistics.explain import explain
+
+    s = _scenario([{"type": "C-17A", "count": 1, "home": "HOME"}])
+    plan = _plan(s)
+    closing = [f for f in explain(s, plan) if "Force closure" in f.message]
+    assert closing, [f.message for f in explain(s, plan)]
+    msg = closing[0].message
+    assert "positioning" in msg and "the first C-17As from HOME reach ORIG at h2.0" in msg
+    assert closing[0].subject == "C-17A@HOME"

@@ -134,11 +134,12 @@ def over_seats(s: Scenario, plan: Plan) -> Corrupted:
 
 
 def before_ready(s: Scenario, plan: Plan) -> Corrupted:
-    # the whole mission an hour before its units are ready and loaded (rule 2)
+    # the whole mission an hour before its units are ready and loaded (rule 2): its
+    # departure from the origin (after its positioning flight from a home, SPEC 5.1)
     m = loaded(plan)[0]
     onload = s.aircraft_type(m.aircraft).onload_hours
     earliest = max(s.unit(ld.unit).ready_hour for ld in m.loads if not ld.empty) + onload
-    return s, rebuilt(s, plan, replace_mission(plan, m, shift(m, earliest - 1.0 - m.start_hour)))
+    return s, rebuilt(s, plan, replace_mission(plan, m, shift(m, earliest - 1.0 - m.departs_origin_hour)))
 
 
 def wrong_unit(s: Scenario, plan: Plan) -> Corrupted:
@@ -193,8 +194,7 @@ def short_range(s: Scenario, plan: Plan) -> Corrupted:
     # shorter than its longest loaded leg (rule 4)
     m = loaded(plan)[0]
     p = m.payload_stons(s.pax_weight_stons)
-    arr = next(i for i, lg in enumerate(m.legs) if lg.to == m.destination)
-    d = max(distance_nm(s.airfield(lg.frm), s.airfield(lg.to)) for lg in m.legs[: arr + 1])
+    d = max(distance_nm(s.airfield(m.legs[j].frm), s.airfield(m.legs[j].to)) for j in m.loaded_legs)
     s2 = edited(s, aircraft=set_type(m.aircraft, max_payload_stons=p, range_nm_at_max_payload=d - 1))
     return (s2, plan) if s2 else None
 

@@ -269,11 +269,16 @@ with t_units:
 with t_fleet:
     types = sorted(set(aircraft_catalog()) | {e.get("type") for e in (d.get("aircraft") or [])
                                               if isinstance(e, dict) and isinstance(e.get("type"), str)})
-    st.caption("Aircraft by type. Several lines of one type add up (e.g. more aircraft from a later "
-               "hour). Blank override cells take the catalogue's value (shown below).")
+    st.caption("Aircraft by type and home base. Lines of one type and one home add up (e.g. more "
+               "aircraft from a later hour); different homes are separate pools. Blank override cells "
+               "take the catalogue's value (shown below).")
     fleet_cols = {
         "type": st.column_config.SelectboxColumn("type", options=types),
         "count": num("count"),
+        "home": st.column_config.TextColumn(
+            "home", help="The airfield (ICAO) the line's aircraft fly from and back to: each mission "
+                         "positions empty to the unit's origin and returns home, and those hours count "
+                         "against the crews (SPEC 5.1). Blank: the aircraft are at the origin."),
         "available_hour": num("available from h"),
         "until_hour": num("until h", help="The line's aircraft leave the pool at this hour "
                                           "(broken, retasked); blank: they stay"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..timefmt import c_day, dtg
 from ..units import COMMODITIES
-from .parts import CSV_COLUMNS
+from .parts import CSV_COLUMNS, Mission
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -49,10 +49,10 @@ def missions_df(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
             "arrive_hour", "end_hour", "flying_hours", "pax", "bulk_stons",
             "oversize_stons", "outsize_stons", "cargo_stons", "units"]
     df = pd.DataFrame.from_records(rows, columns=cols)
+    df["home"] = [m.home for m in plan.missions]  # SPEC 5.1: the pool's home (None: none)
     df["arrive_hour"] = df["arrive_hour"].astype(float)
     if scenario is not None:
-        onload = {t: scenario.aircraft_type(t).onload_hours for t in scenario.fleet_types}
-        df.insert(6, "onload_hour", df["depart_hour"] - df["aircraft"].map(onload).astype(float))
+        df.insert(6, "onload_hour", [_onload_at(scenario, m) for m in plan.missions])
         df.insert(df.columns.get_loc("cargo_stons") + 1, "payload_stons",
                   df["cargo_stons"] + df["pax"] * scenario.pax_weight_stons)
         for c in ("depart", "arrive", "end"):
@@ -256,6 +256,15 @@ def flat_df(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
             df.insert(at + k, f"{c}_utc", _utc(scenario, df[f"{c}_hour"]))
         _add_dtgs(df, scenario, ("depart", "arrive", "end"), "depart_hour")  # last: CSV columns stay put
     return df
+
+
+def _onload_at(scenario: Scenario, m: Mission) -> float:
+    """When the onload at the origin starts: on landing there after positioning (SPEC
+    5.1), else ``onload_hours`` before the first departure."""
+    try:
+        return next(a for _, a, _, kind in m.ground_intervals(scenario) if kind == "onload")
+    except (KeyError, StopIteration):  # a type the scenario does not know
+        return math.nan
 
 
 # ----- helpers --------------------------------------------------------------------------

@@ -182,6 +182,17 @@ class Mission:
         return tuple(lg.to for lg in self.legs[self._origin_index:i]) if i is not None else ()
 
     @property
+    def loaded_legs(self) -> range:
+        """Indices of the legs that fly the loads: origin to destination."""
+        i = self._arrival_index
+        return range(self._origin_index, i + 1) if i is not None else range(0)
+
+    @property
+    def positioning_legs(self) -> range:
+        """Indices of the empty legs from its home to the origin (SPEC 5.1)."""
+        return range(self._origin_index)
+
+    @property
     def positioning_stops(self) -> tuple[str, ...]:
         """En-route stops of the positioning flight, home to origin."""
         return tuple(lg.to for lg in self.legs[: max(0, self._origin_index - 1)])
