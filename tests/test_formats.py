@@ -1,10 +1,12 @@
 """logistics.formats: units from TPFDD-like CSV/Excel files (round trips, every row
-problem in one pass) and a plan's airfields and routes as GeoJSON and KML."""
+problem in one pass) and a plan's airfields and routes as GeoJSON and KML (loaded,
+positioning and return lines, every time with its DTG and C-day)."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -24,6 +26,7 @@ from logistics.formats import (
     write_units,
 )
 from logistics.scenario import Scenario, load_scenario
+from logistics.timefmt import c_day, dtg
 
 ROOT = Path(__file__).resolve().parent.parent
 BAGHDAD = ROOT / "data" / "scenarios" / "baghdad-embassy-2020.yaml"
@@ -177,24 +180,69 @@ def test_the_example_file_loads_against_the_baghdad_airfields() -> None:
 
 
 # ----- maps out -------------------------------------------------------------------------
-def test_geojson_has_one_line_per_mission_through_the_airfields() -> None:
+HOMES = ROOT / "data" / "scenarios" / "baghdad-embassy-2020-homes.yaml"
+
+
+@cache
+def homes_solved():
+    """The Baghdad operation with the fleet at its home bases (SPEC 5.1), solved briefly."""
+    s = load_scenario(HOMES)
+    plan = logistics.solve(s, time_limit=3)
+    assert logistics.verify(s, plan) == []
+    assert any(m.positions for m in plan.missions)
+    return s, plan
+
+
+def _lines(g: dict) -> list[dict]:
+    return [f for f in g["features"] if f["geometry"]["type"] == "LineString"]
+
+
+def _coords(s: Scenario, codes) -> list[list[float]]:
+    return [[s.airfield(c).lon, s.airfield(c).lat] for c in codes]
+
+
+def _leg_codes(m, idx) -> list[str]:
+    legs = [m.legs[j] for j in idx]
+    return [legs[0].frm, *(lg.to for lg in legs)] if legs else []
+
+
+def _times_beside(s: Scenario, p: dict, names=("depart", "arrive")) -> None:
+    """Each hour of a feature has its UTC, its DTG and the C-day of its departure."""
+    for x in names:
+        h = p[f"{x}_hour"]
+        assert p[f"{x}_dtg"] == dtg(s, h) and re.fullmatch(r"\d{6}Z [A-Z]{3} \d{2}", p[f"{x}_dtg"])
+        assert p[f"{x}_utc"].endswith("Z")
+    assert p["c_day"] == c_day(p["depart_hour"])
+
+
+def test_geojson_has_the_loaded_line_and_the_return_of_each_mission() -> None:
     s, plan = tiny_solved()
     g = json.loads(json.dumps(plan_geojson(s, plan)))
     assert g["type"] == "FeatureCollection"
-    lines = [f for f in g["features"] if f["geometry"]["type"] == "LineString"]
+    assert g["properties"]["start_dtg"] == dtg(s, 0.0)
     points = {f["properties"]["icao"]: f for f in g["features"] if f["geometry"]["type"] == "Point"}
-    assert len(lines) == len(plan.missions)
-    for f, m in zip(lines, plan.missions, strict=True):
+    by_mission: dict[str, dict[str, dict]] = {}
+    for f in _lines(g):
+        by_mission.setdefault(f["properties"]["mission"], {})[f["properties"]["kind"]] = f
+    assert list(by_mission) == [m.id for m in plan.missions]
+    for m in plan.missions:
+        parts = by_mission[m.id]
+        assert set(parts) == {"mission", "return"}  # no homes: no positioning
+        f, back = parts["mission"], parts["return"]
         p = f["properties"]
+        assert f["id"] == m.id and back["id"] == f"{m.id}-return"
         assert (p["mission"], p["aircraft"], p["units"]) == (m.id, m.aircraft, list(m.unit_ids))
         assert p["pax"] == m.pax and p["stons"] == pytest.approx(m.cargo_stons, abs=1e-3)
-        assert (p["depart_hour"], p["arrive_hour"]) == (m.start_hour, m.arrive_hour)
-        coords = f["geometry"]["coordinates"]
-        assert len(coords) == len(m.legs) + 1
-        for code, (lon, lat) in zip(m.route, coords, strict=True):
-            af = s.airfield(code)
-            assert (lon, lat) == (af.lon, af.lat)
-            assert points[code]["geometry"]["coordinates"] == [af.lon, af.lat]
+        assert (p["depart_hour"], p["arrive_hour"], p["end_hour"]) == (m.start_hour, m.arrive_hour, m.end_hour)
+        assert p["route"] == "-".join(_leg_codes(m, m.loaded_legs)) and p["routing"] == m.routing
+        assert f["geometry"]["coordinates"] == _coords(s, _leg_codes(m, m.loaded_legs))
+        assert back["geometry"]["coordinates"][0] == _coords(s, [m.destination])[0]
+        assert back["geometry"]["coordinates"][-1] == _coords(s, [m.origin])[0]
+        assert (back["properties"]["units"], back["properties"]["pax"], back["properties"]["stons"]) == ([], 0, 0)
+        _times_beside(s, p, ("depart", "arrive", "start", "end"))
+        _times_beside(s, back["properties"])
+        for code in m.route:
+            assert points[code]["geometry"]["coordinates"] == _coords(s, [code])[0]
     assert points["KPOB"]["properties"]["role"] == "origin"
     assert points["OKAS"]["properties"]["role"] == "destination"
     assert points["ETAR"]["properties"]["roles"] == ["enroute"]
@@ -206,12 +254,57 @@ def test_kml_parses_and_holds_the_same_routes() -> None:
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     assert root.tag == "{http://www.opengis.net/kml/2.2}kml"
     marks = root.findall(".//k:Placemark", ns)
-    lines = [pm for pm in marks if pm.find("k:LineString", ns) is not None]
-    assert len(lines) == len(plan.missions)
-    for pm, m in zip(lines, plan.missions, strict=True):
+    lines = {pm.get("id"): pm for pm in marks if pm.find("k:LineString", ns) is not None}
+    assert len(lines) == 2 * len(plan.missions)
+    for m in plan.missions:
+        pm = lines[f"mission-{m.id}"]
         coords = pm.find("k:LineString/k:coordinates", ns).text.split()
-        want = [f"{s.airfield(c).lon},{s.airfield(c).lat},0" for c in m.route]
-        assert coords == want
+        assert coords == [f"{lon},{lat},0" for lon, lat in _coords(s, _leg_codes(m, m.loaded_legs))]
+        data = {d.get("name"): d.find("k:value", ns).text for d in pm.findall("k:ExtendedData/k:Data", ns)}
+        assert data["kind"] == "mission" and data["depart_dtg"] == dtg(s, m.start_hour)
+        assert data["arrive_dtg"] == dtg(s, m.arrive_hour) and data["end_dtg"] == dtg(s, m.end_hour)
+        assert data["c_day"] == c_day(m.start_hour)
+        text = pm.find("k:description", ns).text
+        assert f"{dtg(s, m.arrive_hour)} · {c_day(m.arrive_hour)}" in text
         assert pm.find("k:TimeSpan/k:begin", ns).text.endswith("Z")
+        assert lines[f"mission-{m.id}-return"].find("k:styleUrl", ns).text == "#route-return"
     points = {pm.find("k:name", ns).text for pm in marks if pm.find("k:Point", ns) is not None}
     assert {"KPOB", "OKAS", "ETAR"} <= points
+
+
+def test_positioning_legs_are_their_own_empty_features() -> None:
+    """SPEC 5.1: a mission from a home base is drawn home to origin (positioning, empty),
+    its loaded legs origin to destination (``Mission.loaded_legs``) and back home; the
+    parts join up into the whole route, every leg drawn once."""
+    s, plan = homes_solved()
+    g = plan_geojson(s, plan)
+    parts: dict[str, list[dict]] = {}
+    for f in _lines(g):
+        parts.setdefault(f["properties"]["mission"], []).append(f)
+    homes = {f["properties"]["icao"] for f in g["features"]
+             if f["geometry"]["type"] == "Point" and "home" in f["properties"]["roles"]}
+    assert homes == {e.home for e in s.aircraft if e.home is not None}
+    for m in plan.missions:
+        kinds = [f["properties"]["kind"] for f in parts[m.id]]
+        assert kinds == (["positioning"] if m.positions else []) + ["mission", "return"]
+        by = {f["properties"]["kind"]: f for f in parts[m.id]}
+        loaded = by["mission"]
+        assert loaded["geometry"]["coordinates"] == _coords(s, _leg_codes(m, m.loaded_legs))
+        assert loaded["properties"]["depart_hour"] == m.departs_origin_hour
+        assert loaded["properties"]["start_hour"] == m.start_hour and loaded["properties"]["home"] == m.home
+        joined = [c for i, f in enumerate(parts[m.id]) for c in f["geometry"]["coordinates"][1 if i else 0:]]
+        assert joined == _coords(s, m.route)
+        if m.positions:
+            pos = by["positioning"]
+            p = pos["properties"]
+            assert pos["geometry"]["coordinates"] == _coords(s, _leg_codes(m, m.positioning_legs))
+            assert pos["geometry"]["coordinates"][0] == _coords(s, [m.home])[0]
+            assert pos["geometry"]["coordinates"][-1] == _coords(s, [m.origin])[0]
+            assert (p["units"], p["pax"], p["stons"], pos["id"]) == ([], 0, 0, f"{m.id}-positioning")
+            assert p["depart_hour"] == m.start_hour and p["arrive_hour"] < loaded["properties"]["depart_hour"]
+            _times_beside(s, p)
+    kml = ET.fromstring(plan_kml(s, plan).encode())
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    styles = [pm.find("k:styleUrl", ns).text for pm in kml.findall(".//k:Placemark", ns)
+              if pm.get("id", "").endswith("-positioning")]
+    assert len(styles) == sum(m.positions for m in plan.missions) and set(styles) == {"#route-positioning"}
