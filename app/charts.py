@@ -334,6 +334,34 @@ def timeline_chart(plan: Plan, scenario: Scenario, by: str = "aircraft", now: fl
 
 
 # ----- step series ----------------------------------------------------------------------------
+#: small multiples: panels a row and the width of a panel's plot, pixels
+PANEL_COLUMNS, PANEL_WIDTH = 3, 260
+
+
+def small_multiples(base: alt.Chart, key: str, names: list[str], height: int) -> alt.ConcatChart:
+    """A panel of ``base`` (``hour`` against ``value``) per name of ``names`` (the rows whose
+    ``key`` is that name), :data:`PANEL_COLUMNS` a row, one hour scale and one aircraft
+    scale for all. Panels are concatenated, not faceted: a facet with ``columns`` draws the
+    hour axis of a missing panel under the gap where it would be. Each panel has its own
+    hour axis, titled under the bottom panel of each column; the first column labels and
+    titles the aircraft axis. The aircraft scale reaches above the highest value, so that
+    no line runs along a panel's top edge (one there lifted that panel's title above the
+    others')."""
+    values = base.data["value"] if isinstance(base.data, pd.DataFrame) else pd.Series(dtype=float)
+    high = float(values.max()) if len(values) else 0.0
+    top = high + max(1.0, 0.05 * high)  # a whole aircraft (or 5 %) above the highest line
+    panels = []
+    for i, name in enumerate(names):
+        bottom, first = i + PANEL_COLUMNS >= len(names), i % PANEL_COLUMNS == 0
+        panels.append(base.transform_filter(alt.datum[key] == name).encode(
+            x=alt.X("hour:Q", title=HOURS_TITLE if bottom else None),
+            y=alt.Y("value:Q", title="aircraft" if first else None, scale=alt.Scale(domain=[0, top], nice=False),
+                    axis=alt.Axis(labels=first, ticks=False, tickCount=6, tickMinStep=1)),
+        ).properties(width=PANEL_WIDTH, height=height, title=alt.TitleParams(
+            name, anchor="middle", frame="group", fontSize=11, fontWeight="normal", color="#546e7a")))
+    return alt.concat(*panels, columns=PANEL_COLUMNS).resolve_scale(x="shared", y="shared")
+
+
 def _extend(df: pd.DataFrame, key: str, end: float) -> pd.DataFrame:
     """Repeat each series' last row at ``end`` so step lines reach the right edge."""
     if df.empty:
@@ -357,18 +385,14 @@ def ground_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
     ], ignore_index=True)[["airfield", "hour", "series", "value"]]
     long["dtg"] = dtgs(scenario, long["hour"])
     base = alt.Chart(long).encode(
-        x=alt.X("hour:Q", title=HOURS_TITLE),
-        y=alt.Y("value:Q", title="aircraft"),
         color=alt.Color("series:N", title=None, scale=alt.Scale(
             domain=["on the ground", "MOG"], range=["#1565c0", "#c62828"]),
             legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(
             domain=["on the ground", "MOG"], range=[[1, 0], [6, 3]]), legend=None),
         tooltip=["airfield", "series", alt.Tooltip("hour:Q", format=".1f"), alt.Tooltip("dtg:N", title="DTG"),
-                 "value"])
-    line = base.mark_line(interpolate="step-after")
-    return line.properties(width=260, height=140).facet(
-        facet=alt.Facet("airfield:N", title=None), columns=3)
+                 "value"]).mark_line(interpolate="step-after")
+    return small_multiples(base, "airfield", sorted(long["airfield"].unique()), height=140)
 
 
 def fleet_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
@@ -384,17 +408,14 @@ def fleet_chart(plan: Plan, scenario: Scenario) -> alt.Chart:
     ], ignore_index=True)[["aircraft", "hour", "series", "value"]]
     long["dtg"] = dtgs(scenario, long["hour"])
     base = alt.Chart(long).encode(
-        x=alt.X("hour:Q", title=HOURS_TITLE),
-        y=alt.Y("value:Q", title="aircraft"),
         color=alt.Color("series:N", title=None, scale=alt.Scale(
             domain=["in use", "pool"], range=["#1565c0", "#c62828"]),
             legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(
             domain=["in use", "pool"], range=[[1, 0], [6, 3]]), legend=None),
         tooltip=["aircraft", "series", alt.Tooltip("hour:Q", format=".1f"), alt.Tooltip("dtg:N", title="DTG"),
-                 "value"])
-    return base.mark_line(interpolate="step-after").properties(width=260, height=160).facet(
-        facet=alt.Facet("aircraft:N", title=None), columns=3)
+                 "value"]).mark_line(interpolate="step-after")
+    return small_multiples(base, "aircraft", list(dict.fromkeys(long["aircraft"])), height=160)
 
 
 def missions_by_type_chart(counts: pd.DataFrame) -> alt.Chart:

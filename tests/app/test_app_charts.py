@@ -76,3 +76,34 @@ def test_every_goal_says_how_its_value_stands() -> None:
     assert t.loc["closure", "gap %"] == 5.0 and t.loc["closure", "search s"] == 12.0
     assert t.loc["closure", "how"].startswith("searched, not proven")
     assert t.loc["flying_hours", "how"].startswith("no search time")
+
+
+def test_small_multiples_draw_no_empty_panel_and_title_every_panel_alike() -> None:
+    """Five airfields, three a row: five panels (a facet with columns drew a sixth, empty
+    one's hour axis); the hour axis titled under the bottom panel of each column, the
+    aircraft axis on the first column; every title the same, and the scale reaches above
+    the highest line (a line along a panel's top lifted its title above the others)."""
+    import pandas as pd
+
+    names = ["ETAR", "KPOB", "OKAS", "OKBK", "ORAA"]
+    df = pd.DataFrame([{"airfield": a, "hour": h, "value": v} for i, a in enumerate(names)
+                       for h, v in ((0.0, 0), (10.0, 2 + i), (20.0, 12))])
+    spec = charts.small_multiples(alt.Chart(df).mark_line(), "airfield", names, height=140).to_dict()
+    assert "facet" not in spec and spec["columns"] == charts.PANEL_COLUMNS
+    panels = spec["concat"]
+    assert [p["title"]["text"] for p in panels] == names
+    assert len({json.dumps({k: v for k, v in p["title"].items() if k != "text"}) for p in panels}) == 1
+    x_titled = [i for i, p in enumerate(panels) if p["encoding"]["x"].get("title")]
+    y_titled = [i for i, p in enumerate(panels) if p["encoding"]["y"].get("title")]
+    assert x_titled == [2, 3, 4] and y_titled == [0, 3]
+    top = {p["encoding"]["y"]["scale"]["domain"][1] for p in panels}
+    assert len(top) == 1 and top.pop() >= 13  # the highest line, 12, below the top
+    assert spec["resolve"]["scale"] == {"x": "shared", "y": "shared"}
+
+
+def test_ground_and_fleet_charts_have_a_panel_per_airfield_and_type() -> None:
+    plan, s = tiny_plan()
+    ground = charts.ground_chart(plan, s).to_dict()
+    assert [p["title"]["text"] for p in ground["concat"]] == sorted(plan.ground_occupancy(s)["airfield"].unique())
+    fleet = charts.fleet_chart(plan, s).to_dict()
+    assert [p["title"]["text"] for p in fleet["concat"]] == list(dict.fromkeys(plan.fleet_use(s)["aircraft"]))
