@@ -6,7 +6,9 @@ its C-day side by side (the words of :mod:`logistics.timefmt`). No Streamlit her
 * :func:`caption`: ``052212Z JAN 20 · C+5``, under an hour on a KPI card;
 * :func:`beside_hours`: a plan table (``plan.missions_df(scenario)`` and the others) with
   a DTG column right after each hour column, and the C-day after the first, for the
-  Plan page; the UTC date-time columns of the export are left to the export.
+  Plan page; the UTC date-time columns of the export are left to the export;
+* :func:`fit_width`: the pixels a table column needs to show its heading and its
+  widest text (a DTG, an id) whole, for ``st.column_config`` ``width``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from logistics.plan.frames import c_days, dtgs
 from logistics.scenario import Scenario
 from logistics.timefmt import c_day, dtg
 
-__all__ = ["DTG_OF", "beside_hours", "c_days", "caption", "dtgs"]
+__all__ = ["DTG_OF", "beside_hours", "c_days", "caption", "dtgs", "fit_width"]
 
 #: hour columns of the plan tables -> the name of their DTG column
 DTG_OF = {"onload_hour": "onload_dtg", "depart_hour": "depart_dtg", "arrive_hour": "arrive_dtg",
@@ -28,6 +30,9 @@ DTG_OF = {"onload_hour": "onload_dtg", "depart_hour": "depart_dtg", "arrive_hour
           "closure_hour": "closure_dtg"}
 #: the hour whose C-day a table shows, in order of preference
 DAY_OF = ("closure_hour", "depart_hour", "arrive_hour")
+#: pixels of a character in a table cell or heading (14 px sans-serif: narrow punctuation,
+#: lower case, capitals and digits) and of the cell's padding and the heading's menu icon
+NARROW, LOWER_PX, NARROW_PX, WIDE_PX, CELL_PAD_PX = " .,:;·-()'|", 6.5, 4.0, 8.0, 24
 
 
 def _hour(h: Any) -> float | None:
@@ -64,3 +69,14 @@ def beside_hours(df: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
                 data["c_day"] = pd.Series(c_days(out[c]), index=out.index, dtype=object)
                 cols.append("c_day")
     return pd.DataFrame({c: data[c] for c in cols}, index=out.index)
+
+
+def fit_width(heading: str, values: Any = ()) -> int:
+    """Pixels for a table column that shows ``heading`` and each of ``values`` (as text;
+    none and NaN count as empty) whole: ``021254Z JAN 20`` needs 128."""
+    def px(text: str) -> float:
+        return sum(NARROW_PX if c in NARROW else LOWER_PX if c.islower() else WIDE_PX for c in text)
+
+    texts = [heading, *("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                        for v in values)]
+    return math.ceil(max(px(t) for t in texts) + CELL_PAD_PX)

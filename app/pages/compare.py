@@ -68,7 +68,15 @@ if len(picked) == 1:
     st.caption("Pick variants to compare with the baseline.")
 
 # ----- KPIs ------------------------------------------------------------------------------------
+#: the short name of each variant in the headings of the per-unit and per-type tables (the
+#: full name in the help and in the line above them): B the baseline, V1, V2... the others
+tag = {n: "B" if i == 0 else f"V{i}" for i, n in enumerate(picked)}
+rel_gap = {(n, g): gap for n in picked for g, _, _, gap in charts.goal_gaps(entries[n][0])}
+GAP_HELP = ("How far the value may be from the best plan: (value − proven bound) / value, as on the "
+            "Plan page's Gap card")
+NONE = "—"  # a cell with no value (the baseline's change, a unit with no closure)
 rows = []
+gap_goals: dict[str, str | None] = {}
 for n in picked:
     p, sc = entries[n]
     k = p.kpis
@@ -79,42 +87,55 @@ for n in picked:
                  "undelivered_pax": k.get("undelivered_pax"), "undelivered_stons": k.get("undelivered_stons"),
                  "missions": k.get("missions"), "flying_hours": k.get("flying_hours"), "status": p.status,
                  "gap_%": None if gap is None else 100 * gap})
+    gap_goals[n] = goal
 st.subheader("KPIs")
 kdf = pd.DataFrame(rows).set_index("variant")
-small = "small"
-st.dataframe(kdf, width="stretch", column_config={
-    "_index": st.column_config.TextColumn("variant", width="medium"),
-    "edits": st.column_config.NumberColumn("edits", width=small, help="Edits against the baseline's scenario"),
-    "closure_hour": st.column_config.NumberColumn("closure h", format="%.1f", width=small),
-    "closure_dtg": st.column_config.TextColumn("closure DTG", width="medium",
+# "gap (closure)" as on the Plan page's card when every variant's gap is of one goal
+one_goal = len(set(gap_goals.values())) == 1 and None not in gap_goals.values()
+gap_heading = f"gap ({gap_goals[base]})" if one_goal else "gap"
+gap_of = gap_goals[base] if one_goal else "; ".join(f"{n}: {g or '-'}" for n, g in gap_goals.items())
+W = times.fit_width
+st.dataframe(kdf, width="stretch", placeholder=NONE, column_config={
+    "_index": st.column_config.TextColumn("variant", width=min(200, W("variant", kdf.index))),
+    "edits": st.column_config.NumberColumn("edits", width=W("edits"), help="Edits against the baseline's scenario"),
+    "closure_hour": st.column_config.NumberColumn("closure h", format="%.1f", width=W("closure h")),
+    "closure_dtg": st.column_config.TextColumn("closure DTG", width=W("closure DTG", kdf["closure_dtg"]),
                                                help="Force closure as a Zulu date-time group and C-day"),
-    "late_units": st.column_config.NumberColumn("late", width=small, help="Units late"),
-    "undelivered_pax": st.column_config.NumberColumn("short soldiers", width=small,
+    "late_units": st.column_config.NumberColumn("late", width=W("late"), help="Units late"),
+    "undelivered_pax": st.column_config.NumberColumn("short pax", width=W("short pax"),
                                                      help="Soldiers not delivered"),
-    "undelivered_stons": st.column_config.NumberColumn("short st", format="%.1f", width=small,
-                                                       help="Short tons not delivered"),
-    "missions": st.column_config.NumberColumn("missions", width=small),
-    "flying_hours": st.column_config.NumberColumn("flying h", format="%.0f", width=small),
-    "status": st.column_config.TextColumn("status", width=small),
-    "gap_%": st.column_config.NumberColumn("gap %", format="%.1f", width=small,
-                                           help="The first goal not proven best: how far from its bound"),
+    "undelivered_stons": st.column_config.NumberColumn("short st", format="%.1f", width=W("short st"),
+                                                       help="Short tons of cargo not delivered"),
+    "missions": st.column_config.NumberColumn("missions", width=W("missions")),
+    "flying_hours": st.column_config.NumberColumn("flying h", format="%.0f", width=W("flying h")),
+    "status": st.column_config.TextColumn("status", width=W("status", kdf["status"])),
+    "gap_%": st.column_config.NumberColumn(gap_heading, format="%.1f %%", width=W(gap_heading, ["100.0 %"]),
+                                           help=f"The first goal not proven best ({gap_of}). {GAP_HELP}."),
 })
 
 st.markdown("##### Goals: value, proven bound and change against the baseline")
 goals = page_charts.goal_rows({n: entries[n][0] for n in picked}, base)
 if len(goals):
-    st.dataframe(goals, hide_index=True, width="stretch", column_config={
-        "variant": st.column_config.TextColumn("variant", width="medium"),
-        "goal": st.column_config.TextColumn("goal", width=small),
-        "value": st.column_config.NumberColumn("value", format="%.2f", width=small),
-        "bound": st.column_config.NumberColumn("bound", format="%.2f", width=small,
+    goals.insert(goals.columns.get_loc("gap"), "gap_%",
+                 [None if (x := rel_gap.get((n, g))) is None else 100 * x
+                  for n, g in zip(goals["variant"], goals["goal"], strict=True)])
+    st.dataframe(goals, hide_index=True, width="stretch", placeholder=NONE, column_config={
+        "variant": st.column_config.TextColumn("variant", width=min(200, W("variant", goals["variant"]))),
+        "goal": st.column_config.TextColumn("goal", width=W("goal", goals["goal"])),
+        "value": st.column_config.NumberColumn("value", format="%.2f", width=W("value", ["99,999.99"])),
+        "bound": st.column_config.NumberColumn("bound", format="%.2f", width=W("bound", ["99,999.99"]),
                                                help="Proven: no plan of its scenario does better"),
-        "gap": st.column_config.NumberColumn("gap", format="%.2f", width=small,
-                                             help="Value minus bound: how much better a plan may exist"),
-        "change": st.column_config.NumberColumn("Δ baseline", format="%+.2f", width=small),
-        "verdict": st.column_config.TextColumn("verdict", width="medium"),
+        "gap_%": st.column_config.NumberColumn("gap", format="%.1f %%", width=W("gap", ["100.0 %"]),
+                                               help=GAP_HELP),
+        "gap": st.column_config.NumberColumn("gap (abs.)", format="%.2f", width=W("gap (abs.)"),
+                                             help="Value minus bound, in the goal's own units (hours for "
+                                                  "closure and flying_hours): how much better a plan may be"),
+        "change": st.column_config.NumberColumn("Δ baseline", format="%+.2f", width=W("Δ baseline"),
+                                                help="The variant's value minus the baseline's, in the "
+                                                     "goal's units; none for the baseline itself"),
+        "verdict": st.column_config.TextColumn("verdict", width=W("verdict", goals["verdict"])),
     })
-    st.caption("A change smaller than the gap of either plan is **within solver noise**: a longer "
+    st.caption("A change smaller than the gap (abs.) of either plan is **within solver noise**: a longer "
                "solve of either may close it. Lower is better for every goal.")
 else:
     st.caption("These plans carry no solver values (plans read from files).")
@@ -129,35 +150,39 @@ for n in picked:
 st.subheader(f"Closure per unit against “{base}”")
 
 
-def short(name: str, n: int = 18) -> str:
-    """A column label that fits; the full name is in the column's help."""
-    return name if len(name) <= n else name[: n - 1] + "…"
+def tags_line() -> str:
+    """``B: “baseline” · V1: “lead battalion 650”``: the short names of the headings."""
+    return " · ".join(f"**{tag[n]}**: “{n}”" for n in picked)
 
 
 units = list(dict.fromkeys(u for f in frames.values() for u in f.index))
 table = pd.DataFrame(index=pd.Index(units, name="unit"))
 table["rdd"] = [frames[base]["rdd"].get(u) for u in units]
-cfg = {"unit": st.column_config.TextColumn("unit", width="medium"),
-       "rdd": st.column_config.NumberColumn("RDD h", format="%.1f", width="small")}
+cfg = {"unit": st.column_config.TextColumn("unit", width=W("unit", units)),
+       "rdd": st.column_config.NumberColumn("RDD h", format="%.1f", width=W("RDD h"),
+                                            help="Required delivery, hours from C-hour 0 (in the baseline)")}
 for i, n in enumerate(picked):  # keys by position: a variant may be called anything
+    t = tag[n]
     table[f"c{i}"] = pd.to_numeric(pd.Series([frames[n]["closure"].get(u) for u in units], index=table.index),
                                    errors="coerce")
-    cfg[f"c{i}"] = st.column_config.NumberColumn(short(n), format="%.1f", width="small",
+    cfg[f"c{i}"] = st.column_config.NumberColumn(f"{t} h", format="%.1f", width=W(f"{t} h", ["999.9"]),
                                                  help=f"Closure hour in “{n}”")
     table[f"t{i}"] = times.dtgs(entries[n][1], table[f"c{i}"])
-    cfg[f"t{i}"] = st.column_config.TextColumn(f"{short(n, 14)} DTG", width="small",
+    cfg[f"t{i}"] = st.column_config.TextColumn(f"{t} DTG", width=W(f"{t} DTG", table[f"t{i}"]),
                                                help=f"Closure in “{n}” as a Zulu date-time group")
     if i:
         table[f"d{i}"] = table[f"c{i}"] - table["c0"]
-        cfg[f"d{i}"] = st.column_config.NumberColumn(f"Δ {short(n, 14)}", format="%+.1f", width="small",
+        cfg[f"d{i}"] = st.column_config.NumberColumn(f"Δ {t} h", format="%+.1f", width=W(f"Δ {t} h", ["+999.9"]),
                                                      help=f"“{n}” minus “{base}”, hours")
 status = {n: frames[n]["status"] for n in picked}
 table["status"] = [" / ".join(str(status[n].get(u, "-")) for n in picked) for u in units]
-cfg["status"] = st.column_config.TextColumn("status (" + " / ".join(short(n, 10) for n in picked) + ")",
-                                            width="medium")
-st.dataframe(table, width="stretch", column_config=cfg)
+heading = "status " + " / ".join(tag[n] for n in picked)
+cfg["status"] = st.column_config.TextColumn(heading, width=W(heading, table["status"]),
+                                            help="Each unit's status in " + ", ".join(f"“{n}”" for n in picked))
+st.markdown(tags_line())
+st.dataframe(table, width="stretch", column_config=cfg, placeholder=NONE)
 st.caption("Closure hour of each unit in each plan; Δ: later (+) or earlier (−) than the baseline, "
-           "empty when a unit is not fully delivered in one of the two.")
+           f"{NONE} when a unit is not fully delivered in one of the two.")
 
 st.subheader("Units that changed destination")
 moved = []
@@ -168,9 +193,9 @@ for n in picked[1:]:
         if a != b:
             moved.append({"variant": n, "unit": u, "from": a or "-", "to": b or "-"})
 if moved:
-    st.dataframe(pd.DataFrame(moved), hide_index=True, width="stretch", column_config={
-        "from": st.column_config.TextColumn(f"in {short(base)}", width="small"),
-        "to": st.column_config.TextColumn("in the variant", width="small")})
+    st.dataframe(pd.DataFrame(moved), hide_index=True, width="stretch", placeholder=NONE, column_config={
+        "from": st.column_config.TextColumn("in the baseline", width=W("in the baseline"), help=f"In “{base}”"),
+        "to": st.column_config.TextColumn("in the variant", width=W("in the variant"))})
 else:
     st.markdown("None: every unit goes to the same base in all variants picked.")
 
@@ -194,8 +219,11 @@ if cnt:
     with c2:
         piv = cdf.pivot_table(index="aircraft", columns="variant", values="missions", fill_value=0)
         piv = piv.reindex(columns=[n for n in picked if n in piv.columns])  # baseline first, not A-Z
-        st.dataframe(piv, width="stretch", column_config={
-            n: st.column_config.NumberColumn(short(n, 12), width="small", help=n) for n in piv.columns})
+        st.dataframe(piv, width="stretch", placeholder=NONE, column_config={
+            "_index": st.column_config.TextColumn("aircraft", width=W("aircraft", piv.index)),
+            **{n: st.column_config.NumberColumn(tag[n], width=W(tag[n], ["999"]), help=f"Missions in “{n}”")
+               for n in piv.columns}})
+        st.caption(tags_line())
 else:
     st.markdown("No missions in the variants picked.")
 

@@ -80,7 +80,8 @@ with st.expander("Every goal: value, bound, gap and search time", expanded=gap i
     st.dataframe(charts.goal_table(plan, list(scen.objective)), hide_index=True, width="stretch",
                  column_config={"value": st.column_config.NumberColumn(format="%.2f"),
                                 "bound": st.column_config.NumberColumn(format="%.2f"),
-                                "gap %": st.column_config.NumberColumn(format="%.1f")})
+                                "gap %": st.column_config.NumberColumn("gap", format="%.1f %%",
+                                                                       help="(value − bound) / value")})
 
 replan_panel.replan_result(plan, scen)
 
@@ -206,5 +207,12 @@ with tabs[5]:
         df = plan.legs_df(scen)
     else:
         df = plan.missions_df(scen)
-    st.dataframe(times.beside_hours(df, scen), hide_index=True, width="stretch", column_config=hour_cols,
-                 height=420)
+    df = times.beside_hours(df, scen)
+    # the columns that name a mission or a unit wide enough for their ids; the first kept in view
+    for c in ("id", "mission", "unit"):
+        if c in df.columns:
+            hour_cols[c] = st.column_config.TextColumn(c, width=min(320, times.fit_width(c, df[c])),
+                                                       pinned=c == df.columns[0])
+    # as tall as its rows (a header and 35 px a row), no empty rows under them; 11 rows and it scrolls
+    st.dataframe(df, hide_index=True, width="stretch", column_config=hour_cols, placeholder="—",
+                 height=min(420, 35 * (len(df) + 1) + 3))

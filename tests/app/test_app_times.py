@@ -2,6 +2,8 @@
 C-day under the hour, its tables a DTG column right after each hour column and a C-day,
 the Compare page the closure's DTG, and a re-plan's mission table the old and new
 departures' DTGs. Plans are short deterministic solves, checked with logistics.verify.
+The Compare page's headings fit, its DTGs keep their year, its empty cells show "—" and
+its gaps are percentages as on the Plan page; the Plan page's ids show whole.
 
 The tiny scenario starts 2020-01-01 00:00Z, so an hour h is day 1 + h // 24 of January
 at h % 24 o'clock: h20.0 is 012000Z JAN 20 on C+0.
@@ -14,7 +16,7 @@ import re
 from apptest_support import make_app, tiny_dict, tiny_plan
 from streamlit.testing.v1 import AppTest
 
-from app import mission_changes, times
+from app import charts, mission_changes, times
 from app.state import Variant
 from logistics.timefmt import c_day, dtg
 from logistics.verify import verify
@@ -113,3 +115,95 @@ def test_beside_hours_and_caption_by_hand() -> None:
     out = times.beside_hours(df, s)
     assert list(out.columns) == ["id", "closure_hour", "closure_dtg", "c_day", "late_hours"]
     assert list(out["closure_dtg"]) == ["012000Z JAN 20", None] and list(out["c_day"]) == ["C+0", None]
+
+
+# ----- Compare that fits (#24) -------------------------------------------------------------------
+LONG = "lead battalion 650"
+
+
+def compare_page() -> tuple[AppTest, list]:
+    """The Compare page with the tiny plan as the baseline and a variant with a long name
+    (the same plan, its closure goal's bound lowered so that it has a gap)."""
+    import copy
+    import dataclasses
+
+    plan, s = tiny_plan()
+    sv = plan.solve
+    i = sv.goals.index("closure")
+    bound = list(sv.bound)
+    bound[i] = sv.objective[i] * 0.9
+    other = dataclasses.replace(copy.deepcopy(plan), solve=dataclasses.replace(sv, bound=bound))
+    at = make_app()
+    at.session_state["scenario_dict"] = tiny_dict()
+    at.session_state["variants"] = {"baseline": Variant("baseline", plan, s, saved_at=1.0),
+                                    LONG: Variant(LONG, other, s, saved_at=2.0)}
+    at.session_state["plan"] = plan
+    at.session_state["plan_scenario"] = s
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    clean(at)
+    return at, [plan, other]
+
+
+def columns(df) -> dict:
+    """The column configuration a dataframe element sends the browser."""
+    import json
+
+    return json.loads(df.proto.columns)
+
+
+def test_compare_headings_fit_and_dtgs_keep_their_year() -> None:
+    at, _ = compare_page()
+    _, s = tiny_plan()
+    for d in at.dataframe:
+        for key, col in columns(d).items():
+            if col.get("hidden"):
+                continue
+            label = col.get("label") or key
+            assert "…" not in label and len(label) <= 24, label  # a short heading, never cut by hand
+            assert isinstance(col.get("width"), int) and col["width"] >= times.fit_width(label), (label, col)
+        assert d.proto.placeholder == "—"  # an empty cell shows a dash, not "None"
+    per_unit = next(d for d in at.dataframe if "t1" in d.value.columns)
+    cfg = columns(per_unit)
+    assert (cfg["c0"]["label"], cfg["t1"]["label"], cfg["d1"]["label"]) == ("B h", "V1 DTG", "Δ V1 h")
+    assert LONG in cfg["t1"]["help"] and LONG in "\n".join(m.value for m in at.markdown)
+    for t in ("t0", "t1"):  # the whole DTG, year too, in a column wide enough for it
+        assert all(DTG.fullmatch(x) for x in per_unit.value[t]), list(per_unit.value[t])
+        assert cfg[t]["width"] >= times.fit_width(cfg[t]["label"], per_unit.value[t])
+    closure = per_unit.value["c0"].iloc[0]
+    assert per_unit.value["t0"].iloc[0] == dtg(s, closure) and dtg(s, closure).endswith(" 20")
+
+
+def test_compare_baseline_rows_show_no_none_and_gaps_as_on_the_plan_page() -> None:
+    at, plans = compare_page()
+    goals = next(d for d in at.dataframe if "verdict" in d.value.columns)
+    df = goals.value
+    base = df[df["variant"] == "baseline"]
+    assert base["change"].isna().all()  # no value, shown as the placeholder
+    assert not (base.astype(str) == "None").any().any() and not (df.astype(str) == "None").any().any()
+    cfg = columns(goals)
+    assert cfg["gap_%"]["label"] == "gap" and cfg["gap_%"]["type_config"]["format"] == "%.1f %%"
+    assert cfg["gap"]["label"] == "gap (abs.)"
+    for name, plan in zip(["baseline", LONG], plans, strict=True):
+        rel = {g: gap for g, _, _, gap in charts.goal_gaps(plan)}
+        rows = df[df["variant"] == name].set_index("goal")
+        for g, gap in rel.items():
+            assert rows.loc[g, "gap_%"] == (None if gap is None else 100 * gap) or abs(
+                rows.loc[g, "gap_%"] - 100 * gap) < 1e-9
+    closure = df[(df["variant"] == LONG) & (df["goal"] == "closure")].iloc[0]
+    assert abs(closure["gap_%"] - 10.0) < 1e-6 and closure["gap"] > 0  # 10 % of the value, as the Plan card says
+    kpis = at.dataframe[0]
+    kcfg = columns(kpis)
+    assert kcfg["gap_%"]["type_config"]["format"] == "%.1f %%"
+    assert abs(kpis.value.loc[LONG, "gap_%"] - 100 * charts.headline_gap(plans[1])[1]) < 1e-9
+
+
+def test_plan_tables_fit_their_ids_and_show_no_none() -> None:
+    at = plan_page()
+    for which, first in (("missions", "id"), ("units", "id"), ("loads", "mission"), ("legs", "mission")):
+        at.segmented_control(key="plan_table").set_value(which).run()
+        clean(at)
+        d = next(d for d in at.dataframe if first in d.value.columns and "c_day" in d.value.columns)
+        cfg = columns(d)
+        assert cfg[first]["width"] >= times.fit_width(first, d.value[first]) and cfg[first]["pinned"], which
+        assert d.proto.placeholder == "—"
