@@ -31,8 +31,8 @@ DTG_OF = {"onload_hour": "onload_dtg", "depart_hour": "depart_dtg", "arrive_hour
 #: the hour whose C-day a table shows, in order of preference
 DAY_OF = ("closure_hour", "depart_hour", "arrive_hour")
 #: pixels of a character in a table cell or heading (14 px sans-serif: narrow punctuation,
-#: lower case, capitals and digits) and of the cell's padding and the heading's menu icon
-NARROW, LOWER_PX, NARROW_PX, WIDE_PX, CELL_PAD_PX = " .,:;·-()'|", 6.5, 4.0, 8.0, 24
+#: lower case, capitals and digits) and of the padding either side of a cell
+NARROW, LOWER_PX, NARROW_PX, WIDE_PX, CELL_PAD_PX = " .,:;·-()'|", 6.5, 4.0, 8.0, 18
 
 
 def _hour(h: Any) -> float | None:
@@ -73,7 +73,7 @@ def beside_hours(df: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 def fit_width(heading: str, values: Any = ()) -> int:
     """Pixels for a table column that shows ``heading`` and each of ``values`` (as text;
-    none and NaN count as empty) whole: ``021254Z JAN 20`` needs 128."""
+    none and NaN count as empty) whole: ``021254Z JAN 20`` needs 122."""
     def px(text: str) -> float:
         return sum(NARROW_PX if c in NARROW else LOWER_PX if c.islower() else WIDE_PX for c in text)
 
