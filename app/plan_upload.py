@@ -89,9 +89,14 @@ def open_plan(raw: bytes, name: str) -> PlanUpload:
 
 def render() -> None:
     """The uploader and what the last file gave, in an expander (on the Plan page, above
-    the plan; open when there is no plan yet or a file was just read)."""
+    the plan; open when there is no plan yet or a file is in the uploader).
+
+    A file replacing the one in the uploader arrives after a run without any (the
+    old one's result forgotten): ``expanded`` looks at the uploader too, or that run
+    would close the expander over the new file's message."""
     ss = st.session_state
-    with st.expander("Open a plan file", expanded=state.plan() is None or _RESULT in ss,
+    has_file = _RESULT in ss or ss.get(UPLOAD_KEY) is not None
+    with st.expander("Open a plan file", expanded=state.plan() is None or has_file,
                      icon=":material/file_open:"):
         _render()
 
@@ -108,6 +113,10 @@ def _render() -> None:
         return
     if ss.get(_RESULT, {}).get("file_id") != up.file_id:
         ss[_RESULT] = {"file_id": up.file_id, "got": open_plan(up.getvalue(), up.name)}
+        if ss[_RESULT]["got"].plan is not None:
+            # the sidebar was drawn before this page, with the plan it replaces; the
+            # rerun draws it (and keeps the plan on disk, names it in the URL) with this one
+            st.rerun()
     got: PlanUpload = ss[_RESULT]["got"]
     if got.problems:
         n = len(got.problems)
