@@ -215,11 +215,17 @@ class Estimate:
 
 
 def _planner_routing(s: Scenario, o: str, d: str, t: str) -> Routing | None:
-    """The routing a planner picks: the largest payload, then the fastest."""
+    """The routing a planner picks: the largest payload, then the fastest, flown from
+    the home of the type's largest pool that can fly it (SPEC 5.1: its positioning and
+    return home are in the cycle, its flight from home in the transit)."""
 
     def pick() -> Routing | None:
-        rs = routings(s, o, d, t)
-        return min(rs, key=lambda r: (-r.payload_stons, r.arrive)) if rs else None
+        pools = sorted((h for tt, h in s.pools if tt == t), key=lambda h: -s.fleet_count(t, home=h))
+        for home in pools or [None]:
+            rs = routings(s, o, d, t, home=home)
+            if rs:
+                return min(rs, key=lambda r: (-r.payload_stons, r.arrive))
+        return None
 
     return s.cached(("planner-routing", o, d, t), pick)
 

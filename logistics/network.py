@@ -269,6 +269,30 @@ def pool_routings(s: Scenario, origin: str, dest: str, pool: tuple[str, str | No
     return routings(s, origin, dest, pool[0], home=pool[1])
 
 
+def positioning_hours(s: Scenario, type_code: str, home: str | None, origin: str) -> float | None:
+    """Hours of the fastest feasible empty flight of the type from ``home`` to ``origin``
+    (legs at cruise speed, exactly, plus en-route ground times): 0 without a home or at
+    it, ``None`` when the type cannot fly it. A lower bound's view of positioning."""
+    if home is None or home == origin:
+        return 0.0
+
+    def calc() -> float | None:
+        ac = s.aircraft_type(type_code)
+        if not (_runway_ok(s, home, ac) and _runway_ok(s, origin, ac)):
+            return None
+        best = None
+        for path in _paths(s, home, origin, ac, 2):
+            nodes = (home, *path, origin)
+            if _path_payload(s, nodes, ac) < 0:
+                continue
+            h = sum(dist_nm(s, x, y) / ac.cruise_kt for x, y in zip(nodes, nodes[1:], strict=False))
+            h += ac.enroute_ground_hours * len(path)
+            best = h if best is None else min(best, h)
+        return best
+
+    return s.cached(("positioning-hours", type_code, home, origin), calc)
+
+
 def reachable(s: Scenario, origin: str, dest: str, type_code: str) -> bool:
     """Whether some pool of the type has a routing carrying a useful load from origin to dest."""
     homes = [h for t, h in s.pools if t == type_code] or [None]

@@ -244,3 +244,20 @@ def test_the_explanation_names_positioning_when_it_sets_the_closure():
     msg = closing[0].message
     assert "positioning" in msg and "the first C-17As from HOME reach ORIG at h2.0" in msg
     assert closing[0].subject == "C-17A@HOME"
+
+
+def test_the_bounds_and_the_estimate_count_the_flight_from_home():
+    # the closure can be no earlier than the flight from HOME (901.6 nm / 450 kt =
+    # 2.004 h), the onload (3.25 h) and the flight out (2.004 h): 7.257 h; the plan's
+    # 7.283 h is that in whole minutes (121 + 195 + 121 min). Without a home the bound
+    # is 5.254 h (no positioning). The doctrinal estimate moves later with homes too.
+    from logistics.bounds.search_free import lower_bound
+    from logistics.estimate import estimate
+
+    homed = _scenario([{"type": "C-17A", "count": 1, "home": "HOME"}])
+    flat = _scenario([{"type": "C-17A", "count": 1}])
+    lb_h, lb_f = lower_bound(homed), lower_bound(flat)
+    assert lb_h == pytest.approx(2 * 901.6157 / 450 + 3.25, abs=1e-3)
+    assert lb_f == pytest.approx(901.6157 / 450 + 3.25, abs=1e-3)
+    assert lb_h <= _plan(homed).kpis["closure_hour"] + 1e-9
+    assert estimate(homed).closure_hour > estimate(flat).closure_hour

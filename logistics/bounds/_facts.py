@@ -1,7 +1,7 @@
 """Plain-Python facts of a scenario that the estimate and the search-free bounds share.
 
 Memoised on the scenario (pydantic attribute access is slow): the live aircraft types,
-their first available hour, the airfields' MOG, what a sortie of a type can take of a
+their first available hour (at an origin: after positioning from home), the airfields' MOG, what a sortie of a type can take of a
 commodity, and the exact fastest loaded flight from one airfield to another.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from ..catalog import AircraftType
 from ..geo import distance_nm
+from ..network import positioning_hours
 from ..scenario import CLASS_OF, COMMODITIES, Scenario, Unit
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "demand_of",
     "facts",
     "fastest_outbound_hours",
+    "first_at",
     "first_available",
     "live_types",
     "load_capacity",
@@ -63,6 +65,23 @@ def live_types(s: Scenario) -> list[str]:
 def first_available(s: Scenario, t: str) -> float:
     """The first hour an aircraft of live type ``t`` is available."""
     return facts(s).avail[t]
+
+
+def first_at(s: Scenario, t: str, origin: str) -> float:
+    """The first hour an aircraft of live type ``t`` can be at ``origin``: over the
+    type's pools, the first available hour plus the fastest flight from its home
+    (SPEC 5.1); the type's first available hour when no pool can reach it."""
+
+    def calc() -> float:
+        best = math.inf
+        for tt, home in s.pools:
+            hours = [h for h, c in s.fleet_steps(t, home) if c > 0] if tt == t else []
+            p = positioning_hours(s, t, home, origin) if hours else None
+            if p is not None:
+                best = min(best, min(hours) + p)
+        return best if math.isfinite(best) else first_available(s, t)
+
+    return s.cached(("first-at", t, origin), calc)
 
 
 def mog_of(s: Scenario, icao: str) -> int:

@@ -32,6 +32,7 @@ from ._facts import (
     demand_of,
     facts,
     fastest_outbound_hours,
+    first_at,
     first_available,
     live_types,
     load_capacity,
@@ -93,7 +94,7 @@ def _unit_arrivals_uncached(s: Scenario, u: Unit, ds: tuple[str, ...]) -> dict[s
                 continue
             fo = outbound_hours(s, t, u, ds)
             if math.isfinite(fo):
-                best = min(best, max(u.ready_hour, first_available(s, t)) + ac.onload_hours + fo)
+                best = min(best, max(u.ready_hour, first_at(s, t, u.origin)) + ac.onload_hours + fo)
         out[c] = best
     return out
 
@@ -162,7 +163,7 @@ def _unit_bound(s: Scenario, u: Unit) -> float:
     e_on = sum(q * _onload_per_amount(s, u, c) for c, q in dem.items())
     carriers = [t for t in live_types(s) if can_carry(facts(s).ac[t], u)]
     fo_min = min(outbound_hours(s, t, u) for t in carriers)
-    t0 = max(u.ready_hour, min(first_available(s, t) for t in carriers))
+    t0 = max(u.ready_hour, min(first_at(s, t, u.origin) for t in carriers))
     lb = max(lb, t0 + (e_on / mog_o if mog_o > 0 else math.inf) + fo_min)
     # destination ramp
     mog_d = sum(mog_of(s, d) for d in u.destinations)

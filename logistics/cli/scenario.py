@@ -36,6 +36,9 @@ def _roles(s: Scenario) -> dict[str, list[str]]:
     for e in s.enroute:
         if "en-route" not in roles[e]:
             roles[e].append("en-route")
+    for f in s.aircraft:  # SPEC 5.1
+        if f.home is not None and "home" not in roles[f.home]:
+            roles[f.home].append("home")
     return roles
 
 
@@ -81,6 +84,7 @@ def summary(s: Scenario) -> dict[str, Any]:
         fleet.append({
             "type": t, "count": s.fleet_count(t),
             "available": [{"hour": h, "count": c} for h, c in s.fleet_steps(t) if c > 0],
+            "homes": {h or "": s.fleet_count(t, home=h) for tt, h in s.pools if tt == t},
             "withdrawn": [{"hour": h, "count": -c} for h, c in s.fleet_steps(t) if c < 0],
             "seats": ac.seats, "acl_stons": ac.acl_stons, "cargo_classes": list(ac.cargo_classes),
             "ute_hours": ac.ute_hours, "min_runway_ft": ac.min_runway_ft,
@@ -136,8 +140,9 @@ def print_summary(s: Scenario, out: TextIO) -> None:
 
     w(section("Fleet") + "\n")
     w(table(
-        ["type", "count", "available (count@hour)", "seats", "ACL st", "classes", "UTE h/day"],
-        [[f["type"], f["count"], ", ".join(f"{a['count']}@{a['hour']:g}h" for a in f["available"]),
+        ["type", "count", "homes", "available (count@hour)", "seats", "ACL st", "classes", "UTE h/day"],
+        [[f["type"], f["count"], ", ".join(f"{n} {h}" for h, n in f["homes"].items() if h) or "-",
+          ", ".join(f"{a['count']}@{a['hour']:g}h" for a in f["available"]),
           f["seats"], f["acl_stons"], "/".join(f["cargo_classes"]) or "pax only", f["ute_hours"]]
          for f in info["fleet"]],
     ) + "\n")
