@@ -73,6 +73,7 @@ class LeversJob:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._withdrawn = False
+        self._ended = threading.Event()  # set when the re-plans have ended or the job was withdrawn
 
     @property
     def tasks(self) -> int:
@@ -98,7 +99,7 @@ class LeversJob:
                 return self
             self.started = time.perf_counter()
             self._thread = threading.Thread(target=self._run, name="levers", daemon=True)
-        self._thread.start()
+            self._thread.start()
         return self
 
     def withdraw(self) -> bool:
@@ -108,6 +109,7 @@ class LeversJob:
             if self._thread is not None:
                 return False
             self._withdrawn = True
+        self._ended.set()
         return True
 
     def cancel(self) -> None:
@@ -126,11 +128,12 @@ class LeversJob:
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
             self.ended = time.perf_counter()
+            self._ended.set()
 
     @property
     def finished(self) -> bool:
         """Whether it was started and has ended (a result or an error), or was withdrawn."""
-        return self._withdrawn or (self._thread is not None and not self._thread.is_alive())
+        return self._ended.is_set()
 
     @property
     def elapsed(self) -> float:
@@ -140,9 +143,10 @@ class LeversJob:
         return (self.ended or time.perf_counter()) - self.started
 
     def wait(self, timeout: float | None = None) -> pd.DataFrame | None:
-        """Block until finished (or ``timeout``); the result, if any."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Block until finished (or ``timeout``); the result, if any (a job not started
+        yet returns at once)."""
+        if self.started is not None or self._withdrawn:
+            self._ended.wait(timeout)
         return self.result
 
     def lever(self, change: str) -> Lever | None:

@@ -49,6 +49,7 @@ class SweepJob:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._withdrawn = False
+        self._ended = threading.Event()  # set when the sweep has ended or the job was withdrawn
 
     def start(self) -> SweepJob:
         """Start the sweep thread (once; a withdrawn job stays as it is)."""
@@ -57,7 +58,7 @@ class SweepJob:
                 return self
             self.started = time.perf_counter()
             self._thread = threading.Thread(target=self._run, name="sweep", daemon=True)
-        self._thread.start()
+            self._thread.start()
         return self
 
     def withdraw(self) -> bool:
@@ -68,6 +69,7 @@ class SweepJob:
                 return False
             self._withdrawn = True
             self._stop.set()
+        self._ended.set()
         return True
 
     @property
@@ -88,6 +90,7 @@ class SweepJob:
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
             self.elapsed = time.perf_counter() - (self.started or 0.0)
+            self._ended.set()
 
     def cancel(self) -> None:
         """Stop after the samples under way; the samples done are kept (a job that has
@@ -102,16 +105,17 @@ class SweepJob:
 
     @property
     def running(self) -> bool:
-        """Whether the sweep thread is alive."""
-        return self._thread is not None and self._thread.is_alive()
+        """Whether it has started and not ended yet."""
+        return self.started is not None and not self._ended.is_set()
 
     @property
     def finished(self) -> bool:
         """Whether it was started and has ended (result or error), or was withdrawn."""
-        return self._withdrawn or (self._thread is not None and not self._thread.is_alive())
+        return self._ended.is_set()
 
     def wait(self, timeout: float | None = None) -> SweepResult | None:
-        """Block until finished (or ``timeout``); the result, if any."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Block until finished (or ``timeout``); the result, if any (a job not started
+        yet returns at once)."""
+        if self.started is not None or self._withdrawn:
+            self._ended.wait(timeout)
         return self.result

@@ -311,7 +311,8 @@ def test_a_sweep_queues_behind_a_running_solve_and_starts_after(one_slot: jobs.J
     assert any("Queued, 0 ahead" in i.value for i in at.info), [i.value for i in at.info]
     gate.set()
     assert other.wait(120)
-    assert job.wait(300) is not None and job.error is None
+    wait_until(lambda: job.started is not None)  # the registry starts it as the slot frees
+    assert job.wait(300) is not None and job.error is None, job.error
     assert job.started >= other.finished_at  # it started once the solve had given the slot back
     wait_until(lambda: one_slot.counts() == (0, 0))
     at.run()
@@ -347,7 +348,8 @@ def test_find_out_queues_behind_a_running_solve_then_runs(one_slot: jobs.JobRegi
     assert any("Queued, 0 ahead" in i.value for i in at.info), [i.value for i in at.info]
     gate.set()
     assert other.wait(120)
-    assert job.wait(120) is not None and job.error is None
+    wait_until(lambda: job.started is not None)
+    assert job.wait(120) is not None and job.error is None, job.error
     assert job.started >= other.finished_at
     at.run()
     assert not at.exception, [e.value for e in at.exception]
