@@ -261,3 +261,20 @@ def test_the_bounds_and_the_estimate_count_the_flight_from_home():
     assert lb_f == pytest.approx(901.6157 / 450 + 3.25, abs=1e-3)
     assert lb_h <= _plan(homed).kpis["closure_hour"] + 1e-9
     assert estimate(homed).closure_hour > estimate(flat).closure_hour
+
+
+def test_the_peers_plan_from_home_bases_too():
+    # the naive planner, the hand-planning greedy and the MIP peer on two pools of one
+    # type at different homes: every plan keeps every rule, and each mission flies from
+    # the home of a pool the scenario has
+    from logistics.peers.greedy import greedy
+    from logistics.peers.mip import solve_mip
+    from logistics.peers.naive import naive
+
+    units = [{"id": u, "origin": "ORIG", "destinations": ["DEST"], "pax": 100, "ready_hour": 0} for u in "AB"]
+    s = _scenario([{"type": "C-17A", "count": 1, "home": "HOME"},
+                   {"type": "C-17A", "count": 1, "home": "NEAR"}], units)
+    for plan in (naive(s), greedy(s), solve_mip(s, time_limit=5)):
+        assert verify(s, plan) == [], [str(v) for v in verify(s, plan)]
+        assert plan.kpis["undelivered_pax"] == 0
+        assert {m.home for m in plan.missions} <= {"HOME", "NEAR"}

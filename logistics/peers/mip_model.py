@@ -377,7 +377,7 @@ def _bucket_vars(m: Any, data: ModelData, buckets: list[Bucket], chain: dict[tup
     rows = _Rows(fleet_total={t: sum(c for _, c in steps) for t, steps in data.fleet.items()})
     for b in buckets:
         g, r = b.g, b.r
-        ub = min(rows.fleet_total[g.aircraft], data.mog.get(g.origin, rows.fleet_total[g.aircraft]))
+        ub = min(rows.fleet_total[g.pool], data.mog.get(g.origin, rows.fleet_total[g.pool]))
         tag = f"{g.name},{r.label},{b.start}"
         b.n = m.IntVar(0.0, float(ub), f"n[{tag}]")
         b.seats, b.acl = _effective_caps(data, g, r)
