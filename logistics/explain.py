@@ -499,8 +499,8 @@ def _wait_cause(s: Scenario, plan: Plan, m: Mission, a: float, b: float) -> tupl
     the hours before it reached it (the wait pushed every landing back), the longest."""
     wait = b - a
     i = m._arrival_index if m._arrival_index is not None else len(m.legs) - 1
-    reach = {m.legs[0].frm: b}  # when it reaches each airfield of its way out
-    for lg in m.legs[: i + 1]:
+    reach = {m.origin: b}  # when it reaches each airfield of its way out
+    for lg in m.legs[m.loaded_legs.start: i + 1]:
         reach.setdefault(lg.to, lg.arrive_hour)
     series = []
     occ = plan.ground_occupancy(s)

@@ -278,3 +278,14 @@ def test_the_peers_plan_from_home_bases_too():
         assert verify(s, plan) == [], [str(v) for v in verify(s, plan)]
         assert plan.kpis["undelivered_pax"] == 0
         assert {m.home for m in plan.missions} <= {"HOME", "NEAR"}
+
+
+def test_the_legs_table_marks_only_origin_to_destination_loaded():
+    s = _scenario([{"type": "C-17A", "count": 1, "home": "HOME"}])
+    legs = _plan(s).legs_df(s)
+    # HOME-ORIG positions empty, ORIG-DEST carries the load, DEST-HOME returns empty
+    assert list(zip(legs["from"], legs["to"], legs["loaded"], strict=True)) == [
+        ("HOME", "ORIG", False), ("ORIG", "DEST", True), ("DEST", "HOME", False)]
+    missions = _plan(s).missions_df(s)
+    assert missions.loc[0, "home"] == "HOME"
+    assert missions.loc[0, "onload_hour"] == pytest.approx(_h(P15))

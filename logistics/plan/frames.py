@@ -70,10 +70,10 @@ def legs_df(plan: Plan, scenario: Scenario | None = None) -> pd.DataFrame:
 
     rows = []
     for m in plan.missions:
-        ia = m._arrival_index
+        loaded = m.loaded_legs  # origin to destination: not positioning (SPEC 5.1), not the return
         for j, lg in enumerate(m.legs):
             rows.append((m.id, m.aircraft, j, lg.frm, lg.to, lg.depart_hour, lg.arrive_hour,
-                         lg.arrive_hour - lg.depart_hour, ia is not None and j <= ia))
+                         lg.arrive_hour - lg.depart_hour, j in loaded))
     df = pd.DataFrame.from_records(rows, columns=["mission", "aircraft", "seq", "from", "to",
                                                   "depart_hour", "arrive_hour", "hours",
                                                   "loaded"])
