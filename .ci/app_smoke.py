@@ -27,7 +27,7 @@ TINY = {
                "bulk_stons": 20, "ready_hour": 2, "required_hour": 40, "latest_arrival_hour": 80, "priority": 1}],
 }
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # no bare-mode warnings
-PAGES = ("pages/scenario.py", "pages/solve.py", "pages/plan.py", "pages/compare.py", "pages/robustness.py")
+PAGES = ("views/scenario.py", "views/solve.py", "views/plan.py", "views/compare.py", "views/robustness.py")
 
 
 def main() -> int:

@@ -183,7 +183,7 @@ def _result(plan: Plan, job: LeversJob) -> None:
         st.success(f"Applied to the scenario being edited: {'; '.join(where)}. Solve it on the Solve page to "
                    "plan with the change; the Scenario page shows it (in the tab named) and its YAML "
                    "download carries it.", icon=":material/check_circle:")
-        st.page_link("pages/solve.py", label="Go to the Solve page", icon=":material/play_circle:")
+        st.page_link("views/solve.py", label="Go to the Solve page", icon=":material/play_circle:")
 
 
 def _apply(plan: Plan, lever: Lever) -> None:

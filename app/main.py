@@ -1,7 +1,7 @@
 """Entry point: ``streamlit run app/main.py``.
 
 Pages are listed in :data:`PAGES`: to add one (e.g. ``robustness.py``), put the script in
-``app/pages/`` and add its line there; nothing else needs to change.
+``app/views/`` and add its line there; nothing else needs to change.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app import auth, state  # noqa: E402
 #: addresses that serve this machine only
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
-#: (script under app/pages, title, icon); the first is the default page
+#: (script under app/views, title, icon); the first is the default page
 PAGES: list[tuple[str, str, str]] = [
     ("scenario.py", "Scenario", ":material/edit_note:"),
     ("solve.py", "Solve", ":material/play_circle:"),
@@ -94,7 +94,7 @@ def main() -> None:
     state.validate()
     state.collect()
     state.sync_url()
-    pages = [st.Page(f"pages/{script}", title=title, icon=icon, default=(i == 0))
+    pages = [st.Page(f"views/{script}", title=title, icon=icon, default=(i == 0))
              for i, (script, title, icon) in enumerate(PAGES)]
     pg = st.navigation(pages)
     sidebar()

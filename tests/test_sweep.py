@@ -299,7 +299,7 @@ def test_robustness_page_runs_a_sweep_and_shows_it():
     at = AppTest.from_file(str(root / "app" / "main.py"), default_timeout=60)
     at.session_state["scenario_dict"] = scenario_to_dict(_small())
     at.run()
-    at.switch_page("pages/robustness.py").run()
+    at.switch_page("views/robustness.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Robustness"
     assert at.slider(key="sw_samples").value == 20  # the default

@@ -15,7 +15,7 @@ from app.state import DEFAULT_SCENARIO, Variant
 from logistics.scenario import Scenario
 from logistics.solve import solve
 
-PAGES = ["pages/scenario.py", "pages/solve.py", "pages/plan.py", "pages/compare.py"]
+PAGES = ["views/scenario.py", "views/solve.py", "views/plan.py", "views/compare.py"]
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
@@ -43,7 +43,7 @@ def test_bundled_scenario_is_loaded_on_first_visit() -> None:
     assert at.session_state["problems"] == []
     assert any("is valid" in t for t in texts(at, "success"))
     # the Solve button is ready for a new user
-    at.switch_page("pages/solve.py").run()
+    at.switch_page("views/solve.py").run()
     assert not at.button(key="solve").disabled
 
 
@@ -56,14 +56,14 @@ def test_plan_and_compare_pages_render_a_plan_and_variants() -> None:
     other.kpis["missions"] += 1
     at.session_state["variants"] = {"a": Variant("a", plan, scen), "b": Variant("b", other, scen)}
     at.run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     assert_clean(at)
     labels = [m.label for m in at.metric]
     for want in ("Force closure", "Late units", "Undelivered soldiers", "Undelivered st", "Missions",
                  "Flying hours", "Status"):
         assert want in labels
     assert len(at.download_button) >= 3
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     assert_clean(at)
     assert [s.value for s in at.subheader][:2] == ["KPIs", "Closure per unit against “a”"]
 
@@ -87,10 +87,10 @@ def test_bad_edit_names_the_entry_and_is_kept(field: str, value: int, loc: str) 
     assert at.session_state["scenario_dict"]["units"][0][field] == value
     assert at.session_state["scenario"] is valid
     # the Solve page refuses to solve an invalid scenario
-    at.switch_page("pages/solve.py").run()
+    at.switch_page("views/solve.py").run()
     assert at.button(key="solve").disabled
     # fixing it makes the scenario valid again
-    at.switch_page("pages/scenario.py")
+    at.switch_page("views/scenario.py")
     at.session_state["scenario_dict"]["units"][0][field] = {"pax": 750, "ready_hour": 18}[field]
     at.run()
     assert at.session_state["problems"] == []
@@ -123,7 +123,7 @@ def test_solve_in_the_app_gives_the_library_kpis() -> None:
     at.session_state["scenario_dict"] = data
     at.run()
     assert at.session_state["scenario"].name == "tiny app test"
-    at.switch_page("pages/solve.py").run()
+    at.switch_page("views/solve.py").run()
     assert_clean(at)
     at.slider(key="time_limit").set_value(1)
     at.checkbox(key="deterministic").check()
@@ -144,5 +144,5 @@ def test_solve_in_the_app_gives_the_library_kpis() -> None:
     assert got.status == want.status
     # the page now offers the plan
     assert any("Finished after" in s for s in texts(at, "success"))
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     assert_clean(at)

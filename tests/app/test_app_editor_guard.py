@@ -95,11 +95,11 @@ def test_negative_soldiers_are_kept_named_under_the_units_table_and_block_a_solv
     assert under == [f"**units[0].pax** (row 0, 2-504-PIR; column “pax”): {message}"], under
     # the grid keeps its edit (same editor, same key); a new grid is built from the dict
     assert "ed_units_0" in at.session_state and at.session_state["_ed"]["units"]["ver"] == 0
-    at.switch_page("pages/solve.py").run()
+    at.switch_page("views/solve.py").run()
     assert at.button(key="solve").disabled
-    at.switch_page("pages/robustness.py").run()
+    at.switch_page("views/robustness.py").run()
     assert any("fix them on the Scenario page" in e.value for e in at.error)
-    at.switch_page("pages/scenario.py").run()
+    at.switch_page("views/scenario.py").run()
     assert_clean(at)
     grid = next(e for e in at.data_editor if e.key.startswith("ed_units_"))
     assert grid.value["pax"].iloc[0] == -5

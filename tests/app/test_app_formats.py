@@ -98,7 +98,7 @@ def test_the_plan_page_offers_geojson_and_kml() -> None:
     at.session_state["plan"] = plan
     at.session_state["plan_scenario"] = scen
     at.run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     assert not at.exception, [e.value for e in at.exception]
     labels = [b.label for b in at.download_button]
     assert {"JSON", "CSV", "Excel", "GeoJSON", "KML"} <= set(labels)

@@ -122,7 +122,7 @@ def test_the_solve_page_queues_behind_another_session_then_solves(one_slot: jobs
     at.session_state["time_limit"] = 1
     at.session_state["deterministic"] = True
     at.run()
-    at.switch_page("pages/solve.py").run()
+    at.switch_page("views/solve.py").run()
     at.button(key="solve").click().run()
     assert not at.exception, [e.value for e in at.exception]
     r = at.session_state["runner"]
@@ -153,7 +153,7 @@ def test_a_reloaded_page_with_the_job_in_its_url_finds_the_solve_and_its_plan(
     at.session_state["time_limit"] = 1
     at.session_state["deterministic"] = True
     at.run()
-    at.switch_page("pages/solve.py").run()
+    at.switch_page("views/solve.py").run()
     # the session solves the tiny scenario
     at.session_state["scenario_dict"] = tiny_dict()
     at.run()
@@ -167,7 +167,7 @@ def test_a_reloaded_page_with_the_job_in_its_url_finds_the_solve_and_its_plan(
     again = make_app()
     again.query_params["job"] = job_id
     again.run()
-    again.switch_page("pages/solve.py").run()
+    again.switch_page("views/solve.py").run()
     assert not again.exception, [e.value for e in again.exception]
     assert again.session_state["runner"] is r
     assert again.session_state["plan"] is r.plan is not None
@@ -284,7 +284,7 @@ def sweep_page(reg: jobs.JobRegistry) -> AppTest:
     at = make_app()
     at.session_state["scenario_dict"] = tiny_dict()
     at.run()
-    at.switch_page("pages/robustness.py").run()
+    at.switch_page("views/robustness.py").run()
     at.slider(key="sw_samples").set_value(5)
     at.slider(key="sw_time_limit").set_value(0.5)
     at.button(key="sw_run").click().run()

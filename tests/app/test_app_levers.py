@@ -71,7 +71,7 @@ def plan_page() -> AppTest:
     at.session_state["levers_executor"] = "inline"
     at.session_state["_levers_seconds"] = 8  # inline: the lever and the unchanged one, 2 s each
     at.run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     return clean(at)
 
 
@@ -201,7 +201,7 @@ def test_the_sidebar_names_a_running_replan_and_levers(monkeypatch: pytest.Monke
         assert "A re-plan from h8 is running in the background (see the Plan page)" in side, side
         assert "A solve is running" not in side
         assert "Finding out what a change would buy (see the Plan page)" in side
-        at.switch_page("pages/plan.py").run()
+        at.switch_page("views/plan.py").run()
         clean(at)
         assert at.button(key="levers_find").disabled  # one search at a time on this machine
     finally:

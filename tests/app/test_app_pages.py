@@ -100,7 +100,7 @@ def test_solve_page_draws_the_live_chart_on_a_range_around_the_values() -> None:
             time.sleep(0.02)
         at.session_state["runner"] = runner
         at.session_state["runner_collected"] = False
-        at.switch_page("pages/solve.py").run()
+        at.switch_page("views/solve.py").run()
         assert_clean(at)
         charts = [s for s in specs(at) if s.get("encoding", {}).get("y", {}).get("title", "").startswith("closure")]
         assert charts, specs(at)
@@ -177,7 +177,7 @@ def test_robustness_page_estimates_marks_the_plan_and_names_limits() -> None:
             time.sleep(0.05)
         at.session_state["sweep_job"] = job
         at.session_state["sweep_workers"] = 1
-        at.switch_page("pages/robustness.py").run()
+        at.switch_page("views/robustness.py").run()
         assert_clean(at)
         texts = progress_texts(at)
         assert texts and texts[0].startswith("2 of 4 samples solved"), texts
@@ -252,7 +252,7 @@ def test_compare_page_lists_edits_baseline_first_in_saved_order() -> None:
     at.session_state["plan"] = pb
     at.session_state["plan_scenario"] = sb
     at.run()
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     assert_clean(at)
     assert at.selectbox(key="compare_base").value == "zulu baseline"
     assert at.multiselect(key="compare_pick").value == ["alpha edit"]
@@ -288,7 +288,7 @@ def test_plan_page_findings_say_each_limit_once_and_what_sets_the_closure() -> N
     at.session_state["plan"] = p
     at.session_state["plan_scenario"] = s
     at.run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     assert_clean(at)
     lines = [x for m in at.markdown for x in m.value.splitlines() if "-badge[" in x]
     assert len(lines) == len(p.findings), lines

@@ -22,7 +22,7 @@ def _on_plan_page():
     at = make_app()
     at.session_state["scenario_dict"] = tiny_dict()
     at.run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

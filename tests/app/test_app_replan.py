@@ -66,7 +66,7 @@ def plan_page(now: float | None = None) -> AppTest:
     at.session_state["_deterministic"] = True
     at.session_state["_replan_time_limit"] = 2
     at.run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     clean(at)
     if now is not None:
         at.number_input(key="now_hour").set_value(now).run()
@@ -121,8 +121,8 @@ def test_now_shows_the_dtg_the_rule_and_the_started_missions() -> None:
     labels = next(f for f in chart_frames(at) if "label" in f.columns)
     assert sorted(labels.loc[labels["label"].str.endswith("(started)"), "mission"]) == sorted(m.id for m in done)
     # the value survives a visit to another page
-    at.switch_page("pages/compare.py").run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/compare.py").run()
+    at.switch_page("views/plan.py").run()
     assert at.number_input(key="now_hour").value == NOW
 
 
@@ -172,7 +172,7 @@ def test_each_event_kind_writes_its_scenario_edit() -> None:
     assert at.session_state["problems"] == [] and s.fleet_count("C-17A") == 4 and len(s.units) == 3
     assert at.session_state["replan_events"] == []
     # the Scenario page shows the edits (its own tables read the same dict)
-    at.switch_page("pages/scenario.py").run()
+    at.switch_page("views/scenario.py").run()
     clean(at)
     frames = [df.value for df in at.dataframe]
     assert any("until_hour" in f.columns and (f["until_hour"] == 40.0).fillna(False).any() for f in frames)
@@ -239,7 +239,7 @@ def test_replan_from_now_verifies_and_shows_the_counts_of_the_plan() -> None:
     # the previous plan stays, as a variant, and Compare shows what changed mission by mission
     v = at.session_state["variants"]["before re-plan at h8"]
     assert v.plan is old
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     clean(at)
     assert "Missions changed by a re-plan" in texts(at, "subheader")
     assert any("re-plans **before re-plan at h8** at h8" in t for t in texts(at, "markdown"))

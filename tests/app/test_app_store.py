@@ -69,7 +69,7 @@ def _session_with_variants(data: Path):
     # after its first run AppTest runs the page alone, not app/main.py: the Compare page
     # takes plans up (state.collect) as main.py does on every page of a real server
     at = make_app().run()
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     at.session_state["scenario_dict"] = tiny_dict()
     at.run()
     # what the loader does when the planner opens a file: a new workspace
@@ -112,7 +112,7 @@ def test_variants_survive_a_new_session(data: Path) -> None:
     assert list(ss["variants"]) == ["baseline", "more missions"]
     assert ss["variants"]["more missions"].plan.kpis["missions"] == other.kpis["missions"]
     assert any("2 saved variant(s)" in c.value for c in again.sidebar.caption)
-    again.switch_page("pages/compare.py").run()
+    again.switch_page("views/compare.py").run()
     assert not again.exception
 
     # a variant deleted in one session is gone for the next
@@ -161,7 +161,7 @@ def test_each_signed_in_user_has_their_own_folder(data: Path) -> None:
         assert not at.exception, [e.value for e in at.exception]
         assert list(at.session_state["variants"]) == want, who
     # what bob saves goes to bob's folder
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     at.session_state["plan"] = plan
     at.session_state["plan_scenario"] = scen
     at.run()

@@ -36,7 +36,7 @@ def plan_page() -> AppTest:
     at.session_state["plan"] = plan
     at.session_state["plan_scenario"] = s
     at.run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("views/plan.py").run()
     return clean(at)
 
 
@@ -84,7 +84,7 @@ def test_compare_gives_the_closure_as_a_dtg() -> None:
     at.session_state["plan"] = plan
     at.session_state["plan_scenario"] = s
     at.run()
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     clean(at)
     kpis = at.dataframe[0].value
     ch = plan.kpis["closure_hour"]
@@ -140,7 +140,7 @@ def compare_page() -> tuple[AppTest, list]:
     at.session_state["plan"] = plan
     at.session_state["plan_scenario"] = s
     at.run()
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     clean(at)
     return at, [plan, other]
 

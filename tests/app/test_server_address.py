@@ -158,11 +158,11 @@ def test_behind_a_proxy_the_user_is_the_one_its_header_names(monkeypatch: pytest
 
 
 def test_a_page_run_alone_also_asks_for_the_sign_in() -> None:
-    # Streamlit runs app/pages/<page>.py without app/main.py when the first visit after a
-    # start names that page in its URL: the page's state.init() shows the sign-in
+    # a page's script run without app/main.py (as Streamlit did when the scripts were in
+    # app/pages) still shows the sign-in: the page's state.init() asks for it
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app" / "pages" / "plan.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app" / "views" / "plan.py"), default_timeout=60)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": False}
     at.run()

@@ -3,14 +3,11 @@ link to ``/plan`` must show the app as ``app/main.py`` builds it (its navigation
 sidebar, the sign-in gate when one is configured) with that page, both on a server that
 has served the home page and as the first visit after a restart.
 
-The second does not hold yet, and is marked so (strict: it must be unmarked when it
-passes): Streamlit (1.67, ``PagesManager.uses_pages_directory``) runs a page script on
-its own, in its legacy multipage mode, while no session of the server process has run
-``st.navigation``, when the URL names a script of a folder called ``pages`` next to the
-main script. The page then shows Streamlit's own navigation of the folder (``main``,
-``compare``, ``plan``, ...) and not the app's sidebar. Renaming ``app/pages`` (to
-``app/views``, say, with the paths given to ``st.Page``, ``st.page_link`` and
-``st.switch_page``) ends it; ``app/main.py`` alone cannot, as it does not run.
+The second failed while the page scripts were in ``app/pages``: Streamlit (1.67,
+``PagesManager.uses_pages_directory``) runs a page script on its own, in its legacy
+multipage mode, while no session of the server process has run ``st.navigation``, when
+the URL names a script of a folder called ``pages`` next to the main script (Streamlit's
+own navigation of the folder, not the app's sidebar). The scripts are in ``app/views``.
 Screenshots go to ``test-artifacts/screenshots`` (``deeplink-*.png``); no request may
 leave the machine.
 """
@@ -108,10 +105,6 @@ def test_every_page_url_opens_in_the_app(browser, server: Server) -> None:
         open_directly(browser, server, title, path, f"{title.lower()}-running")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "Streamlit 1.67 runs a page script alone (PagesManager.uses_pages_directory) until some "
-    "session has run app/main.py, because the scripts are in a folder named app/pages; "
-    "renaming it (e.g. app/views) fixes it"))
 def test_every_page_url_opens_in_the_app_as_the_first_visit_after_a_restart(browser, server: Server) -> None:
     failures = []
     for title, path in app_urls(browser, server).items():

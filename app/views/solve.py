@@ -29,7 +29,7 @@ running = r is not None and not r.finished
 if problems:
     st.error(f"The scenario has {len(problems)} problem(s): fix them on the Scenario page before "
              "solving.", icon=":material/error:")
-    st.page_link("pages/scenario.py", label="Go to the Scenario page", icon=":material/edit_note:")
+    st.page_link("views/scenario.py", label="Go to the Scenario page", icon=":material/edit_note:")
 elif scen is not None:
     fleet = ", ".join(f"{scen.fleet_count(t)} {t}" for t in scen.fleet_types)
     st.markdown(f"**{scen.name}**: {len(scen.units)} units, "
@@ -149,9 +149,9 @@ elif r is not None:
         m[4].metric("Missions", k.get("missions", 0))
         b1, b2 = st.columns([1, 4])
         if b1.button("Open the plan", type="primary", icon=":material/flight_takeoff:", key="open_plan"):
-            st.switch_page("pages/plan.py")
+            st.switch_page("views/plan.py")
         with b2:
-            st.page_link("pages/plan.py", label="Plan page: charts, map, tables, downloads",
+            st.page_link("views/plan.py", label="Plan page: charts, map, tables, downloads",
                          icon=":material/arrow_forward:")
         if p is not None and p is r.plan and p.solve.stages:
             with st.expander("Solver stages"):

@@ -43,7 +43,7 @@ running = job is not None and not job.finished
 if problems or scen is None:
     st.error("The scenario has problems: fix them on the Scenario page before a sweep.",
              icon=":material/error:")
-    st.page_link("pages/scenario.py", label="Go to the Scenario page", icon=":material/edit_note:")
+    st.page_link("views/scenario.py", label="Go to the Scenario page", icon=":material/edit_note:")
     st.stop()
 
 st.markdown(f"**{scen.name}**: {len(scen.units)} unit{'s' if len(scen.units) != 1 else ''}; fleet "

@@ -27,7 +27,7 @@ plan = state.plan()
 scen = state.plan_scenario()
 if plan is None or scen is None:
     st.info("No plan yet: solve the scenario first, or open a plan file above.", icon=":material/info:")
-    st.page_link("pages/solve.py", label="Go to the Solve page", icon=":material/play_circle:")
+    st.page_link("views/solve.py", label="Go to the Solve page", icon=":material/play_circle:")
     st.stop()
 
 current = state.scenario()
