@@ -26,7 +26,8 @@ names = [p.name for p in paths]
 src = ss.get("scenario_source")
 c1, c2 = st.columns([2, 3], gap="large")
 with c1:
-    pick = st.selectbox("Bundled scenario", names, index=names.index(src) if src in names else 0,
+    home = names.index(state.DEFAULT_SCENARIO) if state.DEFAULT_SCENARIO in names else 0
+    pick = st.selectbox("Bundled scenario", names, index=names.index(src) if src in names else home,
                         key="bundled_pick")
     if st.button("Load", icon=":material/folder_open:", disabled=not names,
                  help="Replaces the scenario being edited (download it first to keep your edits)."):
