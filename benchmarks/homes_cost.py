@@ -97,7 +97,8 @@ def main() -> None:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=HERE).stdout.strip()
     lines = ["# What positioning from home bases costs (SPEC 5.1)", "",
-             f"`python benchmarks/homes_cost.py --limit {args.limit:g}` at commit {commit}, one run, "
+             f"`python benchmarks/homes_cost.py --limit {args.limit:g}{' --family' if args.family else ''}` "
+             f"at commit {commit}, one run, "
              "2 cores, wall clock; every plan verified (`violations` 0). Each operation solved with the "
              "fleet at the units' origins (SPEC v1) and at its home bases (the `-homes` files, "
              "`generate(..., homes=True)`). `positioning h` is the flying hours of the empty flights "
