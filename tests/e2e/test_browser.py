@@ -219,8 +219,14 @@ def _type_cell(page, tab: str, row: int, right: int, old: str, value: str) -> st
     first = grid.locator(f'[data-testid="glide-cell-1-{row}"]')
     try:
         first.wait_for(state="attached", timeout=5_000)
-    except Exception:  # scrolled away by a failed attempt
-        return "(first column not shown)"
+    except Exception:  # scrolled right (after an edit, or a failed attempt): back to the left
+        grid.hover()
+        page.mouse.wheel(-5000, 0)
+        page.wait_for_timeout(400)
+        try:
+            first.wait_for(state="attached", timeout=5_000)
+        except Exception:
+            return "(first column not shown)"
     idle(page)
     page.wait_for_timeout(300)
     grid.click(position={"x": 70, "y": 35 + 35 * row + 17})  # header and rows: 35 px
