@@ -193,3 +193,16 @@ class JobRegistry:
 def registry() -> JobRegistry:
     """The server's registry, shared by all its sessions."""
     return JobRegistry()
+
+
+def queued_notice(job: Any, ahead: int | None, starts: str, key: str, running: str = "solves and sweeps") -> bool:
+    """Whether ``job`` waits in the queue (``ahead`` jobs before it; ``None``: it does
+    not). If so, say so (``starts``: when it will start) with a Cancel that withdraws it."""
+    if ahead is None:
+        return False
+    st.info(f"Queued, {ahead} ahead: {starts} (other planners' {running} are running).",
+            icon=":material/hourglass_top:")
+    if st.button("Cancel", icon=":material/stop_circle:", key=key, help="Leave the queue."):
+        job.withdraw()
+        st.rerun()
+    return True

@@ -123,13 +123,9 @@ def _progress() -> None:
         return
     if job.finished:
         st.rerun()  # the whole page: show the table
-    ahead = jobs.registry().ahead(job)
-    if ahead is not None:  # waiting for slots of the server's job pool
-        st.info(f"Queued, {ahead} ahead: the re-plans start when the server has free slots "
-                "(other planners' solves and sweeps are running).", icon=":material/hourglass_top:")
-        if st.button("Cancel", icon=":material/stop_circle:", key="levers_cancel", help="Leave the queue."):
-            job.withdraw()
-            st.rerun()
+    # waiting for slots of the server's job pool
+    if jobs.queued_notice(job, jobs.registry().ahead(job), "the re-plans start when the server has free slots",
+                          "levers_cancel"):
         return
     n = len(job.candidates)
     st.progress(min(0.99, job.elapsed / job.seconds) if job.seconds else 0.0,

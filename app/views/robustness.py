@@ -143,14 +143,9 @@ def show_progress() -> None:
         return
     if j.finished:
         st.rerun()  # the whole page: show the result
-    ahead = jobs.registry().ahead(j)
-    if ahead is not None:  # waiting for slots of the server's job pool
-        n = int(ss.get("sweep_workers") or 1)
-        st.info(f"Queued, {ahead} ahead: this sweep starts when the server has {n} free slot{'s' if n != 1 else ''} "
-                "(other planners' solves and sweeps are running).", icon=":material/hourglass_top:")
-        if st.button("Cancel", icon=":material/stop_circle:", key="sw_cancel", help="Leave the queue."):
-            j.withdraw()
-            st.rerun()
+    n = int(ss.get("sweep_workers") or 1)  # waiting for n slots of the server's job pool
+    if jobs.queued_notice(j, jobs.registry().ahead(j),
+                          f"this sweep starts when the server has {n} free slot{'s' if n != 1 else ''}", "sw_cancel"):
         return
     frac = j.done / j.total if j.total else 0.0
     elapsed = time.perf_counter() - j.started if j.started is not None else j.elapsed

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, page_charts, state, times
+from app import charts, jobs, page_charts, state, times
 
 ss = st.session_state
 state.init()
@@ -83,13 +83,9 @@ def show_progress() -> None:
     r = state.runner()
     if r is None:
         return
-    ahead = state.queued_ahead()
-    if ahead is not None:  # the server runs as many solves at once as it has slots
-        st.info(f"Queued, {ahead} ahead: this solve starts when the server has a free slot "
-                "(other planners' solves are running).", icon=":material/hourglass_top:")
-        if st.button("Cancel", icon=":material/stop_circle:", key="cancel", help="Leave the queue."):
-            r.withdraw()
-            st.rerun()
+    # the server runs as many solves at once as it has slots
+    if jobs.queued_notice(r, state.queued_ahead(), "this solve starts when the server has a free slot", "cancel",
+                          running="solves"):
         return
     snap = r.snapshot()
     if snap.finished:

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
-from test_browser import ARGS, CHROMIUM, idle, shot
-from test_browser_sessions import Server, planner
+from test_browser import idle, shot
+from test_browser_sessions import Server, own_browser, own_server, planner
 
 pytestmark = pytest.mark.browser
 
@@ -32,26 +32,14 @@ SIDEBAR = "Offline: no data leaves this machine."
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
-    d = tmp_path_factory.mktemp("deeplink")
-    srv = Server(d / "data", d / "server.log")
-    srv.start()
-    try:
+    with own_server(tmp_path_factory, "deeplink") as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with own_browser() as b:
         yield b
-        b.close()
 
 
 def nav_links(pg) -> dict[str, str]:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_browser import ARGS, CHROMIUM, ROOT, TINY, idle, metrics, nav, shot
-from test_browser_sessions import Server, planner
+from test_browser import ROOT, TINY, idle, metrics, nav, shot
+from test_browser_sessions import Server, own_browser, own_server, planner
 
 import logistics
 from logistics.plan import Plan
@@ -69,26 +69,14 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
 
 @pytest.fixture(scope="module")
 def server(files: Files, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
-    d = tmp_path_factory.mktemp("plan-upload")
-    srv = Server(d / "data", d / "server.log")
-    srv.start()
-    try:
+    with own_server(tmp_path_factory, "plan-upload") as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with own_browser() as b:
         yield b
-        b.close()
 
 
 def expected_cards(plan: Plan) -> dict[str, str]:

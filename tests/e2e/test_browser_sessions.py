@@ -82,12 +82,13 @@ class Server:
         self.start()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@contextlib.contextmanager
+def own_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Server]:
+    """A server of a test module's own, with its own app data (skips without Chromium)."""
     if not CHROMIUM.exists():
         pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
     pytest.importorskip("playwright.sync_api")
-    d = tmp_path_factory.mktemp("sessions")
+    d = tmp_path_factory.mktemp(name)
     srv = Server(d / "data", d / "server.log")
     srv.start()
     try:
@@ -96,14 +97,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         srv.stop()
 
 
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator:
+@contextlib.contextmanager
+def own_browser() -> Iterator:
+    """Headless Chromium for a test module's planners."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with own_server(tmp_path_factory, "sessions") as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server: Server) -> Iterator:
+    with own_browser() as b:
+        yield b
 
 
 @contextlib.contextmanager
