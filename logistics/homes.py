@@ -64,8 +64,8 @@ def with_homes(scenario: Scenario, seed: int = 0, *, homes: dict[str, tuple[str,
         if not cands or e.get("home") is not None or int(e["count"]) == 0:
             out.append(e)
             continue
-        for home, n in _split(int(e["count"]), cands[: max(1, max_homes)] if len(cands) <= max_homes
-                              else _pick(cands, max_homes, rng), rng):
+        pool_homes = cands if len(cands) <= max_homes else _pick(cands, max_homes, rng)
+        for home, n in _split(int(e["count"]), pool_homes, rng):
             out.append({**e, "count": n, "home": home})
     d["aircraft"] = out
     return Scenario.from_dict(d)
