@@ -14,7 +14,9 @@ mission, ``top_up=False``) and the first solution that CP-SAT is hinted with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -285,7 +287,7 @@ class _Books:
     dest_of: dict[int, str]  # unit idx -> the base it goes to, once chosen
 
 
-def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready",
+def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callable[[UnitData], Any] = "ready",
                     beds: dict[int, str | None] | None = None, top_up: bool = True,
                     base: list[Dispatch] | None = None) -> list[Dispatch]:
     """Schedule every unit, earliest-ready first, one mission at a time.
@@ -298,7 +300,7 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
         allowed destination with room, the largest aircraft free first, the fastest
         routing that carries the most.
     order
-        Which unit is dispatched first: a key of :data:`ORDERS`.
+        Which unit is dispatched first: a key of :data:`ORDERS`, or a sort key of units.
     beds
         If given, unit index -> the only base the unit may go to (``None``: the unit
         is not moved).
@@ -314,7 +316,7 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str = "ready
     for dp in base or ():
         _book_mission(data, books, dp)
     out: list[Dispatch] = []
-    units = sorted(data.units, key=ORDERS[order])
+    units = sorted(data.units, key=ORDERS[order] if isinstance(order, str) else order)
     by_unit: dict[int, list[tuple[int, int]]] = {}
     for gi, g in enumerate(data.groups):
         for ui in g.units:

@@ -20,6 +20,7 @@ proven with nothing better, and shrinks when they run out of time.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -27,7 +28,7 @@ from ortools.sat.python import cp_model
 from ..model.build import AirliftModel
 from ..model.convert import hint_from_dispatch, missions_from_values
 from ..model.data import ModelData
-from ..model.dispatch import Dispatch, dispatch_objective
+from ..model.dispatch import ORDERS, Dispatch, dispatch_greedy, dispatch_objective
 from ..model.subset import into_subset, landings, out_of_subset, residual, subset
 from ..runtime import Budget, cpsat_solver, run_cpsat
 
@@ -42,6 +43,17 @@ STEP_WORKERS = 2
 SIZE_START, SIZE_MIN, SIZE_MAX = 3, 1, 24
 #: share of re-plans on a random neighbourhood rather than one chosen by the goal
 RANDOM_SHARE = 0.3
+#: slots a re-plan's group has beyond the missions the freed units fly in it now
+SLOT_SLACK = 2
+#: ruin-and-recreate moves in a row that find nothing better before the CP-SAT re-plans
+#: take over (and, after a re-plan that found something, before they take over again)
+RECREATE_PATIENCE = 40
+#: units a ruin-and-recreate move frees (before riders join), at least and at most
+RECREATE_SIZE = (2, 8)
+#: share of a search's time the ruin-and-recreate moves may take at most
+RECREATE_SHARE = 0.5
+#: deterministic units a ruin-and-recreate move is charged per mission it books
+RECREATE_COST = 2e-4
 #: re-plans in a row that find nothing better before the search gives up
 MAX_FAILS = 40
 #: the later goals break ties in a re-plan's objective while the weights stay below this
@@ -83,9 +95,13 @@ def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: B
     done = {ui for ui, (left, _) in residual(data, fixed, {u.idx for u in data.units}).items() if not left}
     movable = sum(1 for u in data.units if any(u.demand.values()) and u.idx not in done)
     fails = 0
+    recreate = Recreate(budget, RECREATE_PATIENCE)
     while budget.left() > STEP_MIN and not budget.stopped() and fails < max_fails:
         if res.objective[gi] <= bound:
             break
+        if not focus and recreate.active():
+            recreate.step(data, res, goal, rng, max_slots)
+            continue
         if focus:
             units, focus = _with_riders(res.missions, set(focus)), None
         else:
@@ -104,6 +120,8 @@ def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: B
                 entry["objective"] = obj[gi]
         res.log.append(entry)
         fails = 0 if "objective" in entry else fails + 1
+        if "objective" in entry:
+            recreate.patience = RECREATE_PATIENCE // 2  # a new plan: the cheap moves may find more
         if status == "optimal" and len(units - done) >= movable:
             res.proven = True  # the whole force re-planned and proven: nothing better exists
             break
@@ -113,6 +131,64 @@ def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: B
         elif status in ("unknown", "feasible") and "objective" not in entry:
             size = max(SIZE_MIN, size - 1)
     return res
+
+
+class Recreate:
+    """Ruin-and-recreate moves (Schrimpf et al. 2000; Ropke & Pisinger 2006): free a few
+    units' missions and dispatch those units again around the others
+    (:func:`~logistics.model.dispatch.dispatch_greedy` with the others as its base), in
+    an order drawn at random (by readiness, priority, required date, slack, or none).
+
+    A move costs milliseconds where a CP-SAT re-plan costs a second or two, and it
+    keeps every rule by construction (daily crew hours included, which make the
+    re-plans' models slow to settle). The search runs these moves first, until
+    ``patience`` of them in a row find nothing better or they have taken
+    :data:`RECREATE_SHARE` of the time, and again after each re-plan that improves the
+    plan."""
+
+    ORDERS = ("ready", "priority", "rdd", "slack", None)
+
+    def __init__(self, budget: Budget, patience: int):
+        self.budget, self.patience, self.used = budget, patience, 0.0
+
+    def active(self) -> bool:
+        return self.patience > 0 and self.used < RECREATE_SHARE * self.budget.limit
+
+    def step(self, data: ModelData, res: LnsResult, goal: str, rng: random.Random,
+             max_slots: dict[int, int] | None) -> None:
+        """One move on ``res`` (kept when it is lexicographically better)."""
+        t0 = time.perf_counter()
+        units = _neighbourhood(data, res.missions, goal, rng.randint(*RECREATE_SIZE), rng)
+        others = [ms for ms in res.missions if ms.fixed or not set(ms.loads) & units]
+        noise = {ui: rng.random() for ui in units}
+        kind = rng.choice(self.ORDERS)
+        key = dispatch_key(kind, noise)
+        new = dispatch_greedy(data, rule="earliest", order=key, base=others) if units else None
+        cost = RECREATE_COST * len(new or ()) if self.budget.deterministic else time.perf_counter() - t0
+        self.budget.charge(cost)
+        self.used += cost
+        res.tries += 1
+        entry = {"goal": goal, "units": len(units), "status": f"recreate ({kind or 'random'})"}
+        if new is not None and (max_slots is None or _fits(new, max_slots)):
+            obj = dispatch_objective(data, new)
+            if obj < res.objective:
+                res.missions, res.objective = new, obj
+                res.better += 1
+                entry["objective"] = obj[data.goals.index(goal)]
+        res.log.append(entry)
+        if "objective" in entry:
+            self.patience = RECREATE_PATIENCE
+        else:
+            self.patience -= 1
+
+
+def dispatch_key(kind: str | None, noise: dict[int, float]):
+    """A unit sort key: by ``kind`` (a key of the dispatcher's orders), ties broken by
+    ``noise``; ``None``: by ``noise`` alone (units without noise last)."""
+    if kind is None:
+        return lambda u: noise.get(u.idx, 2.0)
+    base = ORDERS[kind]
+    return lambda u: (base(u), noise.get(u.idx, 2.0))
 
 
 def _fits(missions: list[Dispatch], max_slots: dict[int, int]) -> bool:
@@ -228,7 +304,8 @@ def _replan(data: ModelData, missions: list[Dispatch], units: set[int], gi: int,
     for dp in hint:
         per_group[dp.group] = per_group.get(dp.group, 0) + 1
     for g_idx, g in enumerate(sdata.groups):
-        g.k = max(g.k, per_group.get(g_idx, 0))
+        have = per_group.get(g_idx, 0)
+        g.k = max(min(g.k, have + SLOT_SLACK), have)
     held = [(data.groups[ms.group], data.groups[ms.group].options[ms.option], ms.start) for ms in others]
     sub = AirliftModel(sdata, crew_types=frozenset(sdata.crew), held=held)
     _objective(data, sub, units, others, missions, gi)
