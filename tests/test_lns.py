@@ -1,8 +1,11 @@
 """Large-neighbourhood search (:mod:`logistics.search.lns`) on hand cases: a freed unit
-re-planned into the gap a plan left, lateness moved onto the unit that weighs least.
-Every plan it returns verifies."""
+re-planned into the gap a plan left, lateness moved onto the unit that weighs least (by
+the CP-SAT re-plan and by the ruin-and-recreate move alone). Every plan it returns
+verifies."""
 
 from __future__ import annotations
+
+import random
 
 from conftest import make_scenario
 
@@ -11,7 +14,7 @@ from logistics.model.data import build_data
 from logistics.model.dispatch import Dispatch, dispatch_objective
 from logistics.plan import SolveInfo
 from logistics.runtime import Budget
-from logistics.search.lns import improve_goal
+from logistics.search.lns import LnsResult, Recreate, improve_goal
 from logistics.verify import verify
 
 
@@ -100,4 +103,65 @@ def test_the_goals_before_are_held():
     fly, clo = d.goals.index("flying_hours"), d.goals.index("closure")
     assert res.objective[clo] == t
     assert res.objective[fly] == d.groups[0].options[oi].flight_minutes
+    _verified(s, d, res.missions)
+
+
+def _crew_bound(due_hour: float | None):
+    """One C-17 at Ramstein, U (priority 1) and V (priority 9), 100 soldiers each for
+    Ali Al Salem, ready at 0, due at ``due_hour``."""
+    units = [{"id": i, "origin": "ETAR", "destinations": ["OKAS"], "pax": 100, "ready_hour": 0, "priority": p}
+             for i, p in (("U", 1), ("V", 9))]
+    if due_hour is not None:
+        for u in units:
+            u["required_hour"] = due_hour
+    return make_scenario(aircraft=[{"type": "C-17A", "count": 1}], units=units)
+
+
+def test_a_recreate_move_alone_puts_the_heavier_unit_first():
+    # the crew-bound case above, moved by ruin-and-recreate only (no CP-SAT): a move
+    # frees both units (the neighbourhood grows to 2 of 2) and dispatches them again,
+    # earliest landing first, in an order it draws. The plan flies V first: U late
+    # 1,440 min, weighted 9 x 1,440 = 12,960. Dispatched by priority (or by a draw that
+    # puts U first), U takes the first mission and lands at T, on time; V takes the
+    # aircraft's next mission the crew day allows, at most a day later: lateness
+    # 1 x (V's landing - T) <= 1,440. A move that draws V first gives the plan back
+    # unchanged, and is not kept.
+    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
+    s = _crew_bound(t / 60)
+    d = build_data(s)
+    late = d.goals.index("lateness")
+    plan = [Dispatch(0, oi, 0, {1: {"pax": 100}}), Dispatch(0, oi, 1440, {0: {"pax": 100}})]
+    res = LnsResult(list(plan), dispatch_objective(d, plan))
+    moves = Recreate(Budget(20, deterministic=True), patience=20)
+    rng = random.Random(0)
+    while moves.active() and res.better == 0:
+        moves.step(d, res, "lateness", rng, None)
+    assert res.better == 1 and res.tries <= 20
+    landed = {ui: ms.start + d.groups[ms.group].options[ms.option].arrive for ms in res.missions for ui in ms.loads}
+    assert landed[0] == t
+    assert res.objective[late] == 1 * (landed[1] - t) <= 1440
+    _verified(s, d, res.missions)
+
+
+def test_recreate_moves_never_keep_a_worse_plan_and_stop_when_patience_runs_out():
+    # from the better plan of the case above (U first): a move is kept only when the
+    # plan gets lexicographically better (it may: V's first soldiers can top up U's
+    # mission, 100 + 2 of 102 seats), never worse, and after ``patience`` moves in a
+    # row without gain the moves stop (the CP-SAT re-plans take over)
+    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
+    s = _crew_bound(t / 60)
+    d = build_data(s)
+    start = [Dispatch(0, oi, 0, {0: {"pax": 100}}), Dispatch(0, oi, 1440, {1: {"pax": 100}})]
+    _verified(s, d, start)
+    res = LnsResult(list(start), dispatch_objective(d, start))
+    moves = Recreate(Budget(20, deterministic=True), patience=5)
+    rng = random.Random(1)
+    seen = [res.objective]
+    while moves.active():
+        moves.step(d, res, "lateness", rng, None)
+        seen.append(res.objective)
+    assert all(b <= a for a, b in zip(seen, seen[1:]))
+    assert [e["status"].startswith("recreate") for e in res.log] == [True] * res.tries
+    assert ["objective" in e for e in res.log[-5:]] == [False] * 5
+    assert res.tries == 5 + max((i + 1 for i, e in enumerate(res.log) if "objective" in e), default=0)
     _verified(s, d, res.missions)

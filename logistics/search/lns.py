@@ -121,7 +121,7 @@ def improve_goal(data: ModelData, missions: list[Dispatch], goal: str, budget: B
         res.log.append(entry)
         fails = 0 if "objective" in entry else fails + 1
         if "objective" in entry:
-            recreate.patience = RECREATE_PATIENCE // 2  # a new plan: the cheap moves may find more
+            recreate.patience = recreate.full // 2  # a new plan: the cheap moves may find more
         if status == "optimal" and len(units - done) >= movable:
             res.proven = True  # the whole force re-planned and proven: nothing better exists
             break
@@ -150,6 +150,7 @@ class Recreate:
 
     def __init__(self, budget: Budget, patience: int):
         self.budget, self.patience, self.used = budget, patience, 0.0
+        self.full = patience
 
     def active(self) -> bool:
         return self.patience > 0 and self.used < RECREATE_SHARE * self.budget.limit
@@ -177,7 +178,7 @@ class Recreate:
                 entry["objective"] = obj[data.goals.index(goal)]
         res.log.append(entry)
         if "objective" in entry:
-            self.patience = RECREATE_PATIENCE
+            self.patience = self.full
         else:
             self.patience -= 1
 
