@@ -12,6 +12,7 @@ request the page makes is recorded; none may leave the machine.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -40,6 +41,19 @@ TINY = Path(__file__).with_name("tiny-kuwait.yaml")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+# The machine may be loaded (CI's 2 cores are shared with CP-SAT solves): a step waits for
+# what the page shows, never for a fixed time, with generous bounds, and a click that the
+# page can lose (a run drawing the element again under the pointer) is made again when it
+# is idempotent.
+
+#: a step of the page: a click's effect, a text or an element to appear (milliseconds)
+STEP = 60_000
+#: a short solve (a few seconds of time limit) from its click to its result
+SOLVE = 180_000
+#: the app's script run is over for this long before :func:`idle` returns (milliseconds):
+#: on a loaded machine a run starts some time after the click that asks for it
+QUIET = 500
 
 
 def _free_port() -> int:
@@ -100,7 +114,7 @@ def browser(server: str) -> Iterator:
 def page(browser, server: str) -> Iterator:
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(STEP)
     urls: list[str] = []
     pg.on("request", lambda r: urls.append(r.url))
     pg.on("websocket", lambda ws: urls.append(ws.url))
@@ -115,11 +129,61 @@ def page(browser, server: str) -> Iterator:
 
 
 # ----- helpers ---------------------------------------------------------------------------------
+_IDLE = """({quiet, token}) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const ok = !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+             && app.getAttribute('data-test-connection-state') === 'CONNECTED';
+  let w = window.__e2eIdle;
+  if (!w || w.token !== token) w = window.__e2eIdle = {token, since: null};
+  if (!ok) { w.since = null; return false; }
+  const now = performance.now();
+  if (w.since === null) w.since = now;
+  return now - w.since >= quiet;
+}"""
+_IDLE_CALLS = itertools.count(1)  # a token per call: its own quiet period
+
+
+def idle(page, timeout: int = 2 * STEP) -> None:
+    """Wait until the script run is over: the app connected and not running for
+    :data:`QUIET` ms on end (an edit sent during a run can be lost). Not during a solve:
+    its live panel runs every half second."""
+    page.wait_for_function(_IDLE, arg={"quiet": QUIET, "token": next(_IDLE_CALLS)}, polling=50,
+                           timeout=timeout)
+
+
+def click_until(page, target, shown, attempts: int = 3, each: int = STEP // 2) -> None:
+    """Click ``target`` until ``shown`` is visible, then wait for the run to end. Only for
+    an idempotent click (a page link, a tab, a Load): a click the page lost is made again
+    once the page is idle, unless ``shown`` came meanwhile."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for i in range(attempts):
+        target.click()
+        try:
+            shown.wait_for(timeout=each)
+            break
+        except PlaywrightTimeout:
+            idle(page)
+            if shown.is_visible():
+                break
+            if i == attempts - 1:
+                raise
+    idle(page)
+
+
+def pick(page, scope, option: str) -> None:
+    """Pick ``option`` of a segmented control in ``scope`` (its buttons are radios) and wait
+    for the run it starts; the option picked is left alone (a click would unpick it)."""
+    choice = scope.get_by_role("radio", name=option, exact=True)
+    if choice.get_attribute("aria-checked") != "true":
+        click_until(page, choice, scope.get_by_role("radio", name=option, exact=True, checked=True))
+
+
 def shot(page, name: str) -> None:
     """Screenshot the whole page: Streamlit scrolls inside its own container, so the
     viewport is stretched to the content for the picture and restored after."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(400)
+    page.wait_for_timeout(400)  # for the picture only: charts finish drawing
     size = page.viewport_size
     height = page.evaluate(
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
@@ -132,45 +196,60 @@ def shot(page, name: str) -> None:
         page.set_viewport_size(size)
 
 
-def idle(page) -> None:
-    """Wait until the script run is over (an edit sent during a run can be lost)."""
-    page.wait_for_timeout(250)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stApp\"]')"
-        "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
-
-
 def nav(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
-    page.get_by_role("heading", name=re.compile(f"^{title}")).first.wait_for()
-    idle(page)
+    """Open a page of the app from the sidebar's navigation and wait for it to be drawn."""
+    click_until(page, page.locator('[data-testid="stSidebarNav"] a', has_text=title),
+                page.get_by_role("heading", name=re.compile(f"^{title}")).first)
 
 
 def metrics(page) -> dict[str, str]:
-    out = {}
-    for m in page.locator('[data-testid="stMetric"]').all():
-        label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
-        out[label] = m.locator('[data-testid="stMetricValue"]').inner_text().strip()
-    return out
+    """The metric cards' values by label, read at one moment (a live panel redraws them)."""
+    return page.evaluate(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
+             .map(m => [(m.querySelector('[data-testid="stMetricLabel"]')?.innerText || '').trim(),
+                        (m.querySelector('[data-testid="stMetricValue"]')?.innerText || '').trim()]))""")
+
+
+def slide(page, slider, keys: list[str], value: int | str) -> None:
+    """Press ``keys`` on a slider (an ``input type=range``) until it holds ``value``, then
+    wait for the run it starts: keys lost while a run drew the slider again are pressed again."""
+    from playwright.sync_api import expect
+
+    for attempt in range(3):
+        slider.focus()
+        for key in keys:
+            slider.press(key)
+        try:
+            expect(slider).to_have_value(str(value), timeout=10_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+            idle(page)
+    idle(page)
 
 
 def set_time_limit(page, seconds: int) -> None:
-    slider = page.get_by_role("slider").first
-    slider.focus()
-    if seconds >= 300:
-        slider.press("End")  # the slider's maximum, 300 s
-    else:
-        slider.press("Home")  # 1 s
-        for _ in range(seconds - 1):
-            slider.press("ArrowRight")
     idle(page)
+    slider = page.get_by_role("slider").first
+    if seconds >= 300:
+        slide(page, slider, ["End"], 300)  # the slider's maximum, 300 s
+    else:
+        slide(page, slider, ["Home"] + ["ArrowRight"] * (seconds - 1), seconds)  # from 1 s
+
+
+def click_solve(page) -> None:
+    """Press Solve and wait until the solve is under way (running, queued, or already over)."""
+    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
+    page.get_by_text(re.compile(r"^(Stage \d of \d|Queued, \d+ ahead|Finished after|Cancelled after)")) \
+        .first.wait_for(timeout=STEP)
 
 
 def solve_and_open_plan(page, seconds: int, shot_name: str) -> dict[str, str]:
     nav(page, "Solve")
     set_time_limit(page, seconds)
-    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
-    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=90_000)
+    click_solve(page)
+    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=SOLVE)
     idle(page)
     shot(page, shot_name)
     open_plan(page)
@@ -178,16 +257,40 @@ def solve_and_open_plan(page, seconds: int, shot_name: str) -> dict[str, str]:
 
 
 def open_plan(page) -> None:
-    page.get_by_role("button", name=re.compile("Open the plan")).click()
-    page.get_by_role("heading", name=re.compile("^Plan$")).wait_for()
+    click_until(page, page.get_by_role("button", name=re.compile("Open the plan")),
+                page.get_by_role("heading", name=re.compile("^Plan$")))
     page.get_by_text(re.compile("^Gap")).first.wait_for()  # the last KPI card
     idle(page)
 
 
+def cancel(page) -> None:
+    """Cancel the running solve and wait for it to stop: a click the live panel lost (it
+    redraws every 0.5 s) is made again while the Cancel button is still enabled."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    button = page.get_by_role("button", name=re.compile("Cancel"))
+    stopping = page.get_by_text(re.compile(r"\(stopping…\)|^Cancelled after")).first
+    for attempt in range(3):
+        button.click()
+        try:
+            stopping.wait_for(timeout=STEP // 2)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2 or not (button.is_visible() and button.is_enabled()):
+                raise
+    page.get_by_text(re.compile(r"^Cancelled after")).wait_for(timeout=SOLVE)
+
+
 def save_variant(page, name: str) -> None:
+    """Save the plan shown as the variant ``name``; the page says so (a toast)."""
+    from playwright.sync_api import expect
+
+    idle(page)
     box = page.get_by_label(re.compile("^Save (this|the current) plan as a variant"))
     box.fill(name)
+    expect(box).to_have_value(name)
     page.get_by_role("button", name=re.compile("Save variant")).click()
+    page.get_by_text(f"Saved as variant “{name}”").first.wait_for()
     idle(page)
 
 
@@ -195,57 +298,115 @@ def edit_cell(page, tab: str, row: int, right: int, old: str, value: str, expect
     """Replace ``old`` by ``value`` in the table of ``tab`` at ``row``, ``right`` columns
     right of the first, and wait for the page to show ``expect``.
 
-    The grid is a canvas driven by keys: a click selects the row's first cell, focusing
-    that cell's accessible twin (a hidden table cell) routes the keys to the grid, the
-    arrows move right, Enter opens the cell editor, whose content must be ``old``.
+    The grid is a canvas driven by keys. Its accessible twin, a hidden table of the cells
+    drawn, tells where the selection is (``aria-selected``) and routes the keys to the
+    grid when one of its cells has the focus: the selection is brought to the cell (see
+    :func:`_select_cell`), Enter opens the cell's editor, whose content must be ``old``,
+    the value is typed and Enter sends it. Each step waits for the grid to show it done;
+    an attempt that finds the grid otherwise (drawn again by a run) is made again.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     seen = []
-    for _ in range(3):
-        shown = _type_cell(page, tab, row, right, old, value)
-        if shown is None:
-            break
-        seen.append(shown)
-        page.keyboard.press("Escape")
-        page.wait_for_timeout(500)
+    shown = page.get_by_text(expect).first
+    for _ in range(4):
+        why = _type_cell(page, tab, row, right, old, value)
+        if why is None:
+            try:
+                shown.wait_for(timeout=STEP)
+                break
+            except PlaywrightTimeout:
+                idle(page)
+                if shown.is_visible():
+                    break
+                why = f"typed {value!r}, the page did not show {expect.pattern!r}"
+        seen.append(why)
+        if page.evaluate(_EDITOR):
+            page.keyboard.press("Escape")
+        idle(page)
     else:
-        raise AssertionError(f"could not open the cell ({row}, +{right}) holding {old!r} in {tab}: {seen}")
-    page.get_by_text(expect).first.wait_for()
+        raise AssertionError(f"could not edit the cell ({row}, +{right}) holding {old!r} in {tab}: {seen}")
+    idle(page)
+
+
+#: the grid's cell editor has the focus
+_EDITOR = ("() => { const a = document.activeElement;"
+           " return !!a && (a.tagName === 'INPUT' || a.tagName === 'TEXTAREA') && !!a.closest('#portal'); }")
+#: the grid's selected cells, ``[column, row]`` each (column 1 is the first)
+_SELECTED = """grid => Array.from(grid.querySelectorAll('td[aria-selected="true"]'))
+    .map(e => /^glide-cell-(\\d+)-(\\d+)$/.exec(e.id)).filter(m => m).map(m => [+m[1], +m[2]])"""
+
+
+def _select_cell(page, grid, row: int, col: int, seconds: float = 30) -> bool:
+    """Bring the grid's selection to the cell at ``row``, column ``col``; false if it
+    cannot in ``seconds``. A click on the row selects one of its cells (whichever column
+    the grid is scrolled to) and gives the grid the keys; Home or the arrows then move
+    along the row. The grid can ignore a step while it settles (a fresh grid can drop
+    its first click), so each step is checked, and a step that did nothing starts over
+    from a click; a click on a cell already selected opens its editor, which is closed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + seconds
+    keys = False  # a click made the grid take the keys
+    while time.monotonic() < deadline:
+        handle = grid.element_handle()  # the grid as drawn now
+        before = handle.evaluate(_SELECTED)
+        editing = page.evaluate(_EDITOR)
+        if editing:
+            page.keyboard.press("Escape")
+        elif keys and len(before) == 1 and before[0][1] == row:
+            at = before[0][0]
+            if at == col:
+                return True
+            page.keyboard.press("Home" if col == 1 else "ArrowRight" if at < col else "ArrowLeft")
+        else:
+            grid.click(position={"x": 70, "y": 35 + 35 * row + 17})  # header and rows: 35 px
+            keys = True
+        try:  # until the selection moves or an editor opens or closes
+            page.wait_for_function(
+                f"([grid, before, editing]) => JSON.stringify(({_SELECTED})(grid)) !== JSON.stringify(before)"
+                f" || ({_EDITOR})() !== editing", arg=[handle, before, editing], timeout=3_000)
+        except PlaywrightTimeout:
+            keys = False  # nothing moved: click again
+    return False
 
 
 def _type_cell(page, tab: str, row: int, right: int, old: str, value: str) -> str | None:
-    """Type the value; ``None`` when done, else what the opened cell editor showed."""
-    page.get_by_role("tab", name=re.compile(f"^{tab}")).click()
-    grid = page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
-    first = grid.locator(f'[data-testid="glide-cell-1-{row}"]')
-    try:
-        first.wait_for(state="attached", timeout=5_000)
-    except Exception:  # scrolled right (after an edit, or a failed attempt): back to the left
-        grid.hover()
-        page.mouse.wheel(-5000, 0)
-        page.wait_for_timeout(400)
-        try:
-            first.wait_for(state="attached", timeout=5_000)
-        except Exception:
-            return "(first column not shown)"
+    """Type the value; ``None`` when done, else why not (what the opened editor showed)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
     idle(page)
-    page.wait_for_timeout(300)
-    grid.click(position={"x": 70, "y": 35 + 35 * row + 17})  # header and rows: 35 px
-    page.wait_for_timeout(200)
-    first.focus()
-    page.wait_for_timeout(100)
-    for _ in range(right):
-        page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(100)
+    tab_button = page.get_by_role("tab", name=re.compile(f"^{tab}"))
+    tab_button.click()
+    try:
+        expect(tab_button).to_have_attribute("aria-selected", "true", timeout=10_000)
+    except AssertionError:
+        return f"(the tab {tab} did not open)"
+    grid = page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
+    grid.locator(f'td[role="gridcell"][id^="glide-cell-"][id$="-{row}"]').first.wait_for(state="attached")
+    if not _select_cell(page, grid, row, 1 + right):
+        return f"(the cell was not selected; selected: {grid.evaluate(_SELECTED)})"
     page.keyboard.press("Enter")
-    page.wait_for_timeout(400)
-    shown = page.evaluate("() => document.activeElement && document.activeElement.value")
+    try:
+        page.wait_for_function(_EDITOR, timeout=10_000)
+    except PlaywrightTimeout:
+        return "(no cell editor opened)"
+    shown = page.evaluate("() => document.activeElement.value")
     if shown is None or str(shown).strip() != old:
         return str(shown)
     page.keyboard.press("Control+a")
     page.keyboard.type(value)
-    page.wait_for_timeout(300)
+    try:
+        page.wait_for_function("v => document.activeElement && document.activeElement.value === v",
+                               arg=value, timeout=10_000)
+    except PlaywrightTimeout:
+        return f"(the editor did not take {value!r})"
     page.keyboard.press("Enter")
-    idle(page)
+    try:
+        page.wait_for_function(f"() => !({_EDITOR})()", timeout=10_000)
+    except PlaywrightTimeout:
+        return "(the cell editor stayed open)"
     return None
 
 
@@ -253,7 +414,7 @@ def _type_cell(page, tab: str, row: int, right: int, old: str, value: str) -> st
 def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -> None:
     t0 = time.time()
     page.goto(server + "/")
-    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for(timeout=60_000)
+    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
     idle(page)
     shot(page, "01-scenario-default")
@@ -301,22 +462,19 @@ def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -
 
     # a long solve of the bundled scenario, cancelled: the best plan found is kept
     nav(page, "Scenario")
-    page.get_by_role("button", name=re.compile("Load$")).click()
-    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
-    idle(page)
+    click_until(page, page.get_by_role("button", name=re.compile("Load$")),
+                page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")))
     nav(page, "Solve")
     set_time_limit(page, 300)
-    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
+    click_solve(page)
     page.get_by_text(re.compile(r"^Stage \d of \d")).first.wait_for()
-    deadline = time.time() + 40
-    while time.time() < deadline:  # until a first incumbent is in
-        m = metrics(page)
-        if m.get("Solutions", "0") not in ("0", ""):
-            break
-        page.wait_for_timeout(500)
+    page.wait_for_function(  # until a first incumbent is in (the live panel redraws every 0.5 s)
+        """() => Array.from(document.querySelectorAll('[data-testid="stMetric"]')).some(m =>
+             (m.querySelector('[data-testid="stMetricLabel"]')?.innerText || '').trim() === 'Solutions'
+             && !['', '0'].includes((m.querySelector('[data-testid="stMetricValue"]')?.innerText || '').trim()))""",
+        polling=250, timeout=2 * STEP)
     shot(page, "08-solve-running")
-    page.get_by_role("button", name=re.compile("Cancel")).click()
-    page.get_by_text(re.compile(r"^Cancelled after")).wait_for(timeout=60_000)
+    cancel(page)
     idle(page)
     shot(page, "09-solve-cancelled")
     assert "Plan status" in page.locator('[data-testid="stMain"]').inner_text()
@@ -324,7 +482,7 @@ def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -
     assert "Force closure" in metrics(page)
     shot(page, "10-plan-baghdad-closure")
     for i, tab in enumerate(["Timeline", "Airfields vs MOG", "Fleet", "Map", "Tables"], start=11):
-        page.get_by_role("tab", name=tab).click()
+        click_until(page, page.get_by_role("tab", name=tab), page.get_by_role("tab", name=tab, selected=True))
         if tab == "Map":
             page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for()
             page.wait_for_timeout(1500)

@@ -12,7 +12,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_browser import browser, idle, nav, open_plan, page, server, set_time_limit, shot
+from test_browser import (
+    SOLVE,
+    STEP,
+    browser,
+    click_solve,
+    click_until,
+    idle,
+    nav,
+    open_plan,
+    page,
+    server,
+    set_time_limit,
+    shot,
+)
 
 from logistics.scenario import load_scenario
 
@@ -38,7 +51,7 @@ def test_find_out_what_a_ramp_spot_buys_and_apply_it(page, server: str, tmp_path
     path = tmp_path / "ramp.yaml"
     path.write_text(yaml.safe_dump(RAMP, sort_keys=False))
     page.goto(server + "/")
-    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for(timeout=60_000)
+    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
     page.get_by_text(re.compile(r"Ramp-bound lift \(browser test\) is valid")).wait_for()
@@ -46,23 +59,24 @@ def test_find_out_what_a_ramp_spot_buys_and_apply_it(page, server: str, tmp_path
 
     nav(page, "Solve")
     set_time_limit(page, 3)
-    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
-    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=90_000)
+    click_solve(page)
+    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=SOLVE)
     idle(page)
     open_plan(page)
 
     panel = page.locator('[data-testid="stExpander"]', has_text="What would a change buy? (1 lever)")
     panel.get_by_text(SHOWN).first.wait_for()
     box = page.get_by_label("Time for all the re-plans (s)", exact=True)
+    idle(page)
     box.fill("10")
     box.press("Enter")
     idle(page)
     page.get_by_role("button", name=re.compile("Find out")).click()
     page.get_by_text(re.compile(r"Re-planning 1 relaxed scenario and the unchanged one: .* about 10 s in all")) \
-        .wait_for(timeout=20_000)
+        .wait_for()
     shot(page, "levers-01-running")
 
-    page.get_by_text("closure -3.25 h", exact=True).wait_for(timeout=90_000)
+    page.get_by_text("closure -3.25 h", exact=True).wait_for(timeout=4 * STEP)  # processes start slowly when loaded
     idle(page)
     body = panel.inner_text()
     assert SHOWN.search(body) and "Δ closure" in body and "-3.25 h" in body, body
@@ -78,8 +92,8 @@ def test_find_out_what_a_ramp_spot_buys_and_apply_it(page, server: str, tmp_path
 
     # the Scenario page shows the step (Airfields tab, MOG changes) and its YAML carries it
     nav(page, "Scenario")
-    page.get_by_role("tab", name=re.compile("^Airfields")).click()
-    page.get_by_text(re.compile(r"Overrides in this scenario: KPOB \(mog 1\)")).first.wait_for()
+    airfields = page.get_by_role("tab", name=re.compile("^Airfields"))
+    click_until(page, airfields, page.get_by_text(re.compile(r"Overrides in this scenario: KPOB \(mog 1\)")).first)
     page.wait_for_timeout(700)
     shot(page, "levers-04-scenario-airfields")
     with page.expect_download() as dl:

@@ -13,16 +13,22 @@ import re
 import pytest
 from test_browser import (
     SHOTS,
+    SOLVE,
+    STEP,
     browser,
+    click_solve,
+    click_until,
     edit_cell,
     idle,
     nav,
     open_plan,
     page,
+    pick,
     save_variant,
     server,
     set_time_limit,
     shot,
+    slide,
 )
 
 pytestmark = pytest.mark.browser
@@ -44,8 +50,8 @@ def clean_shot(page, name: str) -> None:
 def solve(page, seconds: int) -> None:
     nav(page, "Solve")
     set_time_limit(page, seconds)
-    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
-    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=90_000)
+    click_solve(page)
+    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=SOLVE)
     idle(page)
 
 
@@ -55,32 +61,30 @@ def charts_drawn(page, tabs: bool = True) -> None:
     chart = panel.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for()
     chart.locator("canvas, svg").first.wait_for()
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(800)  # for the picture: the chart finishes drawing
 
 
 def plan_views(page) -> None:
     """Each tab of the Plan page, and each view inside the timeline and the tables."""
     for tab, name in PLAN_TABS.items():
-        page.get_by_role("tab", name=tab, exact=True).click()
-        idle(page)
+        show_tab(page, tab)
         if tab == "Map":
             page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for()
-            page.wait_for_timeout(1500)
+            page.wait_for_timeout(1500)  # for the picture: the map's tiles and arcs drawn
         elif tab == "Tables":
             for view in ("missions", "units", "loads", "legs"):
-                page.get_by_role("tab", name=tab, exact=True).click()
-                page.locator('[role="tabpanel"]:visible').last.get_by_text(view, exact=True).click()
-                idle(page)
+                show_tab(page, tab)
+                pick(page, page.locator('[role="tabpanel"]:visible').last, view)
                 page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').last.wait_for()
-                page.wait_for_timeout(500)
+                page.wait_for_timeout(500)  # for the picture: the grid finishes drawing
                 clean_shot(page, f"plan-tables-{view}")
             continue
         else:
             charts_drawn(page)
         if tab == "Timeline":
             clean_shot(page, "plan-timeline-airframe")
-            page.locator('[role="tabpanel"]:visible').last.get_by_text("by airfield", exact=True).click()
-            idle(page)
+            pick(page, page.locator('[role="tabpanel"]:visible').last, "by airfield")
+            page.get_by_text(re.compile("^Ground time at each airfield")).wait_for()
             charts_drawn(page)
             name = "plan-timeline-airfield"
         else:
@@ -88,9 +92,14 @@ def plan_views(page) -> None:
         clean_shot(page, name)
 
 
+def show_tab(page, tab: str) -> None:
+    click_until(page, page.get_by_role("tab", name=tab, exact=True),
+                page.get_by_role("tab", name=tab, exact=True, selected=True))
+
+
 def test_every_page_renders_and_is_screenshotted(page, server: str) -> None:
     page.goto(server + "/")
-    page.get_by_text(VALID).wait_for(timeout=60_000)
+    page.get_by_text(VALID).wait_for()
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
     clean_shot(page, "scenario")
 
@@ -119,12 +128,10 @@ def test_every_page_renders_and_is_screenshotted(page, server: str) -> None:
 
     nav(page, "Robustness")
     samples, limit = page.get_by_role("slider").nth(0), page.get_by_role("slider").nth(1)
-    for slider in (samples, limit):  # the least: 5 samples, 0.2 s each
-        slider.focus()
-        slider.press("Home")
-        idle(page)
+    slide(page, samples, ["Home"], "5")  # the least: 5 samples, 0.2 s each
+    slide(page, limit, ["Home"], "0.2")
     page.get_by_role("button", name=re.compile("Run sweep")).click()
-    page.get_by_text("Most frequent binding limits").wait_for(timeout=240_000)
+    page.get_by_text("Most frequent binding limits").wait_for(timeout=4 * STEP)
     idle(page)
     assert "5 samples" in page.locator('[data-testid="stMain"]').inner_text()
     charts_drawn(page, tabs=False)

@@ -113,18 +113,19 @@ def no_traceback(pg, step: str) -> None:
     assert "Traceback" not in body and 'File "' not in body, f"{step}: {body[:800]}"
 
 
-def problems_table(pg) -> str:
-    """The text of the problems table (file, where, problem) under the error."""
+def problems_table(pg, name: str) -> str:
+    """The text of the problems table (file, where, problem) under the error, once its
+    accessible twin (the hidden table of the cells drawn) names the file ``name``."""
     box = pg.locator('[data-testid="stExpander"]', has_text=UPLOADER)
     grid = box.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
-    pg.wait_for_timeout(500)
+    grid.locator('td[role="gridcell"]', has_text=name).first.wait_for(state="attached")
     return grid.text_content() or ""
 
 
 def open_tiny_scenario(pg, server: Server) -> None:
     pg.goto(server.url + "/")
-    pg.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for(timeout=60_000)
+    pg.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     idle(pg)
     pg.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(TINY))
     pg.get_by_text(re.compile(re.escape(TINY_NAME) + " is valid")).wait_for()
@@ -159,6 +160,7 @@ def test_a_plan_file_is_shown_and_bad_files_are_refused_plainly(browser, server:
         upload_plan(pg, files.baghdad)  # a plan of another scenario
         error = pg.locator('[data-testid="stAlert"]', has_text="is a plan for another scenario")
         error.wait_for()
+        idle(pg)
         shot(pg, "plan-upload-04-other-scenario")
         text = error.inner_text()
         assert f"{files.baghdad.name} is a plan for another scenario" in text, text
@@ -169,7 +171,8 @@ def test_a_plan_file_is_shown_and_bad_files_are_refused_plainly(browser, server:
         upload_plan(pg, files.not_json)  # half a file
         pg.get_by_text(re.compile(f"1 problem in {re.escape(files.not_json.name)}: the plan was not "
                                   "opened")).wait_for()
-        table = problems_table(pg)
+        idle(pg)
+        table = problems_table(pg, files.not_json.name)
         shot(pg, "plan-upload-05-not-json")
         assert files.not_json.name in table and "not valid JSON" in table, table
         no_traceback(pg, "not JSON")
@@ -177,7 +180,8 @@ def test_a_plan_file_is_shown_and_bad_files_are_refused_plainly(browser, server:
 
         upload_plan(pg, files.wrong_fields)  # JSON, but not a plan
         pg.get_by_text(re.compile(f"2 problems in {re.escape(files.wrong_fields.name)}")).wait_for()
-        table = problems_table(pg)
+        idle(pg)
+        table = problems_table(pg, files.wrong_fields.name)
         shot(pg, "plan-upload-06-wrong-fields")
         for part in (files.wrong_fields.name, "status", "must be one of optimal", "'great'",
                      "missions[0].aircraft"):
@@ -186,7 +190,7 @@ def test_a_plan_file_is_shown_and_bad_files_are_refused_plainly(browser, server:
         assert cards(pg) == want, "the opened plan must stay"
 
         pg.reload()  # a new session on the same URL: the opened plan was kept on disk
-        pg.get_by_role("heading", name=re.compile("^Plan$")).wait_for(timeout=60_000)
+        pg.get_by_role("heading", name=re.compile("^Plan$")).wait_for()
         pg.get_by_text(re.compile("^Gap")).first.wait_for()
         idle(pg)
         shot(pg, "plan-upload-07-reloaded")

@@ -12,7 +12,21 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_browser import TINY, browser, idle, metrics, nav, open_plan, page, server, set_time_limit, shot
+from test_browser import (
+    SOLVE,
+    TINY,
+    browser,
+    click_solve,
+    click_until,
+    idle,
+    metrics,
+    nav,
+    open_plan,
+    page,
+    server,
+    set_time_limit,
+    shot,
+)
 
 from app.replan_events import apply_events
 from logistics.plan import Plan
@@ -34,6 +48,7 @@ def download_plan(page, path: Path) -> Plan:
 
 
 def set_number(page, label: str, value: float) -> None:
+    idle(page)
     box = page.get_by_label(label, exact=True)
     box.fill(f"{value:g}")
     box.press("Enter")
@@ -42,7 +57,7 @@ def set_number(page, label: str, value: float) -> None:
 
 def test_set_now_withdraw_aircraft_and_replan(page, server: str, tmp_path: Path) -> None:
     page.goto(server + "/")
-    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for(timeout=60_000)
+    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(TINY))
     page.get_by_text(re.compile("Tiny Kuwait lift \\(browser test\\) is valid")).wait_for()
@@ -50,8 +65,8 @@ def test_set_now_withdraw_aircraft_and_replan(page, server: str, tmp_path: Path)
 
     nav(page, "Solve")
     set_time_limit(page, 3)
-    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
-    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=90_000)
+    click_solve(page)
+    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=SOLVE)
     idle(page)
     open_plan(page)
     old = download_plan(page, tmp_path / "flown.json")
@@ -59,13 +74,15 @@ def test_set_now_withdraw_aircraft_and_replan(page, server: str, tmp_path: Path)
     # now: h8, shown as a DTG, the started missions on the timeline
     set_number(page, "Now (hours from C-hour 0)", NOW)
     page.get_by_text(re.compile(r"Now: 010800Z JAN 20")).wait_for()
-    page.get_by_role("tab", name="Timeline").click()
-    page.wait_for_timeout(800)
+    timeline = page.get_by_role("tab", name="Timeline")
+    click_until(page, timeline, page.get_by_role("tab", name="Timeline", selected=True))
+    page.locator('[data-testid="stVegaLiteChart"]:visible').first.wait_for()
+    page.wait_for_timeout(800)  # for the picture: the chart finishes drawing
     shot(page, "replan-01-now-timeline")
 
     # what changed: two C-17s withdrawn from h40
-    page.get_by_text(re.compile("^What changed\\? Events")).click()
-    page.get_by_text("Aircraft withdrawn").first.wait_for()
+    click_until(page, page.get_by_text(re.compile("^What changed\\? Events")),
+                page.get_by_text("Aircraft withdrawn").first)
     set_number(page, "How many", 2)
     set_number(page, "Withdrawn from hour", 40)
     page.get_by_role("button", name=re.compile("Add event")).click()
@@ -74,7 +91,7 @@ def test_set_now_withdraw_aircraft_and_replan(page, server: str, tmp_path: Path)
     shot(page, "replan-02-event")
 
     page.get_by_role("button", name=re.compile("Re-plan from now")).click()
-    page.get_by_role("heading", name=re.compile(r"^Re-plan from h8")).wait_for(timeout=90_000)
+    page.get_by_role("heading", name=re.compile(r"^Re-plan from h8")).wait_for(timeout=SOLVE)
     page.get_by_text(re.compile("^Kept$")).first.wait_for()
     idle(page)
     shot(page, "replan-03-result")

@@ -26,10 +26,14 @@ from test_browser import (
     LOCAL,
     ROOT,
     SHOTS,
+    SOLVE,
+    STEP,
     _free_port,
+    click_solve,
     idle,
     metrics,
     nav,
+    save_variant,
     set_time_limit,
     shot,
 )
@@ -125,7 +129,7 @@ def planner(browser, name: str) -> Iterator:
     """A browser context of its own (a planner at another desk); every request recorded."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(STEP)
     urls: list[str] = []
     pg.on("request", lambda r: urls.append(r.url))
     pg.on("websocket", lambda ws: urls.append(ws.url))
@@ -144,14 +148,10 @@ def planner(browser, name: str) -> Iterator:
 
 def open_solve_page(pg, server: Server, seconds: int) -> None:
     pg.goto(server.url + "/")
-    pg.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for(timeout=60_000)
+    pg.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     idle(pg)
     nav(pg, "Solve")
     set_time_limit(pg, seconds)
-
-
-def click_solve(pg) -> None:
-    pg.get_by_role("button", name=re.compile("^.*Solve$")).click()
 
 
 def query(pg) -> dict[str, str]:
@@ -159,20 +159,22 @@ def query(pg) -> dict[str, str]:
 
 
 def test_two_planners_one_slot_the_second_queues_then_finishes(browser, server: Server) -> None:
+    from playwright.sync_api import expect
+
     with planner(browser, "first") as first, planner(browser, "second") as second:
         open_solve_page(first, server, 10)
         open_solve_page(second, server, 2)
         click_solve(first)
-        first.get_by_text(re.compile(r"^Stage \d of \d")).first.wait_for(timeout=60_000)
+        first.get_by_text(re.compile(r"^Stage \d of \d")).first.wait_for()
         click_solve(second)
-        second.get_by_text(re.compile(r"^Queued, 0 ahead")).wait_for(timeout=30_000)
-        assert second.get_by_text(re.compile("is queued, 0 ahead")).count() == 1  # the sidebar too
+        second.get_by_text(re.compile(r"^Queued, 0 ahead")).wait_for()
+        expect(second.get_by_text(re.compile("is queued, 0 ahead"))).to_have_count(1)  # the sidebar too
         shot(second, "sessions-01-second-queued")
         assert "job" in query(first) and "job" in query(second) and query(first)["job"] != query(second)["job"]
         # the first finishes, then the second starts and finishes
-        first.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=120_000)
-        second.get_by_text(re.compile(r"^Stage \d of \d|^Finished after")).first.wait_for(timeout=60_000)
-        second.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=120_000)
+        first.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=SOLVE)
+        second.get_by_text(re.compile(r"^Stage \d of \d|^Finished after")).first.wait_for()
+        second.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=SOLVE)
         idle(second)
         shot(second, "sessions-02-second-finished")
         assert metrics(second)["Missions"].isdigit() and metrics(first)["Missions"].isdigit()
@@ -182,24 +184,21 @@ def test_a_reload_finds_the_solve_and_variants_survive_a_restart(browser, server
     with planner(browser, "reload") as pg:
         open_solve_page(pg, server, 8)
         click_solve(pg)
-        pg.get_by_text(re.compile(r"^Stage \d of \d")).first.wait_for(timeout=60_000)
+        pg.get_by_text(re.compile(r"^Stage \d of \d")).first.wait_for()
         job = query(pg).get("job")
         assert job, pg.url
         pg.reload()  # during the solve: a new session, the same URL
-        pg.get_by_role("heading", name=re.compile("^Solve$")).wait_for(timeout=60_000)
-        pg.get_by_text(re.compile(r"^Stage \d of \d|^Finished after")).first.wait_for(timeout=60_000)
+        pg.get_by_role("heading", name=re.compile("^Solve$")).wait_for()
+        pg.get_by_text(re.compile(r"^Stage \d of \d|^Finished after")).first.wait_for()
         shot(pg, "sessions-03-reloaded-during-the-solve")
-        pg.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=120_000)
+        pg.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=SOLVE)
         idle(pg)
         solved = metrics(pg)
         assert query(pg)["job"] == job and solved["Missions"].isdigit()
 
         # keep it as a variant, then restart the server
         nav(pg, "Compare")
-        box = pg.get_by_label(re.compile("^Save (this|the current) plan as a variant"))
-        box.fill("before the restart")
-        pg.get_by_role("button", name=re.compile("Save variant")).click()
-        idle(pg)
+        save_variant(pg, "before the restart")
         pg.get_by_text("before the restart").first.wait_for()  # the baseline now
         kept = query(pg).get("scenario")
         assert kept and (server.data / "local" / kept / "variants").is_dir(), pg.url
@@ -207,7 +206,7 @@ def test_a_reload_finds_the_solve_and_variants_survive_a_restart(browser, server
         # the page's address with the kept scenario, on the server's new process (the
         # home page: a first visit naming another page runs that page alone, see the report)
         pg.goto(f"{server.url}/?scenario={kept}")
-        pg.get_by_text("1 saved variant(s)").wait_for(timeout=60_000)
+        pg.get_by_text("1 saved variant(s)").wait_for()
         idle(pg)
         assert query(pg).get("scenario") == kept
         nav(pg, "Compare")

@@ -10,7 +10,23 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import SHOTS, TINY, browser, idle, metrics, open_plan, page, server, set_time_limit, shot
+from test_browser import (
+    SHOTS,
+    SOLVE,
+    TINY,
+    browser,
+    click_solve,
+    click_until,
+    idle,
+    metrics,
+    nav,
+    open_plan,
+    page,
+    pick,
+    server,
+    set_time_limit,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser", "page", "server"]  # the fixtures, shared with test_browser.py
@@ -36,20 +52,23 @@ def chart_shot(page, name: str) -> None:
         page.set_viewport_size(size)
 
 
+def tab(page, name: str) -> None:
+    """Show the Plan page's tab ``name``."""
+    click_until(page, page.get_by_role("tab", name=name), page.get_by_role("tab", name=name, selected=True))
+
+
 def test_closure_dtg_and_the_timeline_by_airframe(page, server: str) -> None:
     page.goto(server + "/")
-    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for(timeout=60_000)
+    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(TINY))
     page.get_by_text(re.compile(r"Tiny Kuwait lift \(browser test\) is valid")).wait_for()
     idle(page)
 
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Solve").click()
-    page.get_by_role("heading", name=re.compile("^Solve")).first.wait_for()
-    idle(page)
+    nav(page, "Solve")
     set_time_limit(page, 3)
-    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
-    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=90_000)
+    click_solve(page)
+    page.get_by_text(re.compile(r"^Finished after")).wait_for(timeout=SOLVE)
     idle(page)
     open_plan(page)
 
@@ -64,43 +83,38 @@ def test_closure_dtg_and_the_timeline_by_airframe(page, server: str) -> None:
     page.screenshot(path=str(SHOTS / "times-01-plan-cards.png"))
 
     # the timeline: by airframe is the first view; by airfield, and back
-    page.get_by_role("tab", name="Timeline").click()
+    tab(page, "Timeline")
     page.get_by_text(re.compile("^A row per airframe")).wait_for()
     chart_shot(page, "times-02-timeline-by-airframe")
-    page.get_by_text("by airfield", exact=True).click()
+    pick(page, page, "by airfield")
     page.get_by_text(re.compile("^Ground time at each airfield")).wait_for()
-    idle(page)
     chart_shot(page, "times-03-timeline-by-airfield")
-    page.get_by_text("by airframe", exact=True).click()
+    pick(page, page, "by airframe")
     page.get_by_text(re.compile("^A row per airframe")).wait_for()
-    idle(page)
     chart_shot(page, "times-04-timeline-by-airframe-again")
     shot(page, "times-05-plan-timeline")
 
-    page.get_by_role("tab", name="Map").click()
+    tab(page, "Map")
     page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for()
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1500)  # for the picture: the map's tiles and arcs drawn
     page.locator('[data-testid="stDeckGlJsonChart"]').first.screenshot(path=str(SHOTS / "times-06-map.png"))
 
     # the bundled Baghdad lift: Kuwait's two bases, 0.5 degree apart, labelled apart on the
     # map; two dozen airframes on the timeline
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Scenario").click()
-    page.get_by_role("button", name=re.compile("Load$")).click()
-    page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
-    idle(page)
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Solve").click()
-    page.get_by_role("heading", name=re.compile("^Solve")).first.wait_for()
-    idle(page)
+    nav(page, "Scenario")
+    click_until(page, page.get_by_role("button", name=re.compile("Load$")),
+                page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")))
+    nav(page, "Solve")
     set_time_limit(page, 3)
-    page.get_by_role("button", name=re.compile("^.*Solve$")).click()
-    page.get_by_text(re.compile(r"^(Finished|Cancelled) after")).wait_for(timeout=120_000)
+    click_solve(page)
+    page.get_by_text(re.compile(r"^(Finished|Cancelled) after")).wait_for(timeout=SOLVE)
     idle(page)
     open_plan(page)
     assert DTG.search(page.locator('[data-testid="stMetric"]', has_text="Force closure").first.inner_text())
-    page.get_by_role("tab", name="Timeline").click()
+    tab(page, "Timeline")
     page.get_by_text(re.compile("^A row per airframe")).wait_for()
     chart_shot(page, "times-07-timeline-baghdad")
-    page.get_by_role("tab", name="Map").click()
+    tab(page, "Map")
     page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for()
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1500)  # for the picture
     page.locator('[data-testid="stDeckGlJsonChart"]').first.screenshot(path=str(SHOTS / "times-08-map-baghdad.png"))
