@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -151,12 +152,22 @@ def idle(page, timeout: int = 2 * STEP) -> None:
                            timeout=timeout)
 
 
+class Retried(UserWarning):
+    """A step of a browser test that had to be made again (the test went on): shown in
+    pytest's warnings summary, so that a step the page keeps losing is seen."""
+
+
+def retried(what: str, why: list[str]) -> None:
+    warnings.warn(Retried(f"{what}: made again after {'; '.join(why)}"), stacklevel=3)
+
+
 def click_until(page, target, shown, attempts: int = 3, each: int = STEP // 2) -> None:
     """Click ``target`` until ``shown`` is visible, then wait for the run to end. Only for
     an idempotent click (a page link, a tab, a Load): a click the page lost is made again
     once the page is idle, unless ``shown`` came meanwhile."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    why = []
     for i in range(attempts):
         target.click()
         try:
@@ -165,9 +176,13 @@ def click_until(page, target, shown, attempts: int = 3, each: int = STEP // 2) -
         except PlaywrightTimeout:
             idle(page)
             if shown.is_visible():
+                why.append(f"{shown} came late")
                 break
             if i == attempts - 1:
                 raise
+            why.append(f"{shown} did not come in {each / 1000:g} s")
+    if why:
+        retried(f"click on {target}", why)
     idle(page)
 
 
@@ -225,6 +240,7 @@ def slide(page, slider, keys: list[str], value: int | str) -> None:
         except AssertionError:
             if attempt == 2:
                 raise
+            retried(f"slider {slider} to {value}", [f"it held {slider.input_value()!r}"])
             idle(page)
     idle(page)
 
@@ -278,6 +294,7 @@ def cancel(page) -> None:
         except PlaywrightTimeout:
             if attempt == 2 or not (button.is_visible() and button.is_enabled()):
                 raise
+            retried("Cancel", ["the solve did not say it was stopping"])
     page.get_by_text(re.compile(r"^Cancelled after")).wait_for(timeout=SOLVE)
 
 
@@ -319,13 +336,18 @@ def edit_cell(page, tab: str, row: int, right: int, old: str, value: str, expect
                 idle(page)
                 if shown.is_visible():
                     break
-                why = f"typed {value!r}, the page did not show {expect.pattern!r}"
+                grid = page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
+                twin = grid.locator(f'[data-testid="glide-cell-{1 + right}-{row}"]')
+                now = twin.first.text_content() if twin.count() else "(not drawn)"
+                why = f"typed {value!r}, the page did not show {expect.pattern!r}; the cell holds {now!r}"
         seen.append(why)
         if page.evaluate(_EDITOR):
             page.keyboard.press("Escape")
         idle(page)
     else:
         raise AssertionError(f"could not edit the cell ({row}, +{right}) holding {old!r} in {tab}: {seen}")
+    if seen:
+        retried(f"edit of the cell ({row}, +{right}) in {tab}", seen)
     idle(page)
 
 
@@ -352,6 +374,7 @@ def _select_cell(page, grid, row: int, col: int, seconds: float = 30) -> bool:
         handle = grid.element_handle()  # the grid as drawn now
         before = handle.evaluate(_SELECTED)
         editing = page.evaluate(_EDITOR)
+        wait = 3_000
         if editing:
             page.keyboard.press("Escape")
         elif keys and len(before) == 1 and before[0][1] == row:
@@ -361,11 +384,11 @@ def _select_cell(page, grid, row: int, col: int, seconds: float = 30) -> bool:
             page.keyboard.press("Home" if col == 1 else "ArrowRight" if at < col else "ArrowLeft")
         else:
             grid.click(position={"x": 70, "y": 35 + 35 * row + 17})  # header and rows: 35 px
-            keys = True
+            keys, wait = True, 1_500  # (the first click on a grid is often dropped)
         try:  # until the selection moves or an editor opens or closes
             page.wait_for_function(
                 f"([grid, before, editing]) => JSON.stringify(({_SELECTED})(grid)) !== JSON.stringify(before)"
-                f" || ({_EDITOR})() !== editing", arg=[handle, before, editing], timeout=3_000)
+                f" || ({_EDITOR})() !== editing", arg=[handle, before, editing], timeout=wait)
         except PlaywrightTimeout:
             keys = False  # nothing moved: click again
     return False
@@ -402,11 +425,22 @@ def _type_cell(page, tab: str, row: int, right: int, old: str, value: str) -> st
                                arg=value, timeout=10_000)
     except PlaywrightTimeout:
         return f"(the editor did not take {value!r})"
+    # the editor's own state follows its input a little later (a loaded machine's frames
+    # come late), and Enter sends that state: two frames and a task first
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r))))")
     page.keyboard.press("Enter")
     try:
         page.wait_for_function(f"() => !({_EDITOR})()", timeout=10_000)
     except PlaywrightTimeout:
         return "(the cell editor stayed open)"
+    # the grid shows the value sent at once, before the app's run: a cell still showing
+    # the old value is an edit the editor dropped (it sent its old state)
+    twin = grid.locator(f'[data-testid="glide-cell-{1 + right}-{row}"]')
+    try:
+        page.wait_for_function("([e, old]) => !e || !e.isConnected || e.textContent.trim() !== old",
+                               arg=[twin.element_handle(timeout=10_000), old], timeout=10_000)
+    except PlaywrightTimeout:
+        return f"(typed {value!r}, the grid kept {old!r})"
     return None
 
 
