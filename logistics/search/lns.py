@@ -151,9 +151,13 @@ class Recreate:
     def __init__(self, budget: Budget, patience: int):
         self.budget, self.patience, self.used = budget, patience, 0.0
         self.full = patience
+        self.last = 0.0  # what the last move cost
 
     def active(self) -> bool:
-        return self.patience > 0 and self.used < RECREATE_SHARE * self.budget.limit
+        """Whether moves go on: patience left, within their share, and (wall clock)
+        time left for another move as long as the last one took, twice over."""
+        return (self.patience > 0 and self.used < RECREATE_SHARE * self.budget.limit
+                and (self.budget.deterministic or self.budget.left() > 2 * self.last))
 
     def step(self, data: ModelData, res: LnsResult, goal: str, rng: random.Random,
              max_slots: dict[int, int] | None) -> None:
@@ -168,6 +172,7 @@ class Recreate:
         cost = RECREATE_COST * len(new or ()) if self.budget.deterministic else time.perf_counter() - t0
         self.budget.charge(cost)
         self.used += cost
+        self.last = cost
         res.tries += 1
         entry = {"goal": goal, "units": len(units), "status": f"recreate ({kind or 'random'})"}
         if new is not None and (max_slots is None or _fits(new, max_slots)):
