@@ -53,6 +53,17 @@ def test_a_freed_unit_is_re_planned_into_the_gap_the_plan_left():
     _verified(s, d, res.missions)
 
 
+def _crew_bound(due_hour: float | None):
+    """One C-17 at Ramstein, U (priority 1) and V (priority 9), 100 soldiers each for
+    Ali Al Salem, ready at 0, due at ``due_hour``."""
+    units = [{"id": i, "origin": "ETAR", "destinations": ["OKAS"], "pax": 100, "ready_hour": 0, "priority": p}
+             for i, p in (("U", 1), ("V", 9))]
+    if due_hour is not None:
+        for u in units:
+            u["required_hour"] = due_hour
+    return make_scenario(aircraft=[{"type": "C-17A", "count": 1}], units=units)
+
+
 def test_lateness_moves_onto_the_unit_that_weighs_least_when_crews_bind():
     # one C-17 at Ramstein, two units of 100 soldiers (a load each) for Ali Al Salem,
     # both ready at 0 and due at the fastest arrival T. A mission flies about 5 h out
@@ -62,16 +73,8 @@ def test_lateness_moves_onto_the_unit_that_weighs_least_when_crews_bind():
     # 1,440 (the next day): U is late 1,440 min, weighted 9 x 1,440 = 12,960. Re-planned,
     # U flies first and lands on time; V is late by at most the same 1,440 min, weighted
     # 1 x 1,440 at most.
-    def case(due_hour: float | None):
-        units = [{"id": i, "origin": "ETAR", "destinations": ["OKAS"], "pax": 100, "ready_hour": 0, "priority": p}
-                 for i, p in (("U", 1), ("V", 9))]
-        if due_hour is not None:
-            for u in units:
-                u["required_hour"] = due_hour
-        return make_scenario(aircraft=[{"type": "C-17A", "count": 1}], units=units)
-
-    oi, t = _fastest(build_data(case(None)), 0, 100 * 0.15)
-    s = case(t / 60)
+    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
+    s = _crew_bound(t / 60)
     d = build_data(s)
     assert [u.rdd for u in d.units] == [t, t]
     r = d.groups[0].options[oi]
@@ -104,17 +107,6 @@ def test_the_goals_before_are_held():
     assert res.objective[clo] == t
     assert res.objective[fly] == d.groups[0].options[oi].flight_minutes
     _verified(s, d, res.missions)
-
-
-def _crew_bound(due_hour: float | None):
-    """One C-17 at Ramstein, U (priority 1) and V (priority 9), 100 soldiers each for
-    Ali Al Salem, ready at 0, due at ``due_hour``."""
-    units = [{"id": i, "origin": "ETAR", "destinations": ["OKAS"], "pax": 100, "ready_hour": 0, "priority": p}
-             for i, p in (("U", 1), ("V", 9))]
-    if due_hour is not None:
-        for u in units:
-            u["required_hour"] = due_hour
-    return make_scenario(aircraft=[{"type": "C-17A", "count": 1}], units=units)
 
 
 def test_a_recreate_move_alone_puts_the_heavier_unit_first():
@@ -160,7 +152,7 @@ def test_recreate_moves_never_keep_a_worse_plan_and_stop_when_patience_runs_out(
     while moves.active():
         moves.step(d, res, "lateness", rng, None)
         seen.append(res.objective)
-    assert all(b <= a for a, b in zip(seen, seen[1:]))
+    assert all(b <= a for a, b in zip(seen, seen[1:], strict=False))
     assert [e["status"].startswith("recreate") for e in res.log] == [True] * res.tries
     assert ["objective" in e for e in res.log[-5:]] == [False] * 5
     assert res.tries == 5 + max((i + 1 for i, e in enumerate(res.log) if "objective" in e), default=0)
