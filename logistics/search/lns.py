@@ -15,24 +15,30 @@ most per load), grown with the units that compete with them (same origin or base
 overlapping windows) and every unit sharing a mission with them; random neighbourhoods
 keep the search from stalling. Their size adapts: it grows while re-plans come back
 proven with nothing better, and shrinks when they run out of time.
+
+Before and between the CP-SAT re-plans, cheap ruin-and-recreate moves (:class:`Recreate`)
+dispatch a neighbourhood's units again around the other missions in a random order: a
+move takes milliseconds where a re-plan takes a second or two (daily crew hours make
+the re-plans' models slow to settle), so a short search still tries many.
 """
 
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from ..model.build import AirliftModel
 from ..model.convert import hint_from_dispatch, missions_from_values
-from ..model.data import ModelData
+from ..model.data import ModelData, UnitData
 from ..model.dispatch import ORDERS, Dispatch, dispatch_greedy, dispatch_objective
 from ..model.subset import into_subset, landings, out_of_subset, residual, subset
 from ..runtime import Budget, cpsat_solver, run_cpsat
 
-__all__ = ["LnsResult", "improve_goal"]
+__all__ = ["LnsResult", "Recreate", "improve_goal"]
 
 #: seconds (or deterministic units) one re-plan gets at most, and at least
 STEP_MAX, STEP_MIN = 2.0, 0.2
@@ -146,7 +152,8 @@ class Recreate:
     :data:`RECREATE_SHARE` of the time, and again after each re-plan that improves the
     plan."""
 
-    ORDERS = ("ready", "priority", "rdd", "slack", None)
+    #: the dispatcher's orders a move draws from (None: random)
+    KINDS = ("ready", "priority", "rdd", "slack", None)
 
     def __init__(self, budget: Budget, patience: int):
         self.budget, self.patience, self.used = budget, patience, 0.0
@@ -166,8 +173,8 @@ class Recreate:
         units = _neighbourhood(data, res.missions, goal, rng.randint(*RECREATE_SIZE), rng)
         others = [ms for ms in res.missions if ms.fixed or not set(ms.loads) & units]
         noise = {ui: rng.random() for ui in units}
-        kind = rng.choice(self.ORDERS)
-        key = dispatch_key(kind, noise)
+        kind = rng.choice(self.KINDS)
+        key = _dispatch_key(kind, noise)
         new = dispatch_greedy(data, rule="earliest", order=key, base=others) if units else None
         cost = RECREATE_COST * len(new or ()) if self.budget.deterministic else time.perf_counter() - t0
         self.budget.charge(cost)
@@ -188,7 +195,7 @@ class Recreate:
             self.patience -= 1
 
 
-def dispatch_key(kind: str | None, noise: dict[int, float]):
+def _dispatch_key(kind: str | None, noise: dict[int, float]) -> Callable[[UnitData], object]:
     """A unit sort key: by ``kind`` (a key of the dispatcher's orders), ties broken by
     ``noise``; ``None``: by ``noise`` alone (units without noise last)."""
     if kind is None:
