@@ -289,7 +289,7 @@ class _Books:
 
 def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callable[[UnitData], Any] = "ready",
                     beds: dict[int, str | None] | None = None, top_up: bool = True,
-                    base: list[Dispatch] | None = None) -> list[Dispatch]:
+                    base: list[Dispatch] | None = None, due: dict[int, int] | None = None) -> list[Dispatch]:
     """Schedule every unit, earliest-ready first, one mission at a time.
 
     Parameters
@@ -298,12 +298,21 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callab
         ``"earliest"``: each mission takes the (type, destination, routing) that lands
         its load first. ``"hand"``: the way a planner does it by hand: the nearest
         allowed destination with room, the largest aircraft free first, the fastest
-        routing that carries the most.
+        routing that carries the most. Two rules land each load by a unit's *due*
+        minute (``due``; by default its required date) and otherwise as early as they
+        can: ``"jit"`` (just in time) takes the latest start that lands by it (the
+        largest load first, then the least flying), leaving the earlier aircraft,
+        ramps and crew days to units that need them; ``"frugal"`` takes the least
+        flying per load that lands by it, then the earliest. Under both, only units
+        that land by their own due minute top a mission up.
     order
         Which unit is dispatched first: a key of :data:`ORDERS`, or a sort key of units.
     beds
         If given, unit index -> the only base the unit may go to (``None``: the unit
         is not moved).
+    due
+        Unit index -> the minute its loads should land by (rules ``"jit"`` and
+        ``"frugal"``; a unit without one: its required date).
     top_up
         Whether other units of the origin fill a mission's spare room (mixed loads);
         ``False``: one unit per mission, as the naive planner flies.
@@ -312,6 +321,10 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callab
         and bases taken as given; the result is ``base`` followed by the new missions.
     """
     s = data.scenario
+    if rule in ("jit", "frugal"):
+        due = {u.idx: (due or {}).get(u.idx, u.rdd) for u in data.units}
+    else:
+        due = None
     books = _new_books(data)
     for dp in base or ():
         _book_mission(data, books, dp)
@@ -342,7 +355,7 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callab
             dests.sort(key=lambda d: distance_nm(s.airfield(o), s.airfield(d)))
             dests = dests[:1]
         while rem:
-            options = _mission_options(data, books.tl, u, cands, dests, chosen_dest, rem, rule)
+            options = _mission_options(data, books.tl, u, cands, dests, chosen_dest, rem, rule, due)
             if not options:
                 break
             _, _, gi, oi, st, load = min(options, key=lambda o: o[0])
@@ -359,7 +372,7 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callab
                 if chosen_dest in books.room:
                     books.room[chosen_dest] -= u.unit.pax
             if top_up:
-                _top_up(data, g, r, st, u, load, loads, units, books, beds)
+                _top_up(data, g, r, st, u, load, loads, units, books, beds, due)
             out.append(Dispatch(gi, oi, st, loads))
     out.sort(key=lambda d: (d.group, d.start))
     return list(base or ()) + out
@@ -446,7 +459,8 @@ def _fits(data: ModelData, books: _Books, dp: Dispatch) -> bool:
 
 def _mission_options(data: ModelData, tl: _Timeline, u: UnitData, cands: list[tuple[int, int]],
                      dests: list[str], chosen_dest: str | None, rem: dict[str, int],
-                     rule: str) -> list[tuple[tuple, int, int, int, int, dict[str, int]]]:
+                     rule: str, due: dict[int, int] | None = None
+                     ) -> list[tuple[tuple, int, int, int, int, dict[str, int]]]:
     """The next missions unit ``u`` could take: ``(key, size, group, option, start,
     load)``, the best the least ``key``."""
     options = []
@@ -461,14 +475,28 @@ def _mission_options(data: ModelData, tl: _Timeline, u: UnitData, cands: list[tu
         lo = max(g.est, u.ready - g.lead)
         hi = min(g.lst, u.lad - r.arrive)
         lo = max(lo, u.ead - r.arrive)
+        size = load.get("pax", 0) * g.pax_w + sum(v for c, v in load.items() if c != "pax")
+        if due is not None and min(hi, due[u.idx] - r.arrive) >= lo:
+            # landing by the due minute: just in time (the latest start), or frugal
+            # (the least flying per load, then the earliest start)
+            ok = tl.feasible_starts(g, r, lo, min(hi, due[u.idx] - r.arrive))
+            if rule == "jit":
+                ok = ok[::-1]
+            st = tl.first_crew_ok(g, r, np.concatenate((ok[:240], ok[240::15])))
+            if st is not None:
+                key = (0, -size, r.flight_minutes, -st) if rule == "jit" else \
+                    (0, r.flight_minutes / size, st + r.arrive)
+                options.append((key, size, gi, oi, st, load))
+                continue
         starts = tl.feasible_starts(g, r, lo, hi)
         probe = np.concatenate((starts[:240], starts[240::15]))
         st = tl.first_crew_ok(g, r, probe)
         if st is None:
             continue
-        size = load.get("pax", 0) * g.pax_w + sum(v for c, v in load.items() if c != "pax")
         if rule == "hand":
             key = (st, -(g.seats * g.pax_w + g.acl), -ticks_down(r.payload_stons), r.arrive)
+        elif due is not None:
+            key = (1, st + r.arrive, -size, r.flight_minutes)
         else:
             key = (st + r.arrive, -size, r.flight_minutes)
         options.append((key, size, gi, oi, st, load))
@@ -485,10 +513,11 @@ def _mission_options(data: ModelData, tl: _Timeline, u: UnitData, cands: list[tu
 
 def _top_up(data: ModelData, g: Group, r: Routing, st: int, u: UnitData, load: dict[str, int],
             loads: dict[int, dict[str, int]], units: list[UnitData], books: _Books,
-            beds: dict[int, str | None] | None) -> None:
+            beds: dict[int, str | None] | None, due: dict[int, int] | None = None) -> None:
     """Top up the spare room of a mission (booked for ``u`` with ``load``) with other units
     of its origin that are ready, allowed to go there and can land in their windows
-    (mixed loads, as planners do): adds their loads to ``loads``."""
+    (and by their ``due`` minute, where given) (mixed loads, as planners do): adds their
+    loads to ``loads``."""
     room, remaining, dest_of = books.room, books.remaining, books.dest_of
     arrive = st + r.arrive
     used_p = load.get("pax", 0)
@@ -497,6 +526,8 @@ def _top_up(data: ModelData, g: Group, r: Routing, st: int, u: UnitData, load: d
         if v.idx == u.idx or v.idx not in g.units or not remaining[v.idx]:
             continue
         if v.ready - g.lead > st or not (v.ead <= arrive <= v.lad) or r.destination not in v.dests:
+            continue
+        if due is not None and arrive > due[v.idx]:
             continue
         if beds is not None and beds.get(v.idx) != r.destination:
             continue
