@@ -17,9 +17,11 @@ keep the search from stalling. Their size adapts: it grows while re-plans come b
 proven with nothing better, and shrinks when they run out of time.
 
 Before and between the CP-SAT re-plans, cheap ruin-and-recreate moves (:class:`Recreate`)
-dispatch a neighbourhood's units again around the other missions in a random order: a
-move takes milliseconds where a re-plan takes a second or two (daily crew hours make
-the re-plans' models slow to settle), so a short search still tries many.
+dispatch a neighbourhood's units again around the other missions in a random order
+(each load as early as it can, or as late as its required date allows, or on the least
+flying that lands in time): a move takes milliseconds where a re-plan takes a second or
+two (daily crew hours make the re-plans' models slow to settle), so a short search
+still tries many.
 """
 
 from __future__ import annotations
@@ -144,6 +146,12 @@ class Recreate:
     units' missions and dispatch those units again around the others
     (:func:`~logistics.model.dispatch.dispatch_greedy` with the others as its base), in
     an order drawn at random (by readiness, priority, required date, slack, or none).
+    Each load lands as early as it can, except in half the moves of two goals: on
+    lateness each load takes the latest start that still lands by the unit's required
+    date (rule ``"jit"``), which leaves the early aircraft, ramps and crew days to units
+    that are late; on flying hours each load takes the routing and aircraft that fly
+    the least per load among those landing before the unit would add lateness or
+    closure (rule ``"frugal"``, :func:`_due`).
 
     A move costs milliseconds where a CP-SAT re-plan costs a second or two, and it
     keeps every rule by construction (daily crew hours included, which make the
@@ -154,6 +162,8 @@ class Recreate:
 
     #: the dispatcher's orders a move draws from (None: random)
     KINDS = ("ready", "priority", "rdd", "slack", None)
+    #: the dispatcher's rules a move draws from, per goal (others: the earliest landing)
+    RULES = {"lateness": ("earliest", "jit"), "closure": ("earliest", "jit"), "flying_hours": ("earliest", "frugal")}
 
     def __init__(self, budget: Budget, patience: int):
         self.budget, self.patience, self.used = budget, patience, 0.0
@@ -175,13 +185,17 @@ class Recreate:
         noise = {ui: rng.random() for ui in units}
         kind = rng.choice(self.KINDS)
         key = _dispatch_key(kind, noise)
-        new = dispatch_greedy(data, rule="earliest", order=key, base=others) if units else None
+        # lateness: half the moves land each load as late as its required date allows;
+        # flying hours: half fly each load the least, landing by its due minute
+        rule = rng.choice(self.RULES[goal]) if goal in self.RULES else "earliest"
+        due = _due(data, res.missions, earlier=goal == "closure") if goal != "lateness" else None
+        new = dispatch_greedy(data, rule=rule, order=key, base=others, due=due) if units else None
         cost = RECREATE_COST * len(new or ()) if self.budget.deterministic else time.perf_counter() - t0
         self.budget.charge(cost)
         self.used += cost
         self.last = cost
         res.tries += 1
-        entry = {"goal": goal, "units": len(units), "status": f"recreate ({kind or 'random'})"}
+        entry = {"goal": goal, "units": len(units), "status": f"recreate ({rule}, {kind or 'random'})"}
         if new is not None and (max_slots is None or _fits(new, max_slots)):
             obj = dispatch_objective(data, new)
             if obj < res.objective:
@@ -202,6 +216,18 @@ def _dispatch_key(kind: str | None, noise: dict[int, float]) -> Callable[[UnitDa
         return lambda u: noise.get(u.idx, 2.0)
     base = ORDERS[kind]
     return lambda u: (base(u), noise.get(u.idx, 2.0))
+
+
+def _due(data: ModelData, missions: list[Dispatch], earlier: bool = False) -> dict[int, int]:
+    """Per unit, the latest it may land without the plan's closure or its own lateness
+    getting worse (where those are goals): its required date or its landing now,
+    whichever is later, and the plan's closure (``earlier``: a minute before it)."""
+    land = landings(data, missions)
+    top = max(land.values(), default=data.horizon) if "closure" in data.goals else data.horizon
+    top -= int(earlier)
+    if "lateness" not in data.goals:
+        return {u.idx: top for u in data.units}
+    return {u.idx: min(top, max(u.rdd, land.get(u.idx, u.rdd))) for u in data.units}
 
 
 def _fits(missions: list[Dispatch], max_slots: dict[int, int]) -> bool:
