@@ -157,3 +157,33 @@ def test_recreate_moves_never_keep_a_worse_plan_and_stop_when_patience_runs_out(
     assert ["objective" in e for e in res.log[-5:]] == [False] * 5
     assert res.tries == 5 + max((i + 1 for i, e in enumerate(res.log) if "objective" in e), default=0)
     _verified(s, d, res.missions)
+
+
+def test_recreate_moves_travel_through_plans_near_the_best_and_keep_the_best(monkeypatch):
+    # record-to-record travel: a move's plan that is no worse on the goals before and
+    # within the tolerance of the best on the goal becomes the plan the next move
+    # starts from, while ``res`` keeps the best. From the better plan of the crew-bound
+    # case (U first, V a day late: lateness 1 x 1,440), with a tolerance of 20x the
+    # best: a move that flies V first again (U late: 9 x 1,440 = 12,960 <= 21 x 1,440)
+    # is accepted, and ``res`` never gets worse.
+    import logistics.search.lns as lns
+
+    monkeypatch.setattr(lns, "RECREATE_TOLERANCE", 20.0)
+    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
+    s = _crew_bound(t / 60)
+    d = build_data(s)
+    late = d.goals.index("lateness")
+    start = [Dispatch(0, oi, 0, {0: {"pax": 100}}), Dispatch(0, oi, 1440, {1: {"pax": 100}})]
+    res = LnsResult(list(start), dispatch_objective(d, start))
+    best = [res.objective]
+    moves = Recreate(Budget(20, deterministic=True), patience=30)
+    rng = random.Random(2)
+    while moves.active():
+        moves.step(d, res, "lateness", rng, None)
+        best.append(res.objective)
+    assert all(b <= a for a, b in zip(best, best[1:], strict=False))
+    accepted = [e["accepted"] for e in res.log if "accepted" in e]
+    assert best[0][late] == 1440  # V a day late, weighted 1
+    assert accepted and all(a <= 21 * 1440 for a in accepted)
+    assert any(a > res.objective[late] for a in accepted)  # a worse plan was travelled through
+    _verified(s, d, res.missions)

@@ -62,6 +62,9 @@ RECREATE_SIZE = (2, 8)
 RECREATE_SHARE = 0.5
 #: deterministic units a ruin-and-recreate move is charged per mission it books
 RECREATE_COST = 2e-4
+#: a move's plan becomes the one the next move starts from while its goal is within
+#: this share of the best plan's (record-to-record travel, Dueck 1993)
+RECREATE_TOLERANCE = 0.02
 #: re-plans in a row that find nothing better before the search gives up
 MAX_FAILS = 40
 #: the later goals break ties in a re-plan's objective while the weights stay below this
@@ -153,6 +156,11 @@ class Recreate:
     the least per load among those landing before the unit would add lateness or
     closure (rule ``"frugal"``, :func:`_due`).
 
+    Moves start from the plan of the last move accepted, not always from the best:
+    a plan no worse on the goals before and within :data:`RECREATE_TOLERANCE` of the
+    best on the goal is accepted (record-to-record travel, Dueck 1993), so the moves
+    can leave a plan that no single move improves. The best plan is kept in ``res``.
+
     A move costs milliseconds where a CP-SAT re-plan costs a second or two, and it
     keeps every rule by construction (daily crew hours included, which make the
     re-plans' models slow to settle). The search runs these moves first, until
@@ -169,6 +177,9 @@ class Recreate:
         self.budget, self.patience, self.used = budget, patience, 0.0
         self.full = patience
         self.last = 0.0  # what the last move cost
+        #: the plan moves start from (missions, objective), and the best they know of
+        self.cur: tuple[list[Dispatch], tuple[int, ...]] | None = None
+        self.best: tuple[int, ...] | None = None
 
     def active(self) -> bool:
         """Whether moves go on: patience left, within their share, and (wall clock)
@@ -178,17 +189,22 @@ class Recreate:
 
     def step(self, data: ModelData, res: LnsResult, goal: str, rng: random.Random,
              max_slots: dict[int, int] | None) -> None:
-        """One move on ``res`` (kept when it is lexicographically better)."""
+        """One move from the current plan; ``res`` takes its plan when it is
+        lexicographically better than ``res``'s."""
         t0 = time.perf_counter()
-        units = _neighbourhood(data, res.missions, goal, rng.randint(*RECREATE_SIZE), rng)
-        others = [ms for ms in res.missions if ms.fixed or not set(ms.loads) & units]
+        if self.cur is None or res.objective != self.best:  # the start, or a re-plan found better
+            self.cur, self.best = (res.missions, res.objective), res.objective
+        start, now = self.cur
+        units = _neighbourhood(data, start, goal, rng.randint(*RECREATE_SIZE), rng)
+        others = [ms for ms in start if ms.fixed or not set(ms.loads) & units]
         noise = {ui: rng.random() for ui in units}
         kind = rng.choice(self.KINDS)
         key = _dispatch_key(kind, noise)
         # lateness: half the moves land each load as late as its required date allows;
         # flying hours: half fly each load the least, landing by its due minute
         rule = rng.choice(self.RULES[goal]) if goal in self.RULES else "earliest"
-        due = _due(data, res.missions, earlier=goal == "closure") if goal != "lateness" else None
+        # (lateness's jit lands by the required date, the dispatcher's default)
+        due = _due(data, start, earlier=goal == "closure") if rule != "earliest" and goal != "lateness" else None
         new = dispatch_greedy(data, rule=rule, order=key, base=others, due=due) if units else None
         cost = RECREATE_COST * len(new or ()) if self.budget.deterministic else time.perf_counter() - t0
         self.budget.charge(cost)
@@ -198,10 +214,16 @@ class Recreate:
         entry = {"goal": goal, "units": len(units), "status": f"recreate ({rule}, {kind or 'random'})"}
         if new is not None and (max_slots is None or _fits(new, max_slots)):
             obj = dispatch_objective(data, new)
+            gi = data.goals.index(goal)
             if obj < res.objective:
                 res.missions, res.objective = new, obj
                 res.better += 1
-                entry["objective"] = obj[data.goals.index(goal)]
+                entry["objective"] = obj[gi]
+                self.cur, self.best = (new, obj), obj
+            elif obj != now and all(a <= b for a, b in zip(obj[:gi], res.objective[:gi], strict=True)) \
+                    and obj[gi] <= res.objective[gi] * (1 + RECREATE_TOLERANCE):
+                self.cur = (new, obj)
+                entry["accepted"] = obj[gi]
         res.log.append(entry)
         if "objective" in entry:
             self.patience = self.full
