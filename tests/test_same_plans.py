@@ -5,7 +5,8 @@ the library's layout was reorganised (issue 20): the solve with the settings it 
 then (:data:`BEFORE_ISSUE_21`) must still give them. ``tests/data/same_plans/`` holds
 the plans of today's defaults, recorded when they changed on purpose (issue 21: the
 naive planner's orders in the first plan, the large-neighbourhood search in every
-stage, the relaxation-guided searches on request only). A change of layout or a
+stage, the relaxation-guided searches on request only; then the ruin-and-recreate
+moves, their due-minute rules and record-to-record travel). A change of layout or a
 refactoring must leave every mission of both as it is. Times are compared in whole minutes and
 tons in hundredths (the policy of :mod:`logistics.units`), so a change in how a plan
 file prints a number is not taken for a change of plan.
