@@ -64,6 +64,14 @@ def _crew_bound(due_hour: float | None):
     return make_scenario(aircraft=[{"type": "C-17A", "count": 1}], units=units)
 
 
+def _crew_bound_due_at_first_landing():
+    """The crew-bound case with both units due at the fastest arrival T: (scenario, its
+    data, the fastest routing's option index, T)."""
+    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
+    s = _crew_bound(t / 60)
+    return s, build_data(s), oi, t
+
+
 def test_lateness_moves_onto_the_unit_that_weighs_least_when_crews_bind():
     # one C-17 at Ramstein, two units of 100 soldiers (a load each) for Ali Al Salem,
     # both ready at 0 and due at the fastest arrival T. A mission flies about 5 h out
@@ -73,9 +81,7 @@ def test_lateness_moves_onto_the_unit_that_weighs_least_when_crews_bind():
     # 1,440 (the next day): U is late 1,440 min, weighted 9 x 1,440 = 12,960. Re-planned,
     # U flies first and lands on time; V is late by at most the same 1,440 min, weighted
     # 1 x 1,440 at most.
-    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
-    s = _crew_bound(t / 60)
-    d = build_data(s)
+    s, d, oi, t = _crew_bound_due_at_first_landing()
     assert [u.rdd for u in d.units] == [t, t]
     r = d.groups[0].options[oi]
     assert 8 * 60 < r.flight_minutes < 12 * 60 < 2 * r.flight_minutes  # one mission a day fits the crew
@@ -118,9 +124,7 @@ def test_a_recreate_move_alone_puts_the_heavier_unit_first():
     # aircraft's next mission the crew day allows, at most a day later: lateness
     # 1 x (V's landing - T) <= 1,440. A move that draws V first gives the plan back
     # unchanged, and is not kept.
-    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
-    s = _crew_bound(t / 60)
-    d = build_data(s)
+    s, d, oi, t = _crew_bound_due_at_first_landing()
     late = d.goals.index("lateness")
     plan = [Dispatch(0, oi, 0, {1: {"pax": 100}}), Dispatch(0, oi, 1440, {0: {"pax": 100}})]
     res = LnsResult(list(plan), dispatch_objective(d, plan))
@@ -140,9 +144,7 @@ def test_recreate_moves_never_keep_a_worse_plan_and_stop_when_patience_runs_out(
     # plan gets lexicographically better (it may: V's first soldiers can top up U's
     # mission, 100 + 2 of 102 seats), never worse, and after ``patience`` moves in a
     # row without gain the moves stop (the CP-SAT re-plans take over)
-    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
-    s = _crew_bound(t / 60)
-    d = build_data(s)
+    s, d, oi, t = _crew_bound_due_at_first_landing()
     start = [Dispatch(0, oi, 0, {0: {"pax": 100}}), Dispatch(0, oi, 1440, {1: {"pax": 100}})]
     _verified(s, d, start)
     res = LnsResult(list(start), dispatch_objective(d, start))
@@ -169,9 +171,7 @@ def test_recreate_moves_travel_through_plans_near_the_best_and_keep_the_best(mon
     import logistics.search.lns as lns
 
     monkeypatch.setattr(lns, "RECREATE_TOLERANCE", 20.0)
-    oi, t = _fastest(build_data(_crew_bound(None)), 0, 100 * 0.15)
-    s = _crew_bound(t / 60)
-    d = build_data(s)
+    s, d, oi, t = _crew_bound_due_at_first_landing()
     late = d.goals.index("lateness")
     start = [Dispatch(0, oi, 0, {0: {"pax": 100}}), Dispatch(0, oi, 1440, {1: {"pax": 100}})]
     res = LnsResult(list(start), dispatch_objective(d, start))
