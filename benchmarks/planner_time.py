@@ -195,13 +195,18 @@ def outside_runs() -> list[dict]:
     return out
 
 
-def store_best(best: dict[str, dict]) -> None:
-    """Copy each best plan to ``best_known/`` with how it was made."""
+def store_best(best: dict[str, dict], runs: list[dict]) -> None:
+    """Copy each best plan to ``best_known/`` with how it was made.
+
+    A run's plan file (one per instance, method and limit) holds the plan of the last
+    run that wrote it: a best run that a later run of the same kind followed is already
+    in ``best_known/`` from when it was new, and is not copied again."""
     BEST.mkdir(exist_ok=True)
+    last = {r.get("plan"): r.get("at") for r in runs}  # the run whose plan each file holds
     index = {}
     for name, r in sorted(best.items()):
         src = ROOT / r["plan"]
-        if src.exists():
+        if src.exists() and last.get(r["plan"], r.get("at")) == r.get("at"):
             raw = src.read_bytes()
             (BEST / f"{name}.json.gz").write_bytes(raw if src.suffix == ".gz" else gzip.compress(raw))
         limit = f" --limits {r['limit']:g}" if r["method"] in ("ours", "mip") else ""
@@ -235,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs = load_runs()
     best = best_known(runs + outside_runs())
-    store_best(best)
+    store_best(best, runs)
     write_report(runs, best, HERE)
     return 0
 

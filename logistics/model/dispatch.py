@@ -298,13 +298,9 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callab
         ``"earliest"``: each mission takes the (type, destination, routing) that lands
         its load first. ``"hand"``: the way a planner does it by hand: the nearest
         allowed destination with room, the largest aircraft free first, the fastest
-        routing that carries the most. Two rules land each load by a unit's *due*
-        minute (``due``; by default its required date) and otherwise as early as they
-        can: ``"jit"`` (just in time) takes the latest start that lands by it (the
-        largest load first, then the least flying), leaving the earlier aircraft,
-        ramps and crew days to units that need them; ``"frugal"`` takes the least
-        flying per load that lands by it, then the earliest. Under both, only units
-        that land by their own due minute top a mission up.
+        routing that carries the most. ``"jit"`` and ``"frugal"`` land each load by
+        the unit's *due* minute, just in time or on the least flying
+        (:func:`_mission_options`).
     order
         Which unit is dispatched first: a key of :data:`ORDERS`, or a sort key of units.
     beds
@@ -321,21 +317,13 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callab
         and bases taken as given; the result is ``base`` followed by the new missions.
     """
     s = data.scenario
-    if rule in ("jit", "frugal"):
-        due = {u.idx: (due or {}).get(u.idx, u.rdd) for u in data.units}
-    else:
-        due = None
+    due = {u.idx: (due or {}).get(u.idx, u.rdd) for u in data.units} if rule in ("jit", "frugal") else None
     books = _new_books(data)
     for dp in base or ():
         _book_mission(data, books, dp)
     out: list[Dispatch] = []
     units = sorted(data.units, key=ORDERS[order] if isinstance(order, str) else order)
-    by_unit: dict[int, list[tuple[int, int]]] = {}
-    for gi, g in enumerate(data.groups):
-        for ui in g.units:
-            for oi, r in enumerate(g.options):
-                if r.destination in data.units[ui].dests:
-                    by_unit.setdefault(ui, []).append((gi, oi))
+    by_unit = _candidates(data)
     from ..geo import distance_nm
 
     for u in units:
@@ -376,6 +364,17 @@ def dispatch_greedy(data: ModelData, rule: str = "earliest", order: str | Callab
             out.append(Dispatch(gi, oi, st, loads))
     out.sort(key=lambda d: (d.group, d.start))
     return list(base or ()) + out
+
+
+def _candidates(data: ModelData) -> dict[int, list[tuple[int, int]]]:
+    """Unit index -> the (group, option) pairs that may carry it to one of its bases."""
+    by_unit: dict[int, list[tuple[int, int]]] = {}
+    for gi, g in enumerate(data.groups):
+        for ui in g.units:
+            for oi, r in enumerate(g.options):
+                if r.destination in data.units[ui].dests:
+                    by_unit.setdefault(ui, []).append((gi, oi))
+    return by_unit
 
 
 def _new_books(data: ModelData) -> _Books:
@@ -462,7 +461,14 @@ def _mission_options(data: ModelData, tl: _Timeline, u: UnitData, cands: list[tu
                      rule: str, due: dict[int, int] | None = None
                      ) -> list[tuple[tuple, int, int, int, int, dict[str, int]]]:
     """The next missions unit ``u`` could take: ``(key, size, group, option, start,
-    load)``, the best the least ``key``."""
+    load)``, the best the least ``key``.
+
+    Rules ``"jit"`` and ``"frugal"`` land each load by the unit's ``due`` minute:
+    ``"jit"`` (just in time) takes the latest start that does (the largest load first,
+    then the least flying), leaving the earlier aircraft, ramps and crew days to units
+    that need them; ``"frugal"`` the least flying per load that does, then the earliest
+    start. A load that cannot land by then lands as early as it can. Under both, only
+    units landing by their own due minute top a mission up (:func:`_top_up`)."""
     options = []
     for gi, oi in cands:
         g = data.groups[gi]
