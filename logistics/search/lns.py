@@ -149,12 +149,13 @@ class Recreate:
     units' missions and dispatch those units again around the others
     (:func:`~logistics.model.dispatch.dispatch_greedy` with the others as its base), in
     an order drawn at random (by readiness, priority, required date, slack, or none).
-    Each load lands as early as it can, except in half the moves of two goals: on
-    lateness each load takes the latest start that still lands by the unit's required
-    date (rule ``"jit"``), which leaves the early aircraft, ramps and crew days to units
-    that are late; on flying hours each load takes the routing and aircraft that fly
+    Each load lands as early as it can, except in half the moves of three goals
+    (:attr:`RULES`): on lateness each load takes the latest start that still lands by
+    the unit's required date (rule ``"jit"``), which leaves the early aircraft, ramps
+    and crew days to units that are late; on closure the same, by a minute before the
+    plan's closure; on flying hours each load takes the routing and aircraft that fly
     the least per load among those landing before the unit would add lateness or
-    closure (rule ``"frugal"``, :func:`_due`).
+    closure (rule ``"frugal"``). :func:`_due` gives the minutes of the last two.
 
     Moves start from the plan of the last move accepted, not always from the best:
     a plan no worse on the goals before and within :data:`RECREATE_TOLERANCE` of the
@@ -200,10 +201,8 @@ class Recreate:
         noise = {ui: rng.random() for ui in units}
         kind = rng.choice(self.KINDS)
         key = _dispatch_key(kind, noise)
-        # lateness: half the moves land each load as late as its required date allows;
-        # flying hours: half fly each load the least, landing by its due minute
         rule = rng.choice(self.RULES[goal]) if goal in self.RULES else "earliest"
-        # (lateness's jit lands by the required date, the dispatcher's default)
+        # lateness's jit lands by the required date, the dispatcher's default due minute
         due = _due(data, start, earlier=goal == "closure") if rule != "earliest" and goal != "lateness" else None
         new = dispatch_greedy(data, rule=rule, order=key, base=others, due=due) if units else None
         cost = RECREATE_COST * len(new or ()) if self.budget.deterministic else time.perf_counter() - t0
