@@ -229,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="run limits above 20 s only on these family seeds (and every other instance)")
     ap.add_argument("--mip-limits", nargs="+", type=float, default=None, help="limits for the MIP (default: --limits)")
     ap.add_argument("--report-only", action="store_true", help="re-render the report from runs.jsonl")
+    ap.add_argument("--commits", nargs="+", default=None,
+                    help="report only the runs made at these commits (the best known still counts every run)")
     a = ap.parse_args(argv)
     if a.job:
         method, name, limit, out = a.job
@@ -241,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     runs = load_runs()
     best = best_known(runs + outside_runs())
     store_best(best, runs)
-    write_report(runs, best, HERE)
+    shown = [r for r in runs if a.commits is None or r.get("commit") in a.commits]
+    write_report(shown, best, HERE)
     return 0
 
 

@@ -111,15 +111,20 @@ def targets_section(lat: dict, best: dict, names: list[str]) -> list[str]:
         ok = v["closure"] <= 117.5 + 1e-9 and v["flying_hours"] <= 1045 + 1e-9
         md.append(f"- **Baghdad at 20 s, closure ≤ 117.5 h and ≤ 1,045 flying hours**: {v['closure']:.2f} h, "
                   f"{v['flying_hours']:,.2f} h" + (" — met" if ok else " — **missed**"))
-    over = []
-    n_timed = 0
+    over: dict[str, list[str]] = {"ours": [], "mip": []}
+    n_timed = {"ours": 0, "mip": 0}
     for (n, m, limit), r in lat.items():
-        if m in ("ours", "mip") and "wall" in r:
-            n_timed += 1
+        if m in over and "wall" in r:
+            n_timed[m] += 1
             if r["wall"] > limit + max(GRACE_S, GRACE_FRAC * limit):
-                over.append(f"{n} {m} {limit:g} s: {r['wall']:.1f} s")
-    md.append(f"- **Time limit honoured (limit + 1 s or 5 %)**: {n_timed - len(over)} of {n_timed} runs"
-              + (f"; over: {', '.join(over)}" if over else "") + (" — met" if not over else " — **missed**"))
+                over[m].append(f"{n} {limit:g} s: {r['wall']:.1f} s")
+    md.append(f"- **Time limit honoured (limit + 1 s or 5 %)**: {n_timed['ours'] - len(over['ours'])} of "
+              f"{n_timed['ours']} runs of our solve" + (f"; over: {', '.join(over['ours'])}" if over["ours"] else "")
+              + (" — met" if not over["ours"] else " — **missed**"))
+    if n_timed["mip"]:
+        worst = max((r["wall"] - limit for (n, m, limit), r in lat.items() if m == "mip" and "wall" in r), default=0)
+        md.append(f"  - the MIP peer (a comparator, not held to it): {n_timed['mip'] - len(over['mip'])} of "
+                  f"{n_timed['mip']} runs within, at most {worst:.1f} s over its limit")
     xl = [r for (n, m, _), r in lat.items() if n.startswith("XL") and m == "ours" and "rss_mb" in r]
     if xl:
         peak = max(r["rss_mb"] for r in xl)
