@@ -113,18 +113,20 @@ def targets_section(lat: dict, best: dict, names: list[str]) -> list[str]:
                   f"{v['flying_hours']:,.2f} h" + (" — met" if ok else " — **missed**"))
     over: dict[str, list[str]] = {"ours": [], "mip": []}
     n_timed = {"ours": 0, "mip": 0}
+    mip_over = 0.0  # the MIP's longest overrun, s
     for (n, m, limit), r in lat.items():
         if m in over and "wall" in r:
             n_timed[m] += 1
+            if m == "mip":
+                mip_over = max(mip_over, r["wall"] - limit)
             if r["wall"] > limit + max(GRACE_S, GRACE_FRAC * limit):
                 over[m].append(f"{n} {limit:g} s: {r['wall']:.1f} s")
     md.append(f"- **Time limit honoured (limit + 1 s or 5 %)**: {n_timed['ours'] - len(over['ours'])} of "
               f"{n_timed['ours']} runs of our solve" + (f"; over: {', '.join(over['ours'])}" if over["ours"] else "")
               + (" — met" if not over["ours"] else " — **missed**"))
     if n_timed["mip"]:
-        worst = max((r["wall"] - limit for (n, m, limit), r in lat.items() if m == "mip" and "wall" in r), default=0)
         md.append(f"  - the MIP peer (a comparator, not held to it): {n_timed['mip'] - len(over['mip'])} of "
-                  f"{n_timed['mip']} runs within, at most {worst:.1f} s over its limit")
+                  f"{n_timed['mip']} runs within, at most {mip_over:.1f} s over its limit")
     xl = [r for (n, m, _), r in lat.items() if n.startswith("XL") and m == "ours" and "rss_mb" in r]
     if xl:
         peak = max(r["rss_mb"] for r in xl)
