@@ -165,11 +165,23 @@ def click_until(page, target, shown, attempts: int = 3, each: int = STEP // 2) -
     """Click ``target`` until ``shown`` is visible, then wait for the run to end. Only for
     an idempotent click (a page link, a tab, a Load): a click the page lost is made again
     once the page is idle, unless ``shown`` came meanwhile."""
+    _until(page, target.click, f"click on {target}", shown, attempts, each)
+
+
+def upload_until(page, field, path, shown, attempts: int = 3, each: int = STEP // 2) -> None:
+    """Give ``path`` to the file input ``field`` until ``shown`` is visible, then wait for
+    the run to end: an upload the page lost (seen on a loaded CI machine, where the
+    scenario never became valid) is given again once the page is idle."""
+    _until(page, lambda: field.set_input_files(str(path)), f"upload of {Path(path).name}",
+           shown, attempts, each)
+
+
+def _until(page, act, what: str, shown, attempts: int, each: int) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     why = []
     for i in range(attempts):
-        target.click()
+        act()
         try:
             shown.wait_for(timeout=each)
             break
@@ -182,7 +194,7 @@ def click_until(page, target, shown, attempts: int = 3, each: int = STEP // 2) -
                 raise
             why.append(f"{shown} did not come in {each / 1000:g} s")
     if why:
-        retried(f"click on {target}", why)
+        retried(what, why)
     idle(page)
 
 
@@ -455,9 +467,8 @@ def test_edit_solve_cancel_download_offline(page, server: str, tmp_path: Path) -
 
     # upload the tiny scenario
     # the scenario uploader (the Units tab has another, for a units spreadsheet)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(TINY))
-    page.get_by_text(re.compile("Tiny Kuwait lift \\(browser test\\) is valid")).wait_for()
-    idle(page)
+    upload_until(page, page.locator('[data-testid="stFileUploaderDropzoneInput"]').first, TINY,
+                 page.get_by_text(re.compile("Tiny Kuwait lift \\(browser test\\) is valid")))
 
     # solve it; read the KPIs
     before = solve_and_open_plan(page, 3, "02-solve-finished")

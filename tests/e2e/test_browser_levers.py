@@ -25,6 +25,7 @@ from test_browser import (
     server,
     set_time_limit,
     shot,
+    upload_until,
 )
 
 from logistics.scenario import load_scenario
@@ -53,9 +54,8 @@ def test_find_out_what_a_ramp_spot_buys_and_apply_it(page, server: str, tmp_path
     page.goto(server + "/")
     page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     idle(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
-    page.get_by_text(re.compile(r"Ramp-bound lift \(browser test\) is valid")).wait_for()
-    idle(page)
+    upload_until(page, page.locator('[data-testid="stFileUploaderDropzoneInput"]').first, path,
+                 page.get_by_text(re.compile(r"Ramp-bound lift \(browser test\) is valid")))
 
     nav(page, "Solve")
     set_time_limit(page, 3)

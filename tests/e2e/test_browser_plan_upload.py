@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_browser import ROOT, TINY, idle, metrics, nav, shot
+from test_browser import ROOT, TINY, idle, metrics, nav, shot, upload_until
 from test_browser_sessions import Server, own_browser, own_server, planner
 
 import logistics
@@ -127,9 +127,8 @@ def open_tiny_scenario(pg, server: Server) -> None:
     pg.goto(server.url + "/")
     pg.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     idle(pg)
-    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(TINY))
-    pg.get_by_text(re.compile(re.escape(TINY_NAME) + " is valid")).wait_for()
-    idle(pg)
+    upload_until(pg, pg.locator('[data-testid="stFileUploaderDropzoneInput"]').first, TINY,
+                 pg.get_by_text(re.compile(re.escape(TINY_NAME) + " is valid")))
     shot(pg, "plan-upload-01-scenario")
 
 

@@ -26,6 +26,7 @@ from test_browser import (
     server,
     set_time_limit,
     shot,
+    upload_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -61,9 +62,8 @@ def test_closure_dtg_and_the_timeline_by_airframe(page, server: str) -> None:
     page.goto(server + "/")
     page.get_by_text(re.compile("Baghdad embassy response, 31 Dec 2019 is valid")).wait_for()
     idle(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(TINY))
-    page.get_by_text(re.compile(r"Tiny Kuwait lift \(browser test\) is valid")).wait_for()
-    idle(page)
+    upload_until(page, page.locator('[data-testid="stFileUploaderDropzoneInput"]').first, TINY,
+                 page.get_by_text(re.compile(r"Tiny Kuwait lift \(browser test\) is valid")))
 
     nav(page, "Solve")
     set_time_limit(page, 3)
