@@ -14,6 +14,7 @@ mission, ``top_up=False``) and the first solution that CP-SAT is hinted with
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,10 @@ from ..units import CARGO, ticks_down
 from .data import Group, ModelData, UnitData, day_counts
 
 FILL_ORDER = ("outsize_stons", "oversize_stons", "bulk_stons")
+#: a mission's start is searched among the starts with fleet and MOG room: each of the
+#: first PROBE_ALL, then every PROBE_STEP-th (for daily crew hours;
+#: :meth:`_Timeline.first_start`)
+PROBE_ALL, PROBE_STEP = 240, 15
 
 
 @dataclass
@@ -44,27 +49,40 @@ class Dispatch:
 
 
 class _Timeline:
-    """Per-minute occupancy of fleet pools, airfield MOG and daily crew hours."""
+    """Per-minute occupancy of fleet pools, airfield MOG and daily crew hours.
+
+    One row per fleet pool (``"F:<pool>"``) and per airfield (``"A:<icao>"``): what is
+    booked each minute, the capacity in force, and the prefix sums of the minutes at
+    which the row is full (recomputed for a row after a booking touches it). A routing's
+    intervals are rows with offsets, so the starts a mission may take are found for all
+    its intervals at once (:meth:`feasible_starts`), and its daily crew minutes for all
+    its legs and days at once (:meth:`first_crew_ok`).
+    """
 
     def __init__(self, data: ModelData):
         self.data = data
         span = max((r.cycle for g in data.groups for r in g.options), default=0)
         self.T = data.horizon + span + 2
-        self.occ: dict[str, np.ndarray] = {}
-        self.cap: dict[str, np.ndarray] = {}
+        keys = ["A:" + a for a in data.mog] + ["F:" + t for t in data.fleet]
+        self.row = {k: i for i, k in enumerate(keys)}
+        self.occ = np.zeros((len(keys), self.T), dtype=np.int32)
+        self.cap = np.zeros((len(keys), self.T), dtype=np.int32)
         for a, mog in data.mog.items():
-            self.occ["A:" + a] = np.zeros(self.T, dtype=np.int32)
-            self.cap["A:" + a] = np.full(self.T, mog, dtype=np.int32)
+            cap = self.cap[self.row["A:" + a]]
+            cap[:] = mog
             for x, y, mg in data.mog_steps.get(a, []):  # SPEC 5.2: the MOG in force
-                self.cap["A:" + a][min(x, self.T):min(y, self.T)] = mg
+                cap[min(x, self.T):min(y, self.T)] = mg
         for t, steps in data.fleet.items():
-            cap = np.zeros(self.T, dtype=np.int32)
+            cap = self.cap[self.row["F:" + t]]
             for a, c in steps:
                 cap[min(a, self.T):] += c
-            self.occ["F:" + t] = np.zeros(self.T, dtype=np.int32)
-            self.cap["F:" + t] = cap
+        #: per row, the prefix sums of the minutes at which it is full
+        self.cs = np.zeros((len(keys), self.T + 1), dtype=np.int64)
+        np.cumsum(self.occ >= self.cap, axis=1, out=self.cs[:, 1:])
+        self._dirty: set[int] = set()
+        self._shapes: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._ivs: dict[tuple[str, int], list[tuple[int, int, int]]] = {}  # the same, as tuples
         self.days = self.T // 1440 + 2
-        self._cs: dict[str, np.ndarray] = {}
         self.fly: dict[str, np.ndarray] = {t: np.zeros(self.days) for t in data.crew}
         self.fly_cap: dict[str, np.ndarray] = {}
         for t, steps in data.crew.items():
@@ -72,39 +90,98 @@ class _Timeline:
             caps = np.array([ute * 60 * c for c in day_counts(steps, self.days)], dtype=float)
             self.fly_cap[t] = caps
 
-    def _intervals(self, g: Group, r: Routing) -> list[tuple[str, int, int]]:
-        out = [("F:" + g.pool, 0, r.cycle)]
-        out += [("A:" + gr.airfield, gr.start, gr.end - gr.start) for gr in r.ground]
-        return out
+    def _shape(self, g: Group, r: Routing) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The routing's intervals of positive length: (rows, offsets, lengths) as
+        column vectors. The fleet pool for the whole cycle, each ground stop's ramp."""
+        k = (g.pool, id(r))
+        sh = self._shapes.get(k)
+        if sh is None:
+            ivs = [("F:" + g.pool, 0, r.cycle)] + [("A:" + gr.airfield, gr.start, gr.end - gr.start)
+                                                    for gr in r.ground]
+            ivs = [(self.row[key], off, ln) for key, off, ln in ivs if ln > 0]
+            self._ivs[k] = ivs
+            sh = self._shapes[k] = tuple(np.array([iv[j] for iv in ivs], dtype=np.int64).reshape(-1, 1)
+                                         for j in range(3))
+        return sh
 
-    def _blocked(self, key: str) -> np.ndarray:
-        """Prefix sums of the minutes at which ``key`` is full (cached until a booking)."""
-        cs = self._cs.get(key)
-        if cs is None:
-            bad = self.occ[key] >= self.cap[key]
-            cs = self._cs[key] = np.concatenate(([0], np.cumsum(bad, dtype=np.int64)))
-        return cs
+    def _refresh(self, rows: np.ndarray) -> None:
+        """The prefix sums of ``rows`` up to date after bookings."""
+        if self._dirty:
+            for i in self._dirty.intersection(rows.ravel().tolist()):
+                np.cumsum(self.occ[i] >= self.cap[i], out=self.cs[i, 1:])
+                self._dirty.discard(i)
 
     def feasible_starts(self, g: Group, r: Routing, lo: int, hi: int) -> np.ndarray:
-        """All start minutes in [lo, hi] at which fleet and MOG have room."""
+        """All start minutes in [lo, hi] at which fleet and MOG have room: for each
+        interval of the routing, no full minute of its row in [start + offset,
+        start + offset + length)."""
         if hi < lo:
             return np.empty(0, dtype=np.int64)
-        ok = np.ones(hi - lo + 1, dtype=bool)
-        s = np.arange(lo, hi + 1)
-        for key, off, ln in self._intervals(g, r):
-            if ln <= 0:
-                continue
-            cs = self._blocked(key)
-            a = np.minimum(np.maximum(s + off, 0), self.T)
-            b = np.minimum(np.maximum(s + off + ln, 0), self.T)
-            ok &= cs[b] == cs[a]
+        rows, off, ln = self._shape(g, r)
+        self._refresh(rows)
+        a = np.arange(lo, hi + 1) + off
+        b = np.minimum(np.maximum(a + ln, 0), self.T)
+        a = np.minimum(np.maximum(a, 0), self.T)
+        ok = (self.cs[rows, b] == self.cs[rows, a]).all(axis=0)
         return np.nonzero(ok)[0] + lo
+
+    def first_start(self, g: Group, r: Routing, lo: int, hi: int, latest: bool = False) -> int | None:
+        """The first start in [lo, hi] (``latest``: the last) at which fleet, MOG and
+        daily crew hours take the mission, among the starts with fleet and MOG room
+        probed in that order: each of the first :data:`PROBE_ALL`, then every
+        :data:`PROBE_STEP`-th. None if no probe fits.
+
+        The first start with room is found by jumping past full minutes
+        (:meth:`_first_free`); most missions' crews fit there, and the rest are
+        probed from it, all at once.
+        """
+        rows, off, ln = self._shape(g, r)
+        self._refresh(rows)
+        s0 = self._first_free(g, r, lo, hi, latest)
+        if s0 is None:
+            return None
+        if not r.legs or self._crew_fits(g, r, s0):
+            return s0
+        ok = self.feasible_starts(g, r, lo, s0) if latest else self.feasible_starts(g, r, s0, hi)
+        if latest:
+            ok = ok[::-1]
+        return self.first_crew_ok(g, r, np.concatenate((ok[:PROBE_ALL], ok[PROBE_ALL::PROBE_STEP])))
+
+    def _first_free(self, g: Group, r: Routing, lo: int, hi: int, latest: bool) -> int | None:
+        """The first start in [lo, hi] (``latest``: the last) with fleet and MOG room:
+        from the near end, past the last full minute (the first) of any interval it
+        overlaps, until none overlaps one. The prefix sums tell whether a window holds
+        a full minute, a bisection where it is."""
+        ivs = self._ivs[(g.pool, id(r))]
+        cs, T = self.cs, self.T
+        s = hi if latest else lo
+        while lo <= s <= hi:
+            for i, o, n in ivs:
+                a, b = min(max(s + o, 0), T), min(max(s + o + n, 0), T)
+                row = cs[i]
+                ca, cb = int(row[a]), int(row[b])
+                if cb > ca:
+                    if latest:  # end the window before the first full minute
+                        s = bisect_left(row, ca + 1, a + 1, b + 1) - 1 - o - n
+                    else:  # start it after the last full minute
+                        s = bisect_left(row, cb, a + 1, b + 1) - o
+                    break
+            else:
+                return s
+        return None
+
+    def _crew_fits(self, g: Group, r: Routing, s: int) -> bool:
+        """Whether the type's daily crew budgets take the legs flown from start ``s``
+        (as :meth:`first_crew_ok` for one start)."""
+        fly, cap = self.fly[g.aircraft], self.fly_cap[g.aircraft]
+        last = len(fly) - 1
+        return all(fly[min(k, last)] + v <= cap[min(k, last)] + 1e-9 for k, v in self._crew_minutes(r, s).items())
 
     def first_crew_ok(self, g: Group, r: Routing, starts: np.ndarray) -> int | None:
         """The first of ``starts`` at which the type's daily crew budgets take the legs.
 
         Each leg's minutes in every day it touches (as :meth:`_crew_minutes` books
-        them), for all starts at once.
+        them), for all starts, legs and days at once.
         """
         if len(starts) == 0 or not r.legs:
             return int(starts[0]) if len(starts) else None
@@ -113,17 +190,14 @@ class _Timeline:
         n = len(fly)
         first, last = r.legs[0].depart, r.legs[-1].arrive
         s = starts.astype(np.int64)
-        d0 = (s + first) // 1440
-        ok = np.ones(len(s), dtype=bool)
-        for j in range(0, (last - first) // 1440 + 2):
-            day = d0 + j
-            lo, hi = day * 1440, day * 1440 + 1440
-            mins = np.zeros(len(s), dtype=np.int64)
-            for lg in r.legs:
-                part = np.minimum(s + lg.arrive, hi) - np.maximum(s + lg.depart, lo)
-                mins += np.maximum(part, 0)
-            dd = np.minimum(day, n - 1)
-            ok &= (mins <= 0) | (fly[dd] + mins <= cap[dd] + 1e-9)
+        day = (s + first) // 1440 + np.arange(0, (last - first) // 1440 + 2).reshape(-1, 1)  # (days, starts)
+        lo = day * 1440
+        dep = np.array([lg.depart for lg in r.legs], dtype=np.int64).reshape(-1, 1, 1)
+        arr = np.array([lg.arrive for lg in r.legs], dtype=np.int64).reshape(-1, 1, 1)
+        part = np.minimum(s + arr, lo + 1440) - np.maximum(s + dep, lo)  # (legs, days, starts)
+        mins = np.maximum(part, 0).sum(axis=0)
+        dd = np.minimum(day, n - 1)
+        ok = ((mins <= 0) | (fly[dd] + mins <= cap[dd] + 1e-9)).all(axis=0)
         hit = np.nonzero(ok)[0]
         return int(s[hit[0]]) if len(hit) else None
 
@@ -141,9 +215,10 @@ class _Timeline:
         return out
 
     def book(self, g: Group, r: Routing, s: int) -> None:
-        for key, off, ln in self._intervals(g, r):
-            self.occ[key][s + off: s + off + ln] += 1
-            self._cs.pop(key, None)
+        rows, off, ln = self._shape(g, r)
+        for i, o, n in zip(rows.ravel().tolist(), off.ravel().tolist(), ln.ravel().tolist(), strict=True):
+            self.occ[i][s + o: s + o + n] += 1
+            self._dirty.add(i)
         for k, v in self._crew_minutes(r, s).items():
             self.fly[g.aircraft][k] += v
 
@@ -485,18 +560,13 @@ def _mission_options(data: ModelData, tl: _Timeline, u: UnitData, cands: list[tu
         if due is not None and min(hi, due[u.idx] - r.arrive) >= lo:
             # landing by the due minute: just in time (the latest start), or frugal
             # (the least flying per load, then the earliest start)
-            ok = tl.feasible_starts(g, r, lo, min(hi, due[u.idx] - r.arrive))
-            if rule == "jit":
-                ok = ok[::-1]
-            st = tl.first_crew_ok(g, r, np.concatenate((ok[:240], ok[240::15])))
+            st = tl.first_start(g, r, lo, min(hi, due[u.idx] - r.arrive), latest=rule == "jit")
             if st is not None:
                 key = (0, -size, r.flight_minutes, -st) if rule == "jit" else \
                     (0, r.flight_minutes / size, st + r.arrive)
                 options.append((key, size, gi, oi, st, load))
                 continue
-        starts = tl.feasible_starts(g, r, lo, hi)
-        probe = np.concatenate((starts[:240], starts[240::15]))
-        st = tl.first_crew_ok(g, r, probe)
+        st = tl.first_start(g, r, lo, hi)
         if st is None:
             continue
         if rule == "hand":
