@@ -23,6 +23,7 @@ from .errors import Problem, ScenarioError
 from .explain import explain
 from .generate import generate
 from .plan import Plan
+from .replan import ReplanError, replan
 from .scenario import (
     Scenario,
     Unit,
@@ -32,7 +33,6 @@ from .scenario import (
     save_scenario,
     scenario_to_dict,
 )
-from .replan import ReplanError, replan
 from .solve import Progress, SolveOptions, solve
 from .verify import Violation, verify
 

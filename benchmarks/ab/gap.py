@@ -3,7 +3,8 @@
     ROOT=<checkout> PYTHONPATH=<checkout> python benchmarks/ab/gap.py '{}' '{}' 20 crew-bound-s2-u14 ...
 
 Arguments: module attributes to set (JSON, e.g. ``{"search.lns.STEP_MAX": 1.0}``), solve
-options (JSON), the time limit (s, wall clock), instance names of
+arguments (JSON; ``{"options": {...}}`` for :class:`~logistics.solve.SolveOptions` fields,
+e.g. ``{"options": {"lns_only_slots": 0}}``), the time limit (s, wall clock), instance names of
 ``benchmarks/planner_time.py``. ``ROOT`` is the checkout whose ``logistics`` and
 ``benchmarks`` are used (another commit's worktree for an A/B run); the best-known plans
 are always this checkout's (``benchmarks/best_known/index.json``). ``SEED``: the solve's
@@ -33,7 +34,7 @@ for k, v in mods.items():
     for a in parts[i:-1]:
         obj = getattr(obj, a)
     setattr(obj, parts[-1], v)
-from logistics.solve import solve  # noqa: E402
+from logistics.solve import SolveOptions, solve  # noqa: E402
 from logistics.verify import verify  # noqa: E402
 
 best = json.loads((HERE.parent / "best_known" / "index.json").read_text())
@@ -41,7 +42,11 @@ gaps = []
 for n in sys.argv[4:]:
     s = _find(n).load()
     t = time.perf_counter()
-    p = solve(s, time_limit=limit, seed=int(os.environ.get("SEED", "0")), **opts)
+    seed = int(os.environ.get("SEED", "0"))
+    kw = dict(opts)
+    if "options" in kw:
+        kw["options"] = SolveOptions(time_limit=limit, seed=seed, **kw["options"])
+    p = solve(s, time_limit=limit, seed=seed, **kw)
     w = time.perf_counter() - t
     obj = p.objective_values(s)
     g = [primal_gap(v, bb) for v, bb in zip(obj, best[n]["objective"], strict=True)]
