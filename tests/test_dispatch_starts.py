@@ -1,28 +1,26 @@
 """Where the dispatcher starts a mission (:meth:`_Timeline.first_start`): the first start
 with fleet and ramp room that the daily crew budget takes, found by jumping past full
-minutes. A hand case with the arithmetic, and the jump search against its definition
-(the probes of every start with room: each of the first 240, then every 15th) on
-loaded timelines of generated scenarios, the crew-bound family's included."""
+minutes and over crew days. Hand cases with the arithmetic, and the jumps against the
+definition (every start checked, one by one) on loaded timelines of generated
+scenarios, the crew-bound family's included."""
 
 from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
 from conftest import make_scenario
 
 from logistics.families import generate_family
 from logistics.generate import generate
 from logistics.model.data import build_data
-from logistics.model.dispatch import PROBE_ALL, PROBE_STEP, _Timeline, dispatch_greedy
+from logistics.model.dispatch import _Timeline, dispatch_greedy
 
 
 def _definition(tl: _Timeline, g, r, lo: int, hi: int, latest: bool) -> int | None:
+    """Every start with fleet and ramp room, in order, the crew checked at each."""
     ok = tl.feasible_starts(g, r, lo, hi)
-    if latest:
-        ok = ok[::-1]
-    return tl.first_crew_ok(g, r, np.concatenate((ok[:PROBE_ALL], ok[PROBE_ALL::PROBE_STEP])))
+    return tl.first_crew_ok(g, r, ok[::-1] if latest else ok)
 
 
 def test_a_full_ramp_moves_the_next_mission_to_the_minute_it_frees() -> None:
@@ -58,14 +56,14 @@ def test_a_full_ramp_moves_the_next_mission_to_the_minute_it_frees() -> None:
 
 @pytest.mark.parametrize("make", [lambda: generate("M", seed=3), lambda: generate_family("crew-bound", 2),
                                   lambda: generate_family("mog-tight", 1)], ids=["M-3", "crew-bound-2", "mog-tight-1"])
-def test_the_jump_search_finds_the_first_probe_that_fits(make) -> None:
+def test_the_jumps_find_the_first_start_that_keeps_every_limit(make) -> None:
     data = build_data(make())
     plan = dispatch_greedy(data)
     tl = _Timeline(data)
     for dp in plan[: len(plan) * 2 // 3]:  # a loaded timeline: ramps, fleet and crew days
         tl.book(data.groups[dp.group], data.groups[dp.group].options[dp.option], dp.start)
     rng = random.Random(7)
-    checked = found = 0
+    checked = found = crew_moved = 0
     for g in data.groups:
         for r in g.options:
             for _ in range(6):
@@ -76,4 +74,7 @@ def test_the_jump_search_finds_the_first_probe_that_fits(make) -> None:
                     assert tl.first_start(g, r, lo, hi, latest) == want, (g.pool, r.destination, lo, hi, latest)
                     checked += 1
                     found += want is not None
+                    room = tl.feasible_starts(g, r, lo, hi)
+                    crew_moved += want is not None and want != (room[-1] if latest else room[0])
     assert checked >= 100 and 0 < found < checked  # windows with and without a start
+    assert crew_moved > 0  # crew days full on the loaded timeline moved some starts

@@ -26,10 +26,6 @@ from ..units import CARGO, ticks_down
 from .data import Group, ModelData, UnitData, day_counts
 
 FILL_ORDER = ("outsize_stons", "oversize_stons", "bulk_stons")
-#: a mission's start is searched among the starts with fleet and MOG room: each of the
-#: first PROBE_ALL, then every PROBE_STEP-th (for daily crew hours;
-#: :meth:`_Timeline.first_start`)
-PROBE_ALL, PROBE_STEP = 240, 15
 
 
 @dataclass
@@ -82,6 +78,11 @@ class _Timeline:
         self._dirty: set[int] = set()
         self._shapes: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._ivs: dict[tuple[str, int], list[tuple[int, int, int]]] = {}  # the same, as tuples
+        self._tables: dict[int, np.ndarray] = {}  # routing -> :meth:`_crew_table`
+        #: (routing, day) -> (the type's bookings then, the day's starts the crew takes)
+        self._days: dict[tuple[int, int], tuple[int, np.ndarray]] = {}
+        self._flown: dict[str, int] = dict.fromkeys(data.crew, 0)  # bookings per type
+        self._asked: dict[tuple, int | None] = {}  # :meth:`first_start`'s answers
         self.days = self.T // 1440 + 2
         self.fly: dict[str, np.ndarray] = {t: np.zeros(self.days) for t in data.crew}
         self.fly_cap: dict[str, np.ndarray] = {}
@@ -126,35 +127,35 @@ class _Timeline:
         return np.nonzero(ok)[0] + lo
 
     def first_start(self, g: Group, r: Routing, lo: int, hi: int, latest: bool = False) -> int | None:
-        """The first start in [lo, hi] (``latest``: the last) at which fleet, MOG and
-        daily crew hours take the mission, among the starts with fleet and MOG room
-        probed in that order: each of the first :data:`PROBE_ALL`, then every
-        :data:`PROBE_STEP`-th. None if no probe fits.
+        """The first start in [lo, hi] (``latest``: the last) at which the fleet, every
+        ramp and the type's daily crew hours take the mission; None if there is none.
 
-        The first start with room is found by jumping past full minutes
-        (:meth:`_first_free`); most missions' crews fit there, and the rest are
-        probed from it, all at once.
+        From the near end it jumps past full minutes of the fleet and ramps
+        (:meth:`_first_free`), then to the first start whose crew days take the legs
+        (:meth:`_first_crew`), until one start has both: each jump only skips starts
+        that break a limit, so the start found is the first that keeps every one.
         """
-        rows, off, ln = self._shape(g, r)
+        rows, _, _ = self._shape(g, r)
         self._refresh(rows)
-        s0 = self._first_free(g, r, lo, hi, latest)
-        if s0 is None:
-            return None
-        if not r.legs or self._crew_fits(g, r, s0):
-            return s0
-        ok = self.feasible_starts(g, r, lo, s0) if latest else self.feasible_starts(g, r, s0, hi)
-        if latest:
-            ok = ok[::-1]
-        return self.first_crew_ok(g, r, np.concatenate((ok[:PROBE_ALL], ok[PROBE_ALL::PROBE_STEP])))
+        key = (g.pool, id(r), lo, hi, latest)
+        # bookings only fill the timeline: the starts that broke a limit at the last
+        # same question still do, so the search goes on from its answer
+        s: int | None = self._asked.get(key, hi if latest else lo)
+        while s is not None:
+            s = self._first_free(g, r, lo, hi, latest, s)
+            if s is None or not r.legs or self._crew_fits(g, r, s):
+                break
+            s = self._first_crew(g, r, lo, hi, latest, s)
+        self._asked[key] = s
+        return s
 
-    def _first_free(self, g: Group, r: Routing, lo: int, hi: int, latest: bool) -> int | None:
-        """The first start in [lo, hi] (``latest``: the last) with fleet and MOG room:
-        from the near end, past the last full minute (the first) of any interval it
+    def _first_free(self, g: Group, r: Routing, lo: int, hi: int, latest: bool, s: int) -> int | None:
+        """The first start from ``s`` on (``latest``: back) within [lo, hi] with fleet
+        and MOG room: past the last full minute (the first) of any interval it
         overlaps, until none overlaps one. The prefix sums tell whether a window holds
         a full minute, a bisection where it is."""
         ivs = self._ivs[(g.pool, id(r))]
         cs, T = self.cs, self.T
-        s = hi if latest else lo
         while lo <= s <= hi:
             for i, o, n in ivs:
                 a, b = min(max(s + o, 0), T), min(max(s + o + n, 0), T)
@@ -169,6 +170,54 @@ class _Timeline:
             else:
                 return s
         return None
+
+    def _first_crew(self, g: Group, r: Routing, lo: int, hi: int, latest: bool, s: int) -> int | None:
+        """The first start from ``s`` on (``latest``: back) within [lo, hi] at which
+        the type's daily crew budgets take the legs, a day at a time: the minutes the
+        legs fly in each day depend only on the minute of the day the first leg
+        departs (:meth:`_crew_table`), so one day's starts are checked at once."""
+        tab = self._crew_table(r)
+        t = g.aircraft
+        fly, cap = self.fly[t], self.fly_cap[t]
+        last, first = len(fly) - 1, r.legs[0].depart
+        d, minute = divmod(s + first, 1440)
+        while (d * 1440 + 1439 - first >= lo) if latest else (d * 1440 - first <= hi):
+            key = (id(r), d)
+            got = self._days.get(key)
+            if got is not None and got[0] == self._flown[t]:
+                ok = got[1]
+            else:
+                days = np.minimum(np.arange(d, d + len(tab)), last).reshape(-1, 1)
+                ok = ((tab <= 0) | (fly[days] + tab <= cap[days] + 1e-9)).all(axis=0)
+                self._days[key] = (self._flown[t], ok)
+            if latest:
+                hit = np.flatnonzero(ok[: minute + 1])
+                if len(hit):
+                    c = d * 1440 + int(hit[-1]) - first
+                    return c if c >= lo else None
+                d, minute = d - 1, 1439
+            else:
+                hit = np.flatnonzero(ok[minute:])
+                if len(hit):
+                    c = d * 1440 + minute + int(hit[0]) - first
+                    return c if c <= hi else None
+                d, minute = d + 1, 0
+        return None
+
+    def _crew_table(self, r: Routing) -> np.ndarray:
+        """Minutes the legs fly in the k-th day after the first leg's departure day
+        (row k), for each minute of that day it departs (column)."""
+        tab = self._tables.get(id(r))
+        if tab is None:
+            first, last = r.legs[0].depart, r.legs[-1].arrive
+            minute = np.arange(1440)
+            day = (np.arange(0, (last - first) // 1440 + 2) * 1440).reshape(-1, 1)
+            tab = np.zeros((len(day), 1440), dtype=np.int64)
+            for lg in r.legs:
+                part = np.minimum(minute + lg.arrive - first, day + 1440) - np.maximum(minute + lg.depart - first, day)
+                tab += np.maximum(part, 0)
+            self._tables[id(r)] = tab
+        return tab
 
     def _crew_fits(self, g: Group, r: Routing, s: int) -> bool:
         """Whether the type's daily crew budgets take the legs flown from start ``s``
@@ -221,6 +270,8 @@ class _Timeline:
             self._dirty.add(i)
         for k, v in self._crew_minutes(r, s).items():
             self.fly[g.aircraft][k] += v
+        if g.aircraft in self._flown:
+            self._flown[g.aircraft] += 1
 
 
 def _fill(data: ModelData, g: Group, r: Routing, rem: dict[str, int],
