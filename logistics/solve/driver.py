@@ -127,12 +127,12 @@ def _search(data: ModelData, opts: SolveOptions, on_progress: ProgressCallback |
             first: list[Dispatch], fallback: Plan, proven: bool
             ) -> tuple[Plan | None, list[StageRecord], frozenset[str]]:
     """The search from the first plan: none when it is proven; the missions-only search
-    for a large force or too little time left to build and presolve the whole force's
-    model (about 1 s and a second per 300 slots, measured on the benchmark family); the
-    rounds of the staged CP-SAT solve otherwise."""
+    for a large force, or when the time left is short for the whole force's model
+    (:attr:`SolveOptions.model_slots_per_second`); the rounds of the staged CP-SAT solve
+    otherwise."""
     if proven:
         return None, [], frozenset()
-    short = not opts.deterministic and budget.left() < 1.0 + data.n_slots / 300
+    short = not opts.deterministic and budget.left() < 1.0 + data.n_slots / opts.model_slots_per_second
     if data.n_slots > opts.lns_only_slots or short:
         return _lns_only(data, opts, on_progress, budget, first)
     return _rounds(data, opts, on_progress, budget, first, fallback)

@@ -85,6 +85,14 @@ class SolveOptions:
         force's CP-SAT model is not built at all: the large-neighbourhood search
         improves the dispatched plan goal by goal (the model would take most of the
         time and gigabytes to build).
+    model_slots_per_second
+        Wall clock: the whole force's CP-SAT model is built only when the time left
+        after the first plan is at least 1 s plus a second per this many slots; with
+        less, the large-neighbourhood search improves the dispatched plan instead. At
+        20 s on the benchmark family (one run each way) the missions-only search was
+        lexicographically better on 11 of the 13 models above 200 slots (worse on 1),
+        the whole-force model on 11 of the 21 below (worse on 7): the threshold is
+        about 200 slots at 20 s (``benchmarks/ab/NOTES.md``).
     relax_share
         Share of the closure stage given to the relaxation-guided search
         (:func:`logistics.search.closure.closure_search`: bounds from the time-indexed
@@ -111,6 +119,7 @@ class SolveOptions:
     naive_start: bool = True
     lns_share: float = 0.8
     lns_only_slots: int = 1500
+    model_slots_per_second: float = 12.0
     relax_share: float = 0.0
     flying_share: float = 0.0
 
