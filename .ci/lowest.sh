@@ -6,10 +6,10 @@
 #
 #   .ci/lowest.sh                                  # the whole suite, browser and slow tests too
 #   .ci/lowest.sh tests/e2e                        # arguments go to pytest instead
-#   .ci/lowest.sh -m "not browser and not slow"
+#   .ci/lowest.sh -m "not browser and not slow"    # what .ci/run does
 #
-# The browser tests (tests/e2e, 11 in Chromium) also check playwright's minimum against
-# Debian's Chromium. They wait on what the page shows with bounded timeouts and make a
+# The browser tests (tests/e2e, 11 in Chromium), run here by hand (CI runs them at the
+# current versions only), also check playwright's minimum against Debian's Chromium. They wait on what the page shows with bounded timeouts and make a
 # step the page lost again, so a loaded machine makes them slower, not red: tests/e2e
 # passed twice on 2 cores loaded by CP-SAT solves (7 min 54 s, and 9 min 9 s with busy
 # loops added). On a clean clone at 4b9394e, on 2 cores shared with solver benchmarks,
