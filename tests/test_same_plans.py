@@ -1,12 +1,14 @@
 """The same scenario and settings give the same missions (deterministic mode).
 
-``tests/data/same_plans_b64e17e/`` holds the plans recorded at commit b64e17e, before
-the library's layout was reorganised (issue 20): the solve with the settings it had
-then (:data:`BEFORE_ISSUE_21`) must still give them. ``tests/data/same_plans/`` holds
-the plans of today's defaults, recorded when they changed on purpose (issue 21: the
-naive planner's orders in the first plan, the large-neighbourhood search in every
-stage, the relaxation-guided searches on request only; then the ruin-and-recreate
-moves, their due-minute rules and record-to-record travel). A change of layout or a
+``tests/data/same_plans_b64e17e/`` holds the plans of the solve with the settings it had
+at commit b64e17e, before the library's layout was reorganised (issue 20)
+(:data:`BEFORE_ISSUE_21`); they were recorded there, and again when the dispatcher
+started each mission at the first minute every limit takes (issue 21; Baghdad's stayed
+the same). ``tests/data/same_plans/`` holds the plans of today's defaults, recorded when
+they changed on purpose (issue 21: the naive planner's orders in the first plan, the
+large-neighbourhood search in every stage, the relaxation-guided searches on request
+only; then the ruin-and-recreate moves, their due-minute rules and record-to-record
+travel; then the dispatcher's first starts). A change of layout or a
 refactoring must leave every mission of both as it is. Times are compared in whole minutes and
 tons in hundredths (the policy of :mod:`logistics.units`), so a change in how a plan
 file prints a number is not taken for a change of plan.
