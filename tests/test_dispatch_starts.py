@@ -1,4 +1,4 @@
-"""Where the dispatcher starts a mission (:meth:`_Timeline.first_start`): the first start
+"""Where the dispatcher starts a mission (:meth:`~logistics.model.timeline.Timeline.first_start`): the first start
 with fleet and ramp room that the daily crew budget takes, found by jumping past full
 minutes and over crew days. Hand cases with the arithmetic, and the jumps against the
 definition (every start checked, one by one) on loaded timelines of generated
@@ -14,10 +14,11 @@ from conftest import make_scenario
 from logistics.families import generate_family
 from logistics.generate import generate
 from logistics.model.data import build_data
-from logistics.model.dispatch import _Timeline, dispatch_greedy
+from logistics.model.dispatch import dispatch_greedy
+from logistics.model.timeline import Timeline
 
 
-def _definition(tl: _Timeline, g, r, lo: int, hi: int, latest: bool) -> int | None:
+def _definition(tl: Timeline, g, r, lo: int, hi: int, latest: bool) -> int | None:
     """Every start with fleet and ramp room, in order, the crew checked at each."""
     ok = tl.feasible_starts(g, r, lo, hi)
     return tl.first_crew_ok(g, r, ok[::-1] if latest else ok)
@@ -38,7 +39,7 @@ def test_a_full_ramp_moves_the_next_mission_to_the_minute_it_frees() -> None:
     onload = next(gr for gr in r.ground if gr.airfield == "KPOB")
     assert onload.start == 0
     e = onload.end
-    tl = _Timeline(data)
+    tl = Timeline(data)
     tl.book(g, r, 0)
     assert tl.first_start(g, r, 0, 10 * e) == e
     assert tl.first_start(g, r, 0, e + 100, latest=True) == e + 100
@@ -59,7 +60,7 @@ def test_a_full_ramp_moves_the_next_mission_to_the_minute_it_frees() -> None:
 def test_the_jumps_find_the_first_start_that_keeps_every_limit(make) -> None:
     data = build_data(make())
     plan = dispatch_greedy(data)
-    tl = _Timeline(data)
+    tl = Timeline(data)
     for dp in plan[: len(plan) * 2 // 3]:  # a loaded timeline: ramps, fleet and crew days
         tl.book(data.groups[dp.group], data.groups[dp.group].options[dp.option], dp.start)
     rng = random.Random(7)
