@@ -456,7 +456,10 @@ def test_time_the_relaxation_gives_back_goes_on_to_cp_sat(monkeypatch):
     stage = next(st for st in plan.solve.stages if st["goal"] == "closure")
     assert stage["continued"]["spent"] > 0.5
     assert stage["objective"] == stage["continued"]["objective"] < 58.9
-    assert plan.kpis["closure_hour"] == pytest.approx(stage["objective"])
+    # the flying-hours stage holds closure at most there, and may improve it (since the
+    # dispatcher starts missions at the first minute every limit takes it lands 54.40 h
+    # against the closure stage's 54.42 h)
+    assert plan.kpis["closure_hour"] <= stage["objective"] + 1e-6
     assert verify(s, plan) == []
 
 
