@@ -24,9 +24,9 @@ class Timeline:
     One row per fleet pool (``"F:<pool>"``) and per airfield (``"A:<icao>"``): what is
     booked each minute, the capacity in force, and the prefix sums of the minutes at
     which the row is full (recomputed for a row after a booking touches it). A routing's
-    intervals are rows with offsets, so the starts a mission may take are found for all
-    its intervals at once (:meth:`feasible_starts`), and its daily crew minutes for all
-    its legs and days at once (:meth:`first_crew_ok`).
+    intervals are rows with offsets. :meth:`first_start` answers the dispatcher's
+    question by jumps; :meth:`feasible_starts` and :meth:`first_crew_ok` check given
+    starts all at once (a plan's kept missions, the tests' definition).
     """
 
     def __init__(self, data: ModelData):
@@ -50,8 +50,8 @@ class Timeline:
         self.cs = np.zeros((len(keys), self.T + 1), dtype=np.int64)
         np.cumsum(self.occ >= self.cap, axis=1, out=self.cs[:, 1:])
         self._dirty: set[int] = set()
-        self._shapes: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._ivs: dict[tuple[str, int], list[tuple[int, int, int]]] = {}  # the same, as tuples
+        #: (pool, routing) -> its intervals as (row, offset, length) tuples, and as columns
+        self._shapes: dict[tuple[str, int], tuple[list[tuple[int, int, int]], tuple[np.ndarray, ...]]] = {}
         self._tables: dict[int, np.ndarray] = {}  # routing -> :meth:`_crew_table`
         #: (routing, day) -> (the type's bookings then, the day's starts the crew takes)
         self._days: dict[tuple[int, int], tuple[int, np.ndarray]] = {}
@@ -65,19 +65,23 @@ class Timeline:
             caps = np.array([ute * 60 * c for c in day_counts(steps, self.days)], dtype=float)
             self.fly_cap[t] = caps
 
-    def _shape(self, g: Group, r: Routing) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The routing's intervals of positive length: (rows, offsets, lengths) as
-        column vectors. The fleet pool for the whole cycle, each ground stop's ramp."""
+    def _intervals(self, g: Group, r: Routing) -> tuple[list[tuple[int, int, int]], tuple[np.ndarray, ...]]:
+        """The routing's intervals of positive length, (row, offset, length) each: the
+        fleet pool for the whole cycle, each ground stop's ramp; as tuples and as
+        (rows, offsets, lengths) column vectors."""
         k = (g.pool, id(r))
         sh = self._shapes.get(k)
         if sh is None:
             ivs = [("F:" + g.pool, 0, r.cycle)] + [("A:" + gr.airfield, gr.start, gr.end - gr.start)
                                                     for gr in r.ground]
             ivs = [(self.row[key], off, ln) for key, off, ln in ivs if ln > 0]
-            self._ivs[k] = ivs
-            sh = self._shapes[k] = tuple(np.array([iv[j] for iv in ivs], dtype=np.int64).reshape(-1, 1)
-                                         for j in range(3))
+            cols = tuple(np.array([iv[j] for iv in ivs], dtype=np.int64).reshape(-1, 1) for j in range(3))
+            sh = self._shapes[k] = (ivs, cols)
         return sh
+
+    def _shape(self, g: Group, r: Routing) -> tuple[np.ndarray, ...]:
+        """The routing's intervals as (rows, offsets, lengths) column vectors."""
+        return self._intervals(g, r)[1]
 
     def _refresh(self, rows: np.ndarray) -> None:
         """The prefix sums of ``rows`` up to date after bookings."""
@@ -128,7 +132,7 @@ class Timeline:
         and MOG room: past the last full minute (the first) of any interval it
         overlaps, until none overlaps one. The prefix sums tell whether a window holds
         a full minute, a bisection where it is."""
-        ivs = self._ivs[(g.pool, id(r))]
+        ivs = self._intervals(g, r)[0]
         cs, T = self.cs, self.T
         while lo <= s <= hi:
             for i, o, n in ivs:
@@ -238,8 +242,7 @@ class Timeline:
         return out
 
     def book(self, g: Group, r: Routing, s: int) -> None:
-        rows, off, ln = self._shape(g, r)
-        for i, o, n in zip(rows.ravel().tolist(), off.ravel().tolist(), ln.ravel().tolist(), strict=True):
+        for i, o, n in self._intervals(g, r)[0]:
             self.occ[i][s + o: s + o + n] += 1
             self._dirty.add(i)
         for k, v in self._crew_minutes(r, s).items():
